@@ -1,0 +1,61 @@
+# Verbs of the compendium. `make` builds the paper; `make help` lists every verb.
+# Each verb installs what it needs first (.venv from the hash-pinned lock) and is idempotent.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := paper
+
+PYTHON ?= python3
+CORES ?= 2
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+# One build at a time per tree: a second `make` waits for the first instead of corrupting it.
+BUILD_LOCK := .snakemake/make-build.lock
+SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --rerun-incomplete --show-failed-logs
+
+.PHONY: paper test lint verify report bench clean lock help
+
+paper: $(INSTALLED) ## Build results/paper.html and results/paper.pdf (the default)
+	@mkdir -p .snakemake
+	@flock --nonblock $(BUILD_LOCK) true || echo "make: another build is running in this tree; waiting for it to finish"
+	@flock $(BUILD_LOCK) $(BIN)/python -m compendium.build $(SNAKEMAKE)
+
+test: $(INSTALLED) ## Run the whole test suite (builds the paper once, in a temporary copy)
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check Snakefile analysis/rules
+	$(BIN)/snakemake --lint
+
+verify: $(INSTALLED) ## Rebuild from a clean copy and compare every artifact with the manifest
+	$(BIN)/python -m compendium.verify
+
+report: paper ## Snakemake's self-contained report of the build: results/report.html
+	$(SNAKEMAKE) --report results/report.html
+
+bench: $(INSTALLED) ## Time the build scenarios against the floor: results/bench/
+	$(BIN)/python -m compendium.bench
+
+clean: ## Remove every generated file (results/ and Snakemake's state)
+	rm -rf results .snakemake
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
+	$(BIN)/pip install --quiet uv==0.13.9
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--no-header --index-url https://pypi.org/simple -o requirements.lock
+
+help: ## List the verbs
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
+
+# The environment: a virtualenv built only from hash-checked files. connection_pool (needed by
+# Snakemake) ships only as a source archive, so its build backend is installed first, from its
+# own hash-pinned lock, and the sdist is built without fetching anything unpinned.
+$(INSTALLED): requirements.lock requirements-build.lock
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-build.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps --no-build-isolation -r requirements.lock
+	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "compendium.pth").write_text(str(pathlib.Path("analysis").resolve()) + "\n")'
+	@touch $@

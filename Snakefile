@@ -1,0 +1,61 @@
+# The paper, as a table of contents: what it is made of, stage by stage.
+# Each stage's rules live in analysis/rules/; `make help` lists the verbs that run them.
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "config/config.schema.yaml")
+
+# The coded tables of data/raw/, as listed in data/datapackage.json.
+RAW_TABLES = [
+    "fieldwork",
+    "informants",
+    "events",
+    "instruments",
+    "provisions",
+    "modalities",
+    "cases",
+    "indicators",
+    "communities",
+    "flows",
+    "coverage",
+]
+
+# What the paper shows: each name is the label in the manuscript, the rule, the script and the
+# file under results/ (style: one name through the whole chain).
+FIGURES = ["fig-timeline", "fig-coexistence", "fig-flows"]
+TABLES = [
+    "tbl-fieldwork",
+    "tbl-modalities",
+    "tbl-indicators",
+    "tbl-pathways",
+    "tbl-notice",
+    "tbl-coverage",
+]
+
+
+include: "analysis/rules/common.smk"
+
+
+# 1. Check the sources: the coded data against their schemas, the bibliography against the text.
+include: "analysis/rules/checks.smk"
+# 2. Clean the coded fieldwork metadata (notebooks; executed copies in results/notebooks/).
+include: "analysis/rules/clean.smk"
+# 3. Analyse: figures, tables and the values the prose cites.
+include: "analysis/rules/figures.smk"
+include: "analysis/rules/tables.smk"
+include: "analysis/rules/values.smk"
+# 4. Render the manuscript to HTML and PDF.
+include: "analysis/rules/manuscript.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        "results/paper.html",
+        "results/paper.pdf",

@@ -1,0 +1,5 @@
+"""Pure functions that turn the coded fieldwork metadata into the paper's artifacts.
+
+Steps of the workflow (analysis/scripts, analysis/notebooks) are thin: they read their inputs,
+call one function from here, and write their outputs.
+"""

@@ -1,0 +1,216 @@
+"""Render the Quarto-format manuscript with pandoc (+ our Lua filters) and typst.
+
+Quarto is not available on every machine that must build the paper, so the default renderer is
+pandoc from the pinned `pypandoc-binary` wheel with Lua filters that give Quarto's semantics for
+the shortcodes and cross-references we use, and the pinned `typst` package for the PDF. The
+optional `quarto` renderer runs `quarto render` on a staged copy of the same inputs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from compendium.errors import BuildError
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a render reads, as paths relative to the repository root."""
+
+    manuscript: Path
+    values: Path
+    bibliography: Path
+    filters: tuple[Path, ...]
+    css: Path | None = None
+    typst_preamble: Path | None = None
+    typst_paths_filter: Path | None = None
+
+
+def inputs_from_step(named_inputs) -> Inputs:
+    """The render inputs from a workflow step's named inputs."""
+
+    def optional(name: str) -> Path | None:
+        return Path(getattr(named_inputs, name)) if hasattr(named_inputs, name) else None
+
+    filters = named_inputs.filters
+    filters = [filters] if isinstance(filters, str) else list(filters)
+    return Inputs(
+        manuscript=Path(named_inputs.manuscript),
+        values=Path(named_inputs.values),
+        bibliography=Path(named_inputs.bibliography),
+        filters=tuple(Path(path) for path in filters),
+        css=optional("css"),
+        typst_preamble=optional("typst_preamble"),
+        typst_paths_filter=optional("typst_paths_filter"),
+    )
+
+
+def pandoc_binary() -> str:
+    """The pandoc of the pinned wheel, never whatever `pandoc` is on PATH."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def pandoc_version() -> str:
+    output = subprocess.run([pandoc_binary(), "--version"], capture_output=True, text=True)
+    return output.stdout.splitlines()[0].split()[-1]
+
+
+def pandoc_arguments(inputs: Inputs) -> list[str]:
+    """Arguments shared by every output format.
+
+    The filters must run before `--citeproc`: otherwise citeproc takes `@fig-x` for an unknown
+    citation. `-N` because pandoc ignores Quarto's `number-sections`. `--fail-if-warnings` turns
+    an unresolved citation or a remote resource into a failed build.
+    """
+    arguments = [
+        str(inputs.manuscript),
+        "--from=markdown",
+        "--number-sections",
+        f"--resource-path={inputs.manuscript.parent}{os.pathsep}.",
+        f"--metadata=variables-file:{inputs.values}",
+    ]
+    for lua_filter in inputs.filters:
+        arguments.append(f"--lua-filter={lua_filter}")
+    return arguments
+
+
+def run_pandoc(arguments: list[str], source: Path) -> None:
+    """Run pandoc; its first error line becomes a BuildError (our filters print file:line)."""
+    completed = subprocess.run(
+        [pandoc_binary(), *arguments], capture_output=True, text=True, env=_pandoc_environment()
+    )
+    if completed.returncode != 0 or completed.stderr.strip():
+        lines = [line for line in completed.stderr.splitlines() if line.strip()]
+        message = lines[0] if lines else f"pandoc exited with status {completed.returncode}"
+        if ":" in message and message.split(":", 1)[0].endswith((".qmd", ".md", ".bib")):
+            raise BuildError(message)
+        raise BuildError(message, file=str(source))
+
+
+def _pandoc_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    environment.setdefault("SOURCE_DATE_EPOCH", str(_epoch()))
+    return environment
+
+
+def _epoch() -> int:
+    from compendium.workflow import source_date_epoch
+
+    return source_date_epoch()
+
+
+def render_html(inputs: Inputs, output: Path) -> None:
+    """A standalone HTML file with every resource embedded: it opens offline."""
+    arguments = [
+        *pandoc_arguments(inputs),
+        "--citeproc",
+        f"--bibliography={inputs.bibliography}",
+        "--fail-if-warnings",
+        "--to=html5",
+        "--standalone",
+        "--embed-resources",
+        "--section-divs",
+        "--toc",
+        "--toc-depth=2",
+        f"--css={inputs.css}",
+        "--metadata=link-citations:true",
+        "--metadata=link-bibliography:true",
+    ]
+    _render_to(arguments, output, inputs.manuscript)
+
+
+def render_typst_source(inputs: Inputs, output: Path) -> None:
+    arguments = [
+        *pandoc_arguments(inputs),
+        f"--lua-filter={inputs.typst_paths_filter}",
+        "--citeproc",
+        f"--bibliography={inputs.bibliography}",
+        "--fail-if-warnings",
+        "--to=typst",
+        "--standalone",
+        f"--include-in-header={inputs.typst_preamble}",
+        "--metadata=link-citations:true",
+        "--metadata=link-bibliography:true",
+    ]
+    _render_to(arguments, output, inputs.manuscript)
+
+
+def render_pdf(inputs: Inputs, output: Path, root: Path) -> None:
+    """pandoc → typst source → PDF with the bundled fonts and a fixed creation date.
+
+    typst-py ignores SOURCE_DATE_EPOCH, so the timestamp is passed explicitly; system fonts are
+    ignored so that every machine typesets with the same fonts.
+    """
+    import typst
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".typst-") as scratch:
+        source = Path(scratch) / "paper.typ"
+        render_typst_source(inputs, source)
+        partial = Path(scratch) / "paper.pdf"
+        try:
+            typst.compile(
+                str(source),
+                output=str(partial),
+                root=str(root),
+                ignore_system_fonts=True,
+                timestamp=_epoch(),
+            )
+        except Exception as error:  # typst raises its own error type with a multi-line text
+            first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise BuildError(f"typst could not typeset the paper: {first}",
+                             file=str(inputs.manuscript)) from None
+        partial.replace(output)
+
+
+def _render_to(arguments: list[str], output: Path, source: Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    try:
+        run_pandoc([*arguments, f"--output={partial}"], source)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> None:
+    """Stage the manuscript and its generated inputs, `quarto render` them, keep one output.
+
+    Quarto reads values from `_variables.yml` beside the document, so the staged copy gets the
+    generated values under that name; the sources themselves are never written to.
+    """
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        raise BuildError(
+            "renderer 'quarto' selected but `quarto` is not on PATH; install Quarto or set "
+            "renderer: pandoc",
+            file="config/config.yaml",
+            field="renderer",
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".quarto-") as scratch:
+        stage = Path(scratch)
+        manuscript_dir = stage / inputs.manuscript.parent
+        shutil.copytree(root / inputs.manuscript.parent, manuscript_dir)
+        shutil.copy(root / inputs.values, manuscript_dir / "_variables.yml")
+        shutil.copy(root / inputs.bibliography, stage / inputs.bibliography.name)
+        for generated in ("figures", "tables"):
+            shutil.copytree(root / "results" / generated, stage / "results" / generated)
+        completed = subprocess.run(
+            [quarto, "render", inputs.manuscript.name, "--to", to, "--output", output.name],
+            cwd=manuscript_dir,
+            capture_output=True,
+            text=True,
+        )
+        if completed.returncode != 0:
+            lines = [line for line in completed.stderr.splitlines() if line.strip()]
+            message = lines[-1] if lines else "quarto render failed"
+            raise BuildError(message, file=str(inputs.manuscript))
+        (manuscript_dir / output.name).replace(output)

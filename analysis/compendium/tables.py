@@ -1,0 +1,267 @@
+"""The paper's tables as pandoc pipe tables with a Quarto caption line `: caption {#tbl-x}`.
+
+Cells are data, never markup: every character markdown would interpret is escaped, so a value
+such as `<script>` or `*` reaches the reader as the text it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-!|@$~^&\"'])")
+
+
+def escape(text: object) -> str:
+    """Literal text for a pandoc markdown table cell."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
+        return ""
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+def pipe_table(
+    frame: pd.DataFrame,
+    caption: str,
+    label: str,
+    alignments: dict[str, str] | None = None,
+    raw_columns: list[str] | None = None,
+) -> str:
+    """A pipe table with a header row, alignment row and caption; `frame` holds display text.
+
+    The caption is markdown written by us (it may hold emphasis or a citation); cells are escaped
+    except in `raw_columns`, which hold markup we generated (citations).
+    """
+    alignments = alignments or {}
+    raw = [column in (raw_columns or []) for column in frame.columns]
+    header = "| " + " | ".join(escape(column) for column in frame.columns) + " |"
+    rule_cells = []
+    for column in frame.columns:
+        align = alignments.get(column, "left")
+        rule_cells.append({"left": ":---", "right": "---:", "center": ":---:"}[align])
+    rule = "|" + "|".join(rule_cells) + "|"
+    body = [
+        "| "
+        + " | ".join(
+            (str(value) if is_raw else escape(value)) for value, is_raw in zip(row, raw)
+        )
+        + " |"
+        for row in frame.itertuples(index=False)
+    ]
+    return "\n".join([header, rule, *body, "", f": {caption} {{#{label}}}", ""])
+
+
+def join_values(values: pd.Series, separator: str = "; ") -> str:
+    """Distinct non-empty values in first-seen order, joined for one cell."""
+    seen: list[str] = []
+    for value in values:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            continue
+        if value not in seen:
+            seen.append(str(value))
+    return separator.join(seen)
+
+
+# ---------------------------------------------------------------------------------------------
+# tbl-fieldwork
+
+FIELDWORK_ASPECTS = {
+    "interviews": "Interviews",
+    "duration": "Duration",
+    "period": "Period",
+    "place": "Places",
+    "stakeholder_group": "Stakeholder groups interviewed",
+    "method": "Further methods",
+    "document_type": "Documents analysed",
+}
+
+
+def fieldwork(facts: pd.DataFrame) -> pd.DataFrame:
+    """One row per aspect of the study design, its facts joined in the order coded."""
+    rows = []
+    for aspect, label in FIELDWORK_ASPECTS.items():
+        selected = facts[facts["aspect"] == aspect]
+        if selected.empty:
+            continue
+        rows.append({"Aspect": label, "Details": join_values(selected["value"])})
+    return pd.DataFrame(rows, columns=["Aspect", "Details"])
+
+
+def citations(cell: object) -> str:
+    """'a; b' → '[@a; @b]': a source column becomes pandoc citations (keys are slugs)."""
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)) or cell is pd.NA:
+        return ""
+    keys = [key.strip() for key in str(cell).split(";") if key.strip()]
+    return "[" + "; ".join(f"@{key}" for key in keys) + "]" if keys else ""
+
+
+def read_caption(captions_path, label: str) -> str:
+    """The authored caption of a table; a missing caption is an error naming the file."""
+    import yaml
+
+    from compendium.errors import BuildError
+
+    with open(captions_path, encoding="utf-8") as handle:
+        captions = yaml.safe_load(handle) or {}
+    if label not in captions:
+        raise BuildError(f"no caption for '{label}'", file=str(captions_path), field=label)
+    return " ".join(str(captions[label]).split())
+
+
+def write(frame: pd.DataFrame, label: str, captions_path, output) -> None:
+    """The table as Markdown with its caption, through a temporary file."""
+    from compendium.workflow import write_text_atomic
+
+    citation_columns = frame.attrs.get("citation_columns", [])
+    shown = frame.copy()
+    for column in citation_columns:
+        shown[column] = shown[column].map(citations)
+    text = pipe_table(
+        shown,
+        read_caption(captions_path, label),
+        label,
+        alignments=frame.attrs.get("alignments"),
+        raw_columns=citation_columns,
+    )
+    write_text_atomic(output, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# tbl-indicators
+
+QUALIFIER_WORDS = {
+    "exact": "exact",
+    "more_than": "lower bound",
+    "at_least": "lower bound",
+    "less_than": "upper bound",
+    "up_to": "upper bound",
+    "about": "approximate",
+    "range": "range",
+}
+
+
+def _year_text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
+
+
+def indicators(table: pd.DataFrame) -> pd.DataFrame:
+    """Every quantitative statement, ordered by year then subject, its qualifier made explicit."""
+    ordered = table.sort_values(["year", "subject", "indicator_id"], na_position="last")
+    result = pd.DataFrame(
+        {
+            "What is counted": ordered["subject"],
+            "Value as written": ordered["value_as_written"],
+            "Kind of value": ordered["qualifier"].map(QUALIFIER_WORDS),
+            "Unit": ordered["unit"],
+            "Year": ordered["year"].map(_year_text),
+            "Source": ordered["source"],
+        }
+    )
+    result.attrs["citation_columns"] = ["Source"]
+    result.attrs["alignments"] = {"Value as written": "right", "Year": "right"}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# tbl-pathways
+
+
+def pathways(provisions: pd.DataFrame) -> pd.DataFrame:
+    """The 2010 draft's approval pathways in the draft's order."""
+    selected = provisions[
+        (provisions["instrument_id"] == "draft-2010") & (provisions["element"] == "pathway")
+    ].sort_values("position")
+    result = pd.DataFrame(
+        {
+            "No.": selected["position"].map(_year_text),
+            "Pathway": selected["name"],
+            "Risk class": selected["risk_class"],
+            "Responsible body": selected["responsible_body"],
+            "What the draft provides": selected["description"],
+        }
+    )
+    result.attrs["alignments"] = {"No.": "right"}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# tbl-notice
+
+NOTICE_PARTS = {"stage": "Stage", "form_item": "Self-evaluation form item"}
+
+
+def notice(provisions: pd.DataFrame) -> pd.DataFrame:
+    """The January 2012 notice: its stages in order (with pinyin names and dates), then the
+    items of its self-evaluation form in order."""
+    selected = provisions[provisions["instrument_id"] == "notice-2012"]
+    rows = []
+    for element, part in NOTICE_PARTS.items():
+        for _, provision in selected[selected["element"] == element].sort_values(
+            "position"
+        ).iterrows():
+            rows.append(
+                {
+                    "Part": part,
+                    "No.": _year_text(provision["position"]),
+                    "Name": provision["name"],
+                    "Pinyin": provision["name_pinyin"],
+                    "Date": provision["date_as_written"],
+                }
+            )
+    result = pd.DataFrame(rows, columns=["Part", "No.", "Name", "Pinyin", "Date"])
+    result.attrs["alignments"] = {"No.": "right"}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# tbl-coverage
+
+
+def coverage(
+    table: pd.DataFrame, modalities: pd.DataFrame, instruments: pd.DataFrame
+) -> pd.DataFrame:
+    """Modalities (rows) × instruments (columns, in date order): how each addresses each."""
+    from compendium import derive
+
+    ordered_instruments = instruments.sort_values(["date_start", "instrument_id"])
+    matrix = derive.coverage_matrix(
+        table, list(modalities["modality_id"]), list(ordered_instruments["instrument_id"])
+    )
+    labels = dict(zip(modalities["modality_id"], modalities["label"]))
+    short_names = dict(zip(ordered_instruments["instrument_id"], ordered_instruments["short_name"]))
+    result = matrix.rename(index=labels, columns=short_names).reset_index()
+    result = result.rename(columns={"index": "Modality"})
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# tbl-modalities
+
+#: How many example cases a modality's row names; the full list is in results/data/cases.csv.
+EXAMPLES_PER_MODALITY = 3
+
+
+def modalities(cases: pd.DataFrame, vocabulary: pd.DataFrame) -> pd.DataFrame:
+    """The typology: per modality its driver and oversight (coded from the article's
+    description of the modality), the settings and evidence of its coded cases, examples and
+    the number of cases."""
+    rows = []
+    for _, modality in vocabulary.iterrows():
+        own = cases[cases["modality"] == modality["modality_id"]].sort_values(
+            ["first_year", "case_id"], na_position="last"
+        )
+        rows.append(
+            {
+                "Modality": modality["label"],
+                "Driver": modality["driver"],
+                "Settings": join_values(own["setting"]),
+                "Evidence produced": modality["evidence"],
+                "Oversight": modality["oversight"],
+                "Examples": join_values(own["name"].head(EXAMPLES_PER_MODALITY)),
+                "Cases": str(len(own)),
+            }
+        )
+    result = pd.DataFrame(rows)
+    result.attrs["alignments"] = {"Cases": "right"}
+    return result

@@ -1,0 +1,30 @@
+# Stage 1: the sources are checked before anything is built from them.
+
+
+rule validate_data:
+    """Validate every raw table against its schema in data/datapackage.json."""
+    input:
+        package="data/datapackage.json",
+        schemas=expand("data/schemas/{table}.schema.json", table=RAW_TABLES),
+        tables=expand("data/raw/{table}.csv", table=RAW_TABLES),
+        code="analysis/compendium/datapackage.py",
+    output:
+        report="results/checks/data-validation.txt",
+    log:
+        "results/logs/validate_data.log",
+    script:
+        "../scripts/validate_data.py"
+
+
+rule check_bibliography:
+    """Parse references.bib and check that every citation in the manuscript has an entry."""
+    input:
+        bibliography="references.bib",
+        manuscript="manuscript/article.qmd",
+        code="analysis/compendium/bibliography.py",
+    output:
+        report="results/checks/bibliography.txt",
+    log:
+        "results/logs/check_bibliography.log",
+    script:
+        "../scripts/check_bibliography.py"

@@ -1,0 +1,61 @@
+# Stage 2: cleaning notebooks turn the coding sheets into analysis-ready tables.
+# Each notebook is a jupytext percent-format .py; its executed copy is kept for reviewers.
+
+
+rule clean_dates:
+    """Parse coded dates of events and instruments into day intervals with their precision."""
+    input:
+        notebook="analysis/notebooks/clean_dates.py",
+        validated="results/checks/data-validation.txt",
+        package="data/datapackage.json",
+        bibliography="references.bib",
+        code=["analysis/compendium/clean.py", "analysis/compendium/dates.py"],
+    output:
+        events="results/data/events.csv",
+        instruments="results/data/instruments.csv",
+        provisions="results/data/provisions.csv",
+        executed="results/notebooks/clean_dates.ipynb",
+    log:
+        "results/logs/clean_dates.log",
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule clean_quantities:
+    """Parse every quantity as written into bounds with its qualifier."""
+    input:
+        notebook="analysis/notebooks/clean_quantities.py",
+        validated="results/checks/data-validation.txt",
+        package="data/datapackage.json",
+        bibliography="references.bib",
+        code=["analysis/compendium/clean.py", "analysis/compendium/quantities.py"],
+    output:
+        indicators="results/data/indicators.csv",
+        fieldwork="results/data/fieldwork.csv",
+        executed="results/notebooks/clean_quantities.ipynb",
+    log:
+        "results/logs/clean_quantities.log",
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule clean_coding:
+    """Normalise the coded cases, informants, communities, flows and coverage."""
+    input:
+        notebook="analysis/notebooks/clean_coding.py",
+        validated="results/checks/data-validation.txt",
+        package="data/datapackage.json",
+        bibliography="references.bib",
+        code="analysis/compendium/clean.py",
+    output:
+        modalities="results/data/modalities.csv",
+        cases="results/data/cases.csv",
+        informants="results/data/informants.csv",
+        communities="results/data/communities.csv",
+        flows="results/data/flows.csv",
+        coverage="results/data/coverage.csv",
+        executed="results/notebooks/clean_coding.ipynb",
+    log:
+        "results/logs/clean_coding.log",
+    script:
+        "../scripts/run_notebook.py"

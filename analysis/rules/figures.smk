@@ -1,0 +1,44 @@
+# Stage 3a: figures, one rule and one script each, SVG for both HTML and PDF.
+
+
+rule fig_timeline:
+    """Draw the dated events 2000-2012 by kind, spans where the date is a span."""
+    input:
+        events="results/data/events.csv",
+        instruments="results/data/instruments.csv",
+        code=["analysis/compendium/figures.py", "analysis/compendium/derive.py"],
+    output:
+        svg="results/figures/fig-timeline.svg",
+    log:
+        "results/logs/fig_timeline.log",
+    script:
+        "../scripts/fig_timeline.py"
+
+
+rule fig_coexistence:
+    """Draw which modalities are active in each year against the regulatory instruments."""
+    input:
+        cases="results/data/cases.csv",
+        modalities="results/data/modalities.csv",
+        instruments="results/data/instruments.csv",
+        code=["analysis/compendium/figures.py", "analysis/compendium/derive.py"],
+    output:
+        svg="results/figures/fig-coexistence.svg",
+    log:
+        "results/logs/fig_coexistence.log",
+    script:
+        "../scripts/fig_coexistence.py"
+
+
+rule fig_flows:
+    """Draw the knowledge-flow network with its cycles highlighted."""
+    input:
+        flows="results/data/flows.csv",
+        communities="results/data/communities.csv",
+        code=["analysis/compendium/figures.py", "analysis/compendium/network.py"],
+    output:
+        svg="results/figures/fig-flows.svg",
+    log:
+        "results/logs/fig_flows.log",
+    script:
+        "../scripts/fig_flows.py"

@@ -1,0 +1,47 @@
+# Stage 4: the manuscript, rendered with the configured renderer (config/config.yaml).
+# Every generated input of the manuscript is listed so that a change to any of them re-renders.
+
+MANUSCRIPT_INPUTS = {
+    "manuscript": "manuscript/article.qmd",
+    "values": "results/values.yml",
+    "bibliography": "references.bib",
+    "bibliography_check": "results/checks/bibliography.txt",
+    "filters": [
+        "manuscript/filters/shortcodes.lua",
+        "manuscript/filters/crossref.lua",
+    ],
+    "figures": expand("results/figures/{figure}.svg", figure=FIGURES),
+    "tables": expand("results/tables/{table}.md", table=TABLES),
+    "code": "analysis/compendium/render.py",
+}
+
+
+rule render_html:
+    """Render the manuscript to one self-contained HTML file."""
+    input:
+        **MANUSCRIPT_INPUTS,
+        css="manuscript/style.css",
+    output:
+        html="results/paper.html",
+    params:
+        renderer=config["renderer"],
+    log:
+        "results/logs/render_html.log",
+    script:
+        "../scripts/render_html.py"
+
+
+rule render_pdf:
+    """Render the manuscript to PDF through pandoc's typst writer and typst."""
+    input:
+        **MANUSCRIPT_INPUTS,
+        typst_preamble="manuscript/typst/preamble.typ",
+        typst_paths_filter="manuscript/filters/typst-paths.lua",
+    output:
+        pdf="results/paper.pdf",
+    params:
+        renderer=config["renderer"],
+    log:
+        "results/logs/render_pdf.log",
+    script:
+        "../scripts/render_pdf.py"

@@ -1,0 +1,89 @@
+# Stage 3b: tables as generated Markdown that the manuscript includes. Captions are authored in
+# manuscript/captions.yml, next to the prose that cites the tables.
+
+
+rule tbl_fieldwork:
+    """Tabulate the study design: interviews, period, places, groups, methods."""
+    input:
+        fieldwork="results/data/fieldwork.csv",
+        captions="manuscript/captions.yml",
+        code="analysis/compendium/tables.py",
+    output:
+        table="results/tables/tbl-fieldwork.md",
+    log:
+        "results/logs/tbl_fieldwork.log",
+    script:
+        "../scripts/tbl_fieldwork.py"
+
+
+rule tbl_modalities:
+    """Tabulate the typology of modalities computed from the coded cases."""
+    input:
+        cases="results/data/cases.csv",
+        modalities="results/data/modalities.csv",
+        captions="manuscript/captions.yml",
+        code="analysis/compendium/tables.py",
+    output:
+        table="results/tables/tbl-modalities.md",
+    log:
+        "results/logs/tbl_modalities.log",
+    script:
+        "../scripts/tbl_modalities.py"
+
+
+rule tbl_indicators:
+    """Tabulate every quantitative statement with its qualifier, year and source."""
+    input:
+        indicators="results/data/indicators.csv",
+        captions="manuscript/captions.yml",
+        code="analysis/compendium/tables.py",
+    output:
+        table="results/tables/tbl-indicators.md",
+    log:
+        "results/logs/tbl_indicators.log",
+    script:
+        "../scripts/tbl_indicators.py"
+
+
+rule tbl_pathways:
+    """Tabulate the 2010 draft's approval pathways, risk classes and responsible bodies."""
+    input:
+        provisions="results/data/provisions.csv",
+        captions="manuscript/captions.yml",
+        code="analysis/compendium/tables.py",
+    output:
+        table="results/tables/tbl-pathways.md",
+    log:
+        "results/logs/tbl_pathways.log",
+    script:
+        "../scripts/tbl_pathways.py"
+
+
+rule tbl_notice:
+    """Tabulate the January 2012 notice's stages and self-evaluation form items."""
+    input:
+        provisions="results/data/provisions.csv",
+        captions="manuscript/captions.yml",
+        code="analysis/compendium/tables.py",
+    output:
+        table="results/tables/tbl-notice.md",
+    log:
+        "results/logs/tbl_notice.log",
+    script:
+        "../scripts/tbl_notice.py"
+
+
+rule tbl_coverage:
+    """Tabulate which regulatory instrument addresses which modality, and how."""
+    input:
+        coverage="results/data/coverage.csv",
+        modalities="results/data/modalities.csv",
+        instruments="results/data/instruments.csv",
+        captions="manuscript/captions.yml",
+        code=["analysis/compendium/tables.py", "analysis/compendium/derive.py"],
+    output:
+        table="results/tables/tbl-coverage.md",
+    log:
+        "results/logs/tbl_coverage.log",
+    script:
+        "../scripts/tbl_coverage.py"

@@ -1,0 +1,27 @@
+# Stage 3c: every number and date the prose states, under stable keys.
+
+
+rule values:
+    """Collect the values the prose cites into results/values.yml."""
+    input:
+        fieldwork="results/data/fieldwork.csv",
+        events="results/data/events.csv",
+        instruments="results/data/instruments.csv",
+        provisions="results/data/provisions.csv",
+        cases="results/data/cases.csv",
+        indicators="results/data/indicators.csv",
+        modalities="results/data/modalities.csv",
+        flows="results/data/flows.csv",
+        communities="results/data/communities.csv",
+        informants="results/data/informants.csv",
+        code=[
+            "analysis/compendium/values.py",
+            "analysis/compendium/derive.py",
+            "analysis/compendium/network.py",
+        ],
+    output:
+        values="results/values.yml",
+    log:
+        "results/logs/values.log",
+    script:
+        "../scripts/values.py"

@@ -1,0 +1,15 @@
+"""tbl-coverage: modalities × regulatory instruments."""
+
+from compendium import derive, tables
+from compendium.workflow import reported_errors
+
+with reported_errors(snakemake.log[0]):
+    coverage = derive.read_cleaned(snakemake.input.coverage)
+    modalities = derive.read_cleaned(snakemake.input.modalities)
+    instruments = derive.read_cleaned(snakemake.input.instruments)
+    tables.write(
+        tables.coverage(coverage, modalities, instruments),
+        "tbl-coverage",
+        snakemake.input.captions,
+        snakemake.output.table,
+    )

@@ -1,0 +1,10 @@
+"""tbl-fieldwork: the study design."""
+
+from compendium import derive, tables
+from compendium.workflow import reported_errors
+
+with reported_errors(snakemake.log[0]):
+    fieldwork = derive.read_cleaned(snakemake.input.fieldwork)
+    tables.write(
+        tables.fieldwork(fieldwork), "tbl-fieldwork", snakemake.input.captions, snakemake.output.table
+    )

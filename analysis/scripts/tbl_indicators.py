@@ -1,0 +1,13 @@
+"""tbl-indicators: every quantitative statement."""
+
+from compendium import derive, tables
+from compendium.workflow import reported_errors
+
+with reported_errors(snakemake.log[0]):
+    indicators = derive.read_cleaned(snakemake.input.indicators)
+    tables.write(
+        tables.indicators(indicators),
+        "tbl-indicators",
+        snakemake.input.captions,
+        snakemake.output.table,
+    )

@@ -1,0 +1,9 @@
+"""Validate the raw tables; write a summary of what was checked."""
+
+from compendium.datapackage import load_tables
+from compendium.workflow import reported_errors, write_text_atomic
+
+with reported_errors(snakemake.log[0]):
+    tables = load_tables(snakemake.input.package)
+    lines = [f"{name}: {len(table.rows)} rows valid" for name, table in sorted(tables.items())]
+    write_text_atomic(snakemake.output.report, "\n".join(lines) + "\n")
