@@ -40,8 +40,6 @@ TABLES = [
 
 
 include: "analysis/rules/common.smk"
-
-
 # 1. Check the sources: the coded data against their schemas, the bibliography against the text.
 include: "analysis/rules/checks.smk"
 # 2. Clean the coded fieldwork metadata (notebooks; executed copies in results/notebooks/).

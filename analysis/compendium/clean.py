@@ -120,9 +120,7 @@ def check_year_order(table: pd.DataFrame, first: str, last: str) -> None:
     """The last year a case is observed cannot precede the first."""
     for _, row in table.iterrows():
         if row[first] is not None and row[last] is not None and int(row[last]) < int(row[first]):
-            raise _fail(
-                table, row["line"], last, f"{row[last]} is before {first} {row[first]}"
-            )
+            raise _fail(table, row["line"], last, f"{row[last]} is before {first} {row[first]}")
 
 
 def check_no_self_flows(flows: pd.DataFrame) -> None:

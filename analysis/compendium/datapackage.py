@@ -155,9 +155,10 @@ def _check_cell(value: str, field: dict) -> str | None:
             number = float(value)
         except ValueError:
             return f"'{value}' is not a number"
-    elif kind == "boolean":
-        if value not in field.get("trueValues", ["true"]) + field.get("falseValues", ["false"]):
-            return f"'{value}' is not a boolean (true/false)"
+    elif kind == "boolean" and value not in (
+        field.get("trueValues", ["true"]) + field.get("falseValues", ["false"])
+    ):
+        return f"'{value}' is not a boolean (true/false)"
     enum = constraints.get("enum")
     if enum is not None and value not in [str(term) for term in enum]:
         return f"'{value}' is not one of: {', '.join(map(str, enum))}"
@@ -202,8 +203,11 @@ def cell_problems(table: Table) -> list[BuildError]:
             problem = _check_cell(value, field)
             if problem:
                 problems.append(BuildError(problem, file=shown, line=line, field=field["name"]))
-    unique_keys = [[field["name"]] for field in table.schema["fields"]
-                   if field.get("constraints", {}).get("unique")]
+    unique_keys = [
+        [field["name"]]
+        for field in table.schema["fields"]
+        if field.get("constraints", {}).get("unique")
+    ]
     if "primaryKey" in table.schema:
         unique_keys.append(_as_list(table.schema["primaryKey"]))
     for key in unique_keys:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 # One end of a coded date: year, year-month, year-month-day, year-quarter or year-half.
-_PART = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<quarter>Q[1-4])|(?P<half>H[12])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?")
+_PART = re.compile(
+    r"(?P<year>\d{4})(?:-(?:(?P<quarter>Q[1-4])|(?P<half>H[12])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?"
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,13 @@ def parse_coded_date(coded: str) -> Interval:
 
 
 #: The grain each precision term implies for a single coded part.
-_PRECISION_OF_PART = {"day": "day", "month": "month", "quarter": "quarter", "half": "half", "year": "year"}
+_PRECISION_OF_PART = {
+    "day": "day",
+    "month": "month",
+    "quarter": "quarter",
+    "half": "half",
+    "year": "year",
+}
 
 
 def implied_precision(coded: str) -> str:

@@ -35,21 +35,27 @@ def timeline_events(events: pd.DataFrame, instruments: pd.DataFrame) -> pd.DataF
 
     An event is a milestone when it carries an instrument id and falls on the instrument's own
     date; later deadlines of the same instrument stay unlabelled, to keep the figure readable.
+    Each instrument is named once: when several events share its date (the January 2012
+    notification is issued and its first phase starts on the same day), the first event in
+    `event_id` order carries the label, so the choice does not depend on row order.
     """
     dates = instruments.set_index("instrument_id")[["date_start", "short_name"]]
-    labels = []
-    for _, event in events.iterrows():
+    labelled: set[str] = set()
+    labels: dict[object, str | None] = {}
+    for index, event in events.sort_values("event_id").iterrows():
         instrument = event.get("instrument_id")
         if (
             isinstance(instrument, str)
             and instrument in dates.index
+            and instrument not in labelled
             and dates.loc[instrument, "date_start"] == event["date_start"]
         ):
-            labels.append(dates.loc[instrument, "short_name"])
+            labels[index] = dates.loc[instrument, "short_name"]
+            labelled.add(instrument)
         else:
-            labels.append(None)
+            labels[index] = None
     result = events.copy()
-    result["label"] = labels
+    result["label"] = [labels[index] for index in events.index]
     return result
 
 

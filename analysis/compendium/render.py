@@ -9,6 +9,7 @@ optional `quarto` renderer runs `quarto render` on a staged copy of the same inp
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -29,6 +30,7 @@ class Inputs:
     css: Path | None = None
     typst_preamble: Path | None = None
     typst_paths_filter: Path | None = None
+    typst_template: Path | None = None
 
 
 def inputs_from_step(named_inputs) -> Inputs:
@@ -47,6 +49,7 @@ def inputs_from_step(named_inputs) -> Inputs:
         css=optional("css"),
         typst_preamble=optional("typst_preamble"),
         typst_paths_filter=optional("typst_paths_filter"),
+        typst_template=optional("typst_template"),
     )
 
 
@@ -89,7 +92,7 @@ def run_pandoc(arguments: list[str], source: Path) -> None:
     if completed.returncode != 0 or completed.stderr.strip():
         lines = [line for line in completed.stderr.splitlines() if line.strip()]
         message = lines[0] if lines else f"pandoc exited with status {completed.returncode}"
-        if ":" in message and message.split(":", 1)[0].endswith((".qmd", ".md", ".bib")):
+        if re.match(r"^[^\s:]+:\d+: ", message):  # our filters already say file:line
             raise BuildError(message)
         raise BuildError(message, file=str(source))
 
@@ -136,6 +139,7 @@ def render_typst_source(inputs: Inputs, output: Path) -> None:
         "--to=typst",
         "--standalone",
         f"--include-in-header={inputs.typst_preamble}",
+        f"--template={inputs.typst_template}",
         "--metadata=link-citations:true",
         "--metadata=link-bibliography:true",
     ]
@@ -163,11 +167,22 @@ def render_pdf(inputs: Inputs, output: Path, root: Path) -> None:
                 ignore_system_fonts=True,
                 timestamp=_epoch(),
             )
-        except Exception as error:  # typst raises its own error type with a multi-line text
-            first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            raise BuildError(f"typst could not typeset the paper: {first}",
-                             file=str(inputs.manuscript)) from None
+        except typst.TypstError as error:
+            raise BuildError(
+                f"typst could not typeset the paper: {_typst_problem(error)}",
+                file=str(inputs.manuscript),
+            ) from None
         partial.replace(output)
+
+
+def _typst_problem(error) -> str:
+    """The first diagnostic of a typst error, with the line of the generated source it names."""
+    diagnostic = getattr(error, "diagnostic", "") or ""
+    location = re.search(r"┌─ \S+?:(\d+):(\d+)", diagnostic)
+    message = getattr(error, "message", None) or str(error)
+    if location:
+        return f"{message} (generated typst line {location[1]}, column {location[2]})"
+    return message
 
 
 def _render_to(arguments: list[str], output: Path, source: Path) -> None:

@@ -43,9 +43,7 @@ def pipe_table(
     rule = "|" + "|".join(rule_cells) + "|"
     body = [
         "| "
-        + " | ".join(
-            (str(value) if is_raw else escape(value)) for value, is_raw in zip(row, raw)
-        )
+        + " | ".join((str(value) if is_raw else escape(value)) for value, is_raw in zip(row, raw))
         + " |"
         for row in frame.itertuples(index=False)
     ]
@@ -197,9 +195,9 @@ def notice(provisions: pd.DataFrame) -> pd.DataFrame:
     selected = provisions[provisions["instrument_id"] == "notice-2012"]
     rows = []
     for element, part in NOTICE_PARTS.items():
-        for _, provision in selected[selected["element"] == element].sort_values(
-            "position"
-        ).iterrows():
+        for _, provision in (
+            selected[selected["element"] == element].sort_values("position").iterrows()
+        ):
             rows.append(
                 {
                     "Part": part,

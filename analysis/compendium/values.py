@@ -56,9 +56,12 @@ def indicator_values(indicators: pd.DataFrame) -> dict:
 def event_values(events: pd.DataFrame) -> dict:
     return {
         row["event_id"]: _prune(
-            {"date": date_for_prose(row), "year": _year(row["year_start"]),
-             "end_year": _year(row["year_end"])}
-        )  # fmt: skip
+            {
+                "date": date_for_prose(row),
+                "year": _year(row["year_start"]),
+                "end_year": _year(row["year_end"]),
+            }
+        )
         for _, row in events.iterrows()
     }
 
@@ -95,9 +98,12 @@ def provision_values(provisions: pd.DataFrame) -> dict:
 def case_values(cases: pd.DataFrame) -> dict:
     return {
         row["case_id"]: _prune(
-            {"first_year": _year(row["first_year"]), "last_year": _year(row["last_year"]),
-             "scale": _text(row["scale_as_written"])}
-        )  # fmt: skip
+            {
+                "first_year": _year(row["first_year"]),
+                "last_year": _year(row["last_year"]),
+                "scale": _text(row["scale_as_written"]),
+            }
+        )
         for _, row in cases.iterrows()
     }
 
@@ -138,7 +144,9 @@ def counts(tables: dict[str, pd.DataFrame]) -> dict:
         "notice_stages": str(int((notice["element"] == "stage").sum())),
         "notice_form_items": str(int((notice["element"] == "form_item").sum())),
         "draft_pathways": str(int((draft["element"] == "pathway").sum())),
-        "stakeholder_groups": str(int((tables["fieldwork"]["aspect"] == "stakeholder_group").sum())),
+        "stakeholder_groups": str(
+            int((tables["fieldwork"]["aspect"] == "stakeholder_group").sum())
+        ),
     }
 
 
@@ -185,19 +193,33 @@ def flow_values(flows: pd.DataFrame, communities: pd.DataFrame) -> dict:
     }
 
 
+def _drop_empty(values: dict) -> dict:
+    """Without keys whose every value is missing: a key the data cannot fill stays unknown."""
+    result = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            value = _drop_empty(value)
+            if not value:
+                continue
+        result[key] = value
+    return result
+
+
 def collect(tables: dict[str, pd.DataFrame]) -> dict:
     """All values, nested by kind then key."""
-    return {
-        "count": counts(tables),
-        "coexistence": coexistence_values(tables["cases"], tables["modalities"]),
-        "flows": flow_values(tables["flows"], tables["communities"]),
-        "indicator": indicator_values(tables["indicators"]),
-        "event": event_values(tables["events"]),
-        "instrument": instrument_values(tables["instruments"]),
-        "provision": provision_values(tables["provisions"]),
-        "case": case_values(tables["cases"]),
-        "fieldwork": fieldwork_values(tables["fieldwork"]),
-    }
+    return _drop_empty(
+        {
+            "count": counts(tables),
+            "coexistence": coexistence_values(tables["cases"], tables["modalities"]),
+            "flows": flow_values(tables["flows"], tables["communities"]),
+            "indicator": indicator_values(tables["indicators"]),
+            "event": event_values(tables["events"]),
+            "instrument": instrument_values(tables["instruments"]),
+            "provision": provision_values(tables["provisions"]),
+            "case": case_values(tables["cases"]),
+            "fieldwork": fieldwork_values(tables["fieldwork"]),
+        }
+    )
 
 
 def to_yaml(values: dict) -> str:

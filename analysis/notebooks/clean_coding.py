@@ -57,7 +57,9 @@ flows[["flow_id", "from_community", "to_community"]]
 # %%
 coverage = clean.frame(tables["coverage"])
 clean.check_citation_keys(coverage, citation_keys)
-clean.check_listed_keys(coverage, "provision_ids", {row["provision_id"] for row in tables["provisions"].rows})
+clean.check_listed_keys(
+    coverage, "provision_ids", {row["provision_id"] for row in tables["provisions"].rows}
+)
 coverage = clean.finish(coverage, ["instrument_id", "modality"])
 coverage[["instrument_id", "modality", "how"]]
 

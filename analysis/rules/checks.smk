@@ -12,6 +12,8 @@ rule validate_data:
         report="results/checks/data-validation.txt",
     log:
         "results/logs/validate_data.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/validate_data.py"
 
@@ -26,5 +28,7 @@ rule check_bibliography:
         report="results/checks/bibliography.txt",
     log:
         "results/logs/check_bibliography.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/check_bibliography.py"

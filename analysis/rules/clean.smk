@@ -17,6 +17,8 @@ rule clean_dates:
         executed="results/notebooks/clean_dates.ipynb",
     log:
         "results/logs/clean_dates.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/run_notebook.py"
 
@@ -35,6 +37,8 @@ rule clean_quantities:
         executed="results/notebooks/clean_quantities.ipynb",
     log:
         "results/logs/clean_quantities.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/run_notebook.py"
 
@@ -57,5 +61,7 @@ rule clean_coding:
         executed="results/notebooks/clean_coding.ipynb",
     log:
         "results/logs/clean_coding.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/run_notebook.py"

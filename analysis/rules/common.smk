@@ -4,6 +4,11 @@
 import os
 from pathlib import Path
 
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [str(Path(workflow.basedir) / "analysis"), os.environ.get("PYTHONPATH")])
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        filter(
+            None,
+            [str(Path(workflow.basedir) / "analysis"), os.environ.get("PYTHONPATH")],
+        )
+    )
 )

@@ -11,6 +11,8 @@ rule fig_timeline:
         svg="results/figures/fig-timeline.svg",
     log:
         "results/logs/fig_timeline.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/fig_timeline.py"
 
@@ -26,6 +28,8 @@ rule fig_coexistence:
         svg="results/figures/fig-coexistence.svg",
     log:
         "results/logs/fig_coexistence.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/fig_coexistence.py"
 
@@ -40,5 +44,7 @@ rule fig_flows:
         svg="results/figures/fig-flows.svg",
     log:
         "results/logs/fig_flows.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/fig_flows.py"

@@ -23,10 +23,12 @@ rule render_html:
         css="manuscript/style.css",
     output:
         html="results/paper.html",
-    params:
-        renderer=config["renderer"],
     log:
         "results/logs/render_html.log",
+    conda:
+        "../../environment.yml"
+    params:
+        renderer=config["renderer"],
     script:
         "../scripts/render_html.py"
 
@@ -37,11 +39,14 @@ rule render_pdf:
         **MANUSCRIPT_INPUTS,
         typst_preamble="manuscript/typst/preamble.typ",
         typst_paths_filter="manuscript/filters/typst-paths.lua",
+        typst_template="manuscript/typst/template.typ",
     output:
         pdf="results/paper.pdf",
-    params:
-        renderer=config["renderer"],
     log:
         "results/logs/render_pdf.log",
+    conda:
+        "../../environment.yml"
+    params:
+        renderer=config["renderer"],
     script:
         "../scripts/render_pdf.py"

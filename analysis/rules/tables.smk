@@ -12,6 +12,8 @@ rule tbl_fieldwork:
         table="results/tables/tbl-fieldwork.md",
     log:
         "results/logs/tbl_fieldwork.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/tbl_fieldwork.py"
 
@@ -27,6 +29,8 @@ rule tbl_modalities:
         table="results/tables/tbl-modalities.md",
     log:
         "results/logs/tbl_modalities.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/tbl_modalities.py"
 
@@ -41,6 +45,8 @@ rule tbl_indicators:
         table="results/tables/tbl-indicators.md",
     log:
         "results/logs/tbl_indicators.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/tbl_indicators.py"
 
@@ -55,6 +61,8 @@ rule tbl_pathways:
         table="results/tables/tbl-pathways.md",
     log:
         "results/logs/tbl_pathways.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/tbl_pathways.py"
 
@@ -69,6 +77,8 @@ rule tbl_notice:
         table="results/tables/tbl-notice.md",
     log:
         "results/logs/tbl_notice.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/tbl_notice.py"
 
@@ -85,5 +95,7 @@ rule tbl_coverage:
         table="results/tables/tbl-coverage.md",
     log:
         "results/logs/tbl_coverage.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/tbl_coverage.py"

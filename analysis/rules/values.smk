@@ -23,5 +23,7 @@ rule values:
         values="results/values.yml",
     log:
         "results/logs/values.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/values.py"

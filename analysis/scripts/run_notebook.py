@@ -7,7 +7,9 @@ from compendium.workflow import reported_errors
 
 with reported_errors(snakemake.log[0]):
     outputs = {name: path for name, path in snakemake.output.items() if name != "executed"}
-    inputs = {name: path for name, path in snakemake.input.items() if name not in ("notebook", "code")}
+    inputs = {
+        name: path for name, path in snakemake.input.items() if name not in ("notebook", "code")
+    }
     execute(
         Path(snakemake.input.notebook),
         Path(snakemake.output.executed),

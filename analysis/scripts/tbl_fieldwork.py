@@ -6,5 +6,8 @@ from compendium.workflow import reported_errors
 with reported_errors(snakemake.log[0]):
     fieldwork = derive.read_cleaned(snakemake.input.fieldwork)
     tables.write(
-        tables.fieldwork(fieldwork), "tbl-fieldwork", snakemake.input.captions, snakemake.output.table
+        tables.fieldwork(fieldwork),
+        "tbl-fieldwork",
+        snakemake.input.captions,
+        snakemake.output.table,
     )

@@ -6,5 +6,8 @@ from compendium.workflow import reported_errors
 with reported_errors(snakemake.log[0]):
     provisions = derive.read_cleaned(snakemake.input.provisions)
     tables.write(
-        tables.pathways(provisions), "tbl-pathways", snakemake.input.captions, snakemake.output.table
+        tables.pathways(provisions),
+        "tbl-pathways",
+        snakemake.input.captions,
+        snakemake.output.table,
     )

@@ -5,8 +5,6 @@ from compendium.workflow import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
     tables = {
-        name: derive.read_cleaned(path)
-        for name, path in snakemake.input.items()
-        if name != "code"
+        name: derive.read_cleaned(path) for name, path in snakemake.input.items() if name != "code"
     }
     write_text_atomic(snakemake.output.values, values.to_yaml(values.collect(tables)))

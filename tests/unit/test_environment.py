@@ -16,7 +16,10 @@ def normalise(name: str) -> str:
 
 def locked_versions() -> dict[str, str]:
     text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
-    return {normalise(name): version for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)}
+    return {
+        normalise(name): version
+        for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)
+    }
 
 
 def conda_versions() -> dict[str, str]:
@@ -40,7 +43,9 @@ def direct_dependencies() -> dict[str, str]:
 
 
 def test_every_direct_dependency_is_pinned_exactly_in_pyproject():
-    for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
+    for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "dependencies"
+    ]:
         assert "==" in requirement, requirement
 
 
@@ -53,9 +58,11 @@ def test_lock_holds_the_versions_pyproject_asks_for():
 def test_conda_environment_names_the_locked_versions():
     locked = locked_versions()
     conda = conda_versions()
-    for name, version in direct_dependencies().items():
+    for name in direct_dependencies():
         assert name in conda, f"{name} is missing from environment.yml"
-        assert conda[name] == locked[name], f"{name}: environment.yml {conda[name]}, lock {locked[name]}"
+        assert conda[name] == locked[name], (
+            f"{name}: environment.yml {conda[name]}, lock {locked[name]}"
+        )
     assert "quarto" in conda, "environment.yml must offer quarto for the optional renderer"
     assert conda["python"] == "3.11"
 
