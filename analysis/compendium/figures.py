@@ -65,24 +65,124 @@ def save_svg(figure, path: str | Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Shared helpers: layout is computed in inches from measured text, so nothing is left to chance
+# (or to tight_layout) and the same data always give the same picture.
+
+POINTS_PER_INCH = 72.0
+
+#: Text on a figure must reach WCAG AA for normal text against its background.
+MIN_CONTRAST = 4.5
+
+
+def _text_size(text: str, size: float, weight: str = "normal") -> tuple[float, float]:
+    """Width and height in inches of `text` (lines split on newlines) drawn at `size` points.
+
+    Measured from the font's glyph outlines, the same ones the SVG draws as paths, so the
+    measure needs no renderer and is identical on every machine.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(family="DejaVu Sans", size=size, weight=weight)
+    measure = TextToPath()
+    lines = text.split("\n")
+    width = max(measure.get_text_width_height_descent(line, font, ismath=False)[0] for line in lines)
+    # matplotlib sets lines 1.2 font sizes apart.
+    return width / POINTS_PER_INCH, 1.2 * size * len(lines) / POINTS_PER_INCH
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a hex colour."""
+    channels = [int(colour.lstrip("#")[index : index + 2], 16) / 255 for index in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _tint(colour: str, share: float) -> str:
+    """`colour` laid at opacity `share` over white, as one opaque colour.
+
+    Opaque fills let the contrast of the text on them be computed exactly.
+    """
+    channels = [int(colour.lstrip("#")[index : index + 2], 16) for index in (0, 2, 4)]
+    mixed = [round(share * c + (1 - share) * 255) for c in channels]
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def _ink_on(background: str) -> str:
+    """Black or white, whichever reads better on `background`; refuses to return too little.
+
+    Pure black and white always give at least 4.58:1 on one of them, so this never fails for
+    an opaque background; the check guards against later edits.
+    """
+    ink = max(("#000000", "#FFFFFF"), key=lambda candidate: _contrast(candidate, background))
+    if _contrast(ink, background) < MIN_CONTRAST:
+        raise ValueError(f"no text colour reaches WCAG AA on {background}")
+    return ink
+
+
+def _axes_in_inches(figure, left: float, bottom: float, width: float, height: float):
+    """Axes placed by margins in inches, so data can be laid out in inches too."""
+    total_width, total_height = figure.get_size_inches()
+    return figure.add_axes(
+        (left / total_width, bottom / total_height, width / total_width, height / total_height)
+    )
+
+
+def _tiers(extents: list[tuple[float, float]], gap: float) -> list[int]:
+    """First fit: each extent, in the order given, goes on the lowest tier (lane) where it
+    clears every extent already there by `gap`. The caller's order decides who gets tier 0.
+    """
+    placed: list[list[tuple[float, float]]] = []
+    tiers = []
+    for left, right in extents:
+        for tier, taken in enumerate(placed):
+            if all(left >= end + gap or right + gap <= start for start, end in taken):
+                taken.append((left, right))
+                tiers.append(tier)
+                break
+        else:
+            placed.append([(left, right)])
+            tiers.append(len(placed) - 1)
+    return tiers
+
+
+# ---------------------------------------------------------------------------------------------
 # fig-timeline
 
-#: Rows of the timeline, top to bottom, and their colours. Regulation first: it is the story.
-TIMELINE_KINDS = {
-    "regulation": OKABE_ITO["vermillion"],
-    "draft": OKABE_ITO["orange"],
-    "notice": OKABE_ITO["reddish_purple"],
-    "guideline": OKABE_ITO["blue"],
-    "policy": OKABE_ITO["sky_blue"],
-    "media": OKABE_ITO["grey"],
-    "clinical": OKABE_ITO["bluish_green"],
-    "research": OKABE_ITO["bluish_green"],
-    "market": OKABE_ITO["yellow"],
-    "fieldwork": OKABE_ITO["black"],
-}
+#: Rows of the timeline in groups, top to bottom, one colour per group. Practice comes first and
+#: the state last, so the picture reads as the article's story: clinics, labs and the market
+#: start early in the decade, public debate follows, the state's rules arrive from 2007 on.
+TIMELINE_GROUPS = (
+    (OKABE_ITO["bluish_green"], ("clinical", "research", "market")),
+    (OKABE_ITO["blue"], ("media", "guideline")),
+    (OKABE_ITO["vermillion"], ("policy", "draft", "regulation", "notice")),
+    (OKABE_ITO["black"], ("fieldwork",)),
+)
 
-#: Precisions drawn as a point; coarser ones are drawn as the span they cover.
+#: Precisions drawn as a point, when the event also lasts no longer than one such unit (the
+#: fieldwork, coded July 2009 to April 2011 by month, is a period and is drawn as one).
 POINT_PRECISIONS = {"day", "month"}
+
+#: Vertical sizes of the timeline, in inches: a lane holds one event; a row holds as many lanes
+#: as it has events at the same time, so a thicker row means more events, never a darker one.
+LANE = 0.085
+BAR = 0.055
+DIAMOND = 4.2  # marker size, points
+INSET = 0.03  # years trimmed off each end of a bar
+ROW_GAP = 0.11
+GROUP_GAP = 0.1
+LABEL_SIZE = 7.0
 
 
 def _year_fraction(iso_day: str, end: bool = False) -> float:
@@ -93,54 +193,181 @@ def _year_fraction(iso_day: str, end: bool = False) -> float:
     return day.year + offset / days_in_year
 
 
-def timeline(events: pd.DataFrame, first_year: int = 2000, last_year: int = 2012):
-    """Dated events by kind; a span where the date is a span, milestones labelled.
+def _timeline_rows(kinds_present: set[str]) -> list[tuple[str, str, int]]:
+    """(kind, colour, group) for each row, top to bottom; unknown kinds go last, in grey."""
+    rows = []
+    for group, (colour, kinds) in enumerate(TIMELINE_GROUPS):
+        rows += [(kind, colour, group) for kind in kinds if kind in kinds_present]
+    known = {kind for _, kinds in TIMELINE_GROUPS for kind in kinds}
+    extra = sorted(kinds_present - known)
+    rows += [(kind, OKABE_ITO["grey"], len(TIMELINE_GROUPS)) for kind in extra]
+    return rows
 
-    `events` needs: kind, precision, date_start, date_end, label (empty unless the event is a
-    milestone to name on the figure).
+
+def timeline(events: pd.DataFrame, first_year: int = 2000, last_year: int = 2012):
+    """Dated events by kind, a diamond for a day or month, a bar for a period or a coarser date;
+    each milestone named once, just above its own mark, so no label touches another mark.
+
+    `events` needs: event_id, kind, precision, date_start, date_end, label (empty unless the
+    event is a milestone to name on the figure).
     """
     plt = _pyplot()
-    kinds = [kind for kind in TIMELINE_KINDS if kind in set(events["kind"])]
-    rows = {kind: index for index, kind in enumerate(reversed(kinds))}
-    figure, axes = plt.subplots(figsize=(TEXT_WIDTH, 0.42 * len(kinds) + 1.3))
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Rectangle
+
     shown = events[events["date_start"].notna()].copy()
     shown = shown[
         (shown["date_end"].str[:4].astype(int) >= first_year)
         & (shown["date_start"].str[:4].astype(int) <= last_year)
     ]
+    rows = _timeline_rows(set(shown["kind"]))
+
+    # Horizontal frame first: the left margin fits the longest row name.
+    row_names = {kind: kind.capitalize() for kind, _, _ in rows}
+    left = max(_text_size(name, 8.5)[0] for name in row_names.values()) + 0.2
+    right = 0.12
+    axes_width = TEXT_WIDTH - left - right
+    per_year = axes_width / (last_year + 1 - first_year)  # inches per year
+    half_diamond = 0.7071 * DIAMOND / POINTS_PER_INCH / per_year  # years
+
+    marks = []  # (kind, event_id, is_point, start, end, label)
     for _, event in shown.iterrows():
-        y = rows[event["kind"]]
-        colour = TIMELINE_KINDS[event["kind"]]
         start = max(_year_fraction(event["date_start"]), first_year)
         end = min(_year_fraction(event["date_end"], end=True), last_year + 1)
-        if event["precision"] in POINT_PRECISIONS:
+        lasting = pd.Timestamp(event["date_end"]) - pd.Timestamp(event["date_start"])
+        is_point = event["precision"] in POINT_PRECISIONS and lasting.days <= 31
+        label = event["label"] if isinstance(event["label"], str) and event["label"] else None
+        marks.append((event["kind"], event["event_id"], is_point, start, end, label))
+
+    # Lanes: per row, events that overlap in time (marks that would touch) get their own lane.
+    lanes: dict[str, int] = {}
+    lane_count: dict[str, int] = {}
+    for kind, _, _ in rows:
+        extents = []
+        for mark_kind, event_id, is_point, start, end, label in marks:
+            if mark_kind != kind:
+                continue
+            middle = (start + end) / 2
+            extent = (middle - half_diamond, middle + half_diamond) if is_point else (start, end)
+            # Milestones first, so they take the top lane, right under their label.
+            extents.append((not label, extent, event_id))
+        extents.sort()
+        tiers = _tiers([extent for _, extent, _ in extents], gap=0.0)
+        lanes.update({event_id: tier for (*_, event_id), tier in zip(extents, tiers, strict=True)})
+        lane_count[kind] = max(tiers, default=0) + 1
+
+    # Milestone labels: centred over their mark, kept inside the axes, stacked if two collide.
+    label_height = _text_size("Mg", LABEL_SIZE)[1]
+    placed: dict[str, tuple[float, float, int]] = {}  # event_id -> (x of text centre, mark x, tier)
+    label_tiers: dict[str, int] = {}
+    for kind, _, _ in rows:
+        wanted = []
+        for mark_kind, event_id, _, start, end, label in marks:
+            if mark_kind == kind and label:
+                width = _text_size(label, LABEL_SIZE)[0] / per_year
+                middle = (start + end) / 2
+                centre = min(max(middle, first_year + width / 2), last_year + 1 - width / 2)
+                wanted.append(((centre - width / 2, centre + width / 2), event_id, centre, middle))
+        wanted.sort()
+        tiers = _tiers([extent for extent, *_ in wanted], gap=0.1)
+        for (_, event_id, centre, middle), tier in zip(wanted, tiers, strict=True):
+            placed[event_id] = (centre, middle, tier)
+        label_tiers[kind] = max(tiers, default=-1) + 1
+
+    # Vertical layout, top down, in inches: label band, then the row's lanes.
+    centres: dict[str, float] = {}
+    band_bottom: dict[str, float] = {}
+    cursor = 0.0
+    previous_group = None
+    separators = []
+    for kind, _, group in rows:
+        if previous_group is not None:
+            cursor += ROW_GAP + (GROUP_GAP if group != previous_group else 0.0)
+            if group != previous_group:
+                separators.append(cursor - (ROW_GAP + GROUP_GAP) / 2)
+        previous_group = group
+        band = label_tiers[kind] * (label_height + 0.02) + (0.06 if label_tiers[kind] else 0)
+        band_bottom[kind] = cursor + band
+        content = lane_count[kind] * LANE
+        centres[kind] = cursor + band + content / 2
+        cursor += band + content
+    plot_height = cursor + 0.12
+    top, bottom = 0.08, 0.72
+    figure = plt.figure(figsize=(TEXT_WIDTH, top + plot_height + bottom))
+    axes = _axes_in_inches(figure, left, bottom, axes_width, plot_height)
+    axes.set_xlim(first_year, last_year + 1)
+    axes.set_ylim(plot_height - 0.06, -0.06)  # inches from the top: y grows downwards
+
+    colours = {kind: colour for kind, colour, _ in rows}
+
+    def lane_y(kind: str, event_id: str) -> float:
+        return centres[kind] + (lanes[event_id] - (lane_count[kind] - 1) / 2) * LANE
+
+    for kind, event_id, is_point, start, end, _ in marks:
+        y = lane_y(kind, event_id)
+        colour = colours[kind]
+        if is_point:
             axes.plot(
-                (start + end) / 2, y, marker="D", markersize=5.5, color=colour,
-                markeredgecolor="white", markeredgewidth=0.6, zorder=3,
+                (start + end) / 2, y, marker="D", markersize=DIAMOND, color=colour,
+                markeredgecolor="white", markeredgewidth=0.5, zorder=3,
             )  # fmt: skip
         else:
-            axes.plot(
-                [start, end], [y, y], color=colour, linewidth=5, alpha=0.55,
-                solid_capstyle="butt", zorder=2,
+            # A light fill with a full-strength edge: the span reads as uncertain or lasting,
+            # and the bar still stands out from white for every palette colour.
+            # Bars that meet end to end share a lane; a hair's inset keeps them two bars.
+            bar = Rectangle(
+                (start + INSET, y - BAR / 2), end - start - 2 * INSET, BAR,
+                facecolor=_tint(colour, 0.45), edgecolor=colour, linewidth=0.6, zorder=2,
             )  # fmt: skip
-    labelled = shown[shown["label"].notna() & (shown["label"] != "")]
-    for position, (_, event) in enumerate(labelled.sort_values("date_start").iterrows()):
-        y = rows[event["kind"]]
-        x = (_year_fraction(event["date_start"]) + _year_fraction(event["date_end"], end=True)) / 2
-        offset = 0.34 if position % 2 == 0 else -0.40
-        axes.annotate(
-            event["label"], xy=(x, y), xytext=(x, y + offset), fontsize=7,
-            ha="center", va="center", color="#111111",
-            arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.5},
+            axes.add_patch(bar)
+    for kind, event_id, _, _, _, label in marks:
+        if not label:
+            continue
+        centre, middle, tier = placed[event_id]
+        text_bottom = band_bottom[kind] - 0.05 - tier * (label_height + 0.02)
+        axes.text(
+            centre, text_bottom, label, fontsize=LABEL_SIZE, ha="center", va="bottom",
+            color="#111111", zorder=4,
         )  # fmt: skip
-    axes.set_yticks(list(rows.values()), [kind.capitalize() for kind in rows])
-    axes.set_ylim(-0.8, len(kinds) - 0.2)
-    axes.set_xlim(first_year, last_year + 1)
-    axes.set_xticks(range(first_year, last_year + 2, 2))
-    axes.grid(axis="x", color="#dddddd", linewidth=0.5)
+        # A short leader from the label to its own mark, over any lanes in between.
+        axes.plot(
+            [middle, middle], [text_bottom + 0.005, lane_y(kind, event_id) - 0.045],
+            color="#555555", linewidth=0.5, zorder=1,
+        )  # fmt: skip
+    for y in separators:
+        axes.axhline(y, color="#bbbbbb", linewidth=0.5, zorder=0)
+
+    # Year ticks on the boundaries, year names in the middle of the year they stand for: a bar
+    # that covers 2012 then ends at the axis' end, not one tick beyond a label.
+    axes.set_xticks(range(first_year, last_year + 2))
+    axes.set_xticklabels([])
+    axes.set_xticks([year + 0.5 for year in range(first_year, last_year + 1)], minor=True)
+    axes.set_xticklabels([str(year) for year in range(first_year, last_year + 1)], minor=True)
+    axes.tick_params(axis="x", which="minor", length=0, labelsize=7.5, pad=4)
+    axes.tick_params(axis="x", which="major", length=3)
+    axes.set_yticks([centres[kind] for kind, _, _ in rows], [row_names[kind] for kind, _, _ in rows])
+    axes.tick_params(axis="y", length=0)
+    axes.spines["left"].set_visible(False)
+    axes.grid(axis="x", which="major", color="#e4e4e4", linewidth=0.5)
     axes.set_axisbelow(True)
-    axes.set_xlabel("Year (diamond: dated to the day or month; bar: the span a coarser date covers)")
-    figure.tight_layout()
+
+    key = [
+        Line2D([], [], linestyle="none", marker="D", markersize=DIAMOND + 1, color="#555555",
+               markeredgecolor="white", markeredgewidth=0.5),
+        Patch(facecolor=_tint("#555555", 0.45), edgecolor="#555555", linewidth=0.6),
+    ]  # fmt: skip
+    legend = figure.legend(
+        key,
+        ["Dated to the day or month", "A period, or the whole span a coarser date covers"],
+        loc="lower center", bbox_to_anchor=(0.5, 0.16 / figure.get_figheight()), ncol=2,
+        frameon=False, fontsize=7.5, handlelength=1.6, columnspacing=2.0, borderpad=0,
+    )  # fmt: skip
+    del legend
+    figure.text(
+        0.5, 0.04 / figure.get_figheight(),
+        "Each mark is one event; marks in one row that overlap in time are stacked.",
+        ha="center", va="bottom", fontsize=7.5, color="#111111",
+    )  # fmt: skip
     return figure
 
 
@@ -177,9 +404,12 @@ def coexistence(cases: pd.DataFrame, modalities: pd.DataFrame, instruments: pd.D
                 continue
             axes.add_patch(
                 plt.Rectangle(
-                    (year - 0.45, y - 0.32), 0.9, 0.64,
+                    (year - 0.45, y - 0.32),
+                    0.9,
+                    0.64,
                     facecolor=MODALITY_COLOURS.get(modality, OKABE_ITO["grey"]),
-                    alpha=0.35 + 0.65 * number / most, linewidth=0,
+                    alpha=0.35 + 0.65 * number / most,
+                    linewidth=0,
                 )  # fmt: skip
             )
             axes.text(year, y, str(number), ha="center", va="center", fontsize=6.5, color="white"
@@ -211,12 +441,6 @@ def coexistence(cases: pd.DataFrame, modalities: pd.DataFrame, instruments: pd.D
 # fig-flows
 
 
-def _wrap(text: str, width: int = 18) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width))
-
-
 def flows(graph):
     """The knowledge-flow network on a circle, edges on a cycle drawn bold, and beneath it the
     linear lab-to-clinic line the regulators promote."""
@@ -232,7 +456,9 @@ def flows(graph):
     )
     nodes = sorted(graph.nodes)
     positions = nx.circular_layout(nodes, scale=1.0)
-    positions = {node: (round(float(x), 6), round(float(y), 6)) for node, (x, y) in positions.items()}
+    positions = {
+        node: (round(float(x), 6), round(float(y), 6)) for node, (x, y) in positions.items()
+    }
     for source, target in sorted(graph.edges):
         cyclic = (source, target) in on_cycle
         axes.annotate(

@@ -1,0 +1,35 @@
+"""Every number in the rendered prose comes from data, a citation or a cross-reference."""
+
+from __future__ import annotations
+
+import yaml
+
+from compendium import numbers
+from compendium.bibliography import load_bibliography
+
+
+def allowed_numbers(built) -> set[str]:
+    values = yaml.safe_load((built / "results" / "values.yml").read_text(encoding="utf-8"))
+    manuscript = (built / "manuscript" / "article.qmd").read_text(encoding="utf-8")
+    front_matter = yaml.safe_load(manuscript.split("---", 2)[1])
+    bibliography = load_bibliography(built / "references.bib")
+    years = {entry.fields.get("year", "") for entry in bibliography.values()}
+    return (
+        numbers.bound_numbers(values)
+        | numbers.bound_numbers(front_matter)
+        | numbers.citation_locators(manuscript)
+        | {year for year in years if year}
+    )
+
+
+def test_the_rendered_prose_holds_no_typed_number(built, html):
+    unbound = numbers.unbound_numbers(numbers.prose_text(html), allowed_numbers(built))
+    assert unbound == []
+
+
+def test_a_typed_number_is_caught(built, html):
+    """The same check on the real paper with one typed number added (a synthetic change)."""
+    typed = html.replace("</body>", "<p>The clinic treated 4321 patients.</p></body>")
+    unbound = numbers.unbound_numbers(numbers.prose_text(typed), allowed_numbers(built))
+    assert len(unbound) == 1
+    assert unbound[0].startswith("4321 in")
