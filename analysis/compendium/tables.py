@@ -36,10 +36,16 @@ def pipe_table(
     alignments = alignments or {}
     raw = [column in (raw_columns or []) for column in frame.columns]
     header = "| " + " | ".join(escape(column) for column in frame.columns) + " |"
+    # pandoc sizes the columns of a long pipe table by the dashes under each header: a column's
+    # share of the text width is its weight's share of the total.
+    widths = frame.attrs.get("widths", {})
     rule_cells = []
     for column in frame.columns:
+        dashes = "-" * (4 * widths.get(column, 3))
         align = alignments.get(column, "left")
-        rule_cells.append({"left": ":---", "right": "---:", "center": ":---:"}[align])
+        rule_cells.append(
+            {"left": f":{dashes}", "right": f"{dashes}:", "center": f":{dashes}:"}[align]
+        )
     rule = "|" + "|".join(rule_cells) + "|"
     body = [
         "| "
@@ -83,7 +89,9 @@ def fieldwork(facts: pd.DataFrame) -> pd.DataFrame:
         if selected.empty:
             continue
         rows.append({"Aspect": label, "Details": join_values(selected["value"])})
-    return pd.DataFrame(rows, columns=["Aspect", "Details"])
+    result = pd.DataFrame(rows, columns=["Aspect", "Details"])
+    result.attrs["widths"] = {"Aspect": 2, "Details": 6}
+    return result
 
 
 def citations(cell: object) -> str:
@@ -158,6 +166,10 @@ def indicators(table: pd.DataFrame) -> pd.DataFrame:
     )
     result.attrs["citation_columns"] = ["Source"]
     result.attrs["alignments"] = {"Value as written": "right", "Year": "right"}
+    result.attrs["widths"] = {
+        "What is counted": 7, "Value as written": 3, "Kind of value": 3,
+        "Unit": 3, "Year": 2, "Source": 4,
+    }  # fmt: skip
     return result
 
 
@@ -180,6 +192,10 @@ def pathways(provisions: pd.DataFrame) -> pd.DataFrame:
         }
     )
     result.attrs["alignments"] = {"No.": "right"}
+    result.attrs["widths"] = {
+        "No.": 1, "Pathway": 4, "Risk class": 2, "Responsible body": 4,
+        "What the draft provides": 9,
+    }  # fmt: skip
     return result
 
 
@@ -209,6 +225,7 @@ def notice(provisions: pd.DataFrame) -> pd.DataFrame:
             )
     result = pd.DataFrame(rows, columns=["Part", "No.", "Name", "Pinyin", "Date"])
     result.attrs["alignments"] = {"No.": "right"}
+    result.attrs["widths"] = {"Part": 3, "No.": 1, "Name": 7, "Pinyin": 5, "Date": 3}
     return result
 
 
@@ -230,6 +247,7 @@ def coverage(
     short_names = dict(zip(ordered_instruments["instrument_id"], ordered_instruments["short_name"]))
     result = matrix.rename(index=labels, columns=short_names).reset_index()
     result = result.rename(columns={"index": "Modality"})
+    result.attrs["widths"] = {"Modality": 3}
     return result
 
 
@@ -262,4 +280,8 @@ def modalities(cases: pd.DataFrame, vocabulary: pd.DataFrame) -> pd.DataFrame:
         )
     result = pd.DataFrame(rows)
     result.attrs["alignments"] = {"Cases": "right"}
+    result.attrs["widths"] = {
+        "Modality": 3, "Driver": 5, "Settings": 4, "Evidence produced": 5,
+        "Oversight": 4, "Examples": 5, "Cases": 1,
+    }  # fmt: skip
     return result
