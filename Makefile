@@ -7,6 +7,8 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 CORES ?= 2
+# Where `make preview` serves the paper (http://127.0.0.1:PORT/paper.html).
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
@@ -14,12 +16,13 @@ INSTALLED := $(VENV)/.installed
 BUILD_LOCK := .snakemake/make-build.lock
 SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --rerun-incomplete --show-failed-logs
 
-.PHONY: paper test lint verify report bench clean lock help
+.PHONY: paper preview test lint verify manifest report bench clean lock help
 
-paper: $(INSTALLED) ## Build results/paper.html and results/paper.pdf (the default)
-	@mkdir -p .snakemake
-	@flock --nonblock $(BUILD_LOCK) true || echo "make: another build is running in this tree; waiting for it to finish"
-	@flock $(BUILD_LOCK) $(BIN)/python -m compendium.build $(SNAKEMAKE)
+paper: $(INSTALLED) ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
+	@$(BIN)/python -m compendium.build --lock $(BUILD_LOCK) $(SNAKEMAKE)
+
+preview: $(INSTALLED) ## Rebuild the HTML paper on every change to manuscript/ or data/ and serve it on localhost
+	@$(BIN)/python -m compendium.preview --port $(PORT) -- $(SNAKEMAKE)
 
 test: $(INSTALLED) ## Run the whole test suite (builds the paper once, in a temporary copy)
 	$(BIN)/python -m pytest
@@ -30,8 +33,11 @@ lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 	$(BIN)/snakefmt --check Snakefile analysis/rules
 	$(BIN)/snakemake --lint
 
-verify: $(INSTALLED) ## Rebuild from a clean copy and compare every artifact with the manifest
+verify: $(INSTALLED) ## Rebuild from a clean copy and compare every artifact with manifest.json
 	$(BIN)/python -m compendium.verify
+
+manifest: paper ## Record the hashes of this build's published files in manifest.json (commit it)
+	cp results/manifest.json manifest.json
 
 report: paper ## Snakemake's self-contained report of the build: results/report.html
 	$(SNAKEMAKE) --report results/report.html

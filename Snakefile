@@ -11,7 +11,8 @@ configfile: "config/config.yaml"
 
 validate(config, "config/config.schema.yaml")
 
-# The coded tables of data/raw/, as listed in data/datapackage.json.
+# The coded tables of data/raw/, as listed in data/datapackage.json; each is cleaned into
+# results/data/ and published with the paper.
 RAW_TABLES = [
     "fieldwork",
     "informants",
@@ -25,6 +26,7 @@ RAW_TABLES = [
     "flows",
     "coverage",
 ]
+CLEANED_TABLES = RAW_TABLES
 
 # What the paper shows: each name is the label in the manuscript, the rule, the script and the
 # file under results/ (style: one name through the whole chain).
@@ -36,6 +38,14 @@ TABLES = [
     "tbl-pathways",
     "tbl-notice",
     "tbl-coverage",
+]
+
+# The paper as readers receive it.
+PAPER_OUTPUTS = [
+    "results/paper.html",
+    "results/paper.pdf",
+    "results/paper.docx",
+    "results/paper.xml",
 ]
 
 
@@ -50,10 +60,17 @@ include: "analysis/rules/tables.smk"
 include: "analysis/rules/values.smk"
 # 4. Render the manuscript to HTML and PDF.
 include: "analysis/rules/manuscript.smk"
+# 4b. The same manuscript as DOCX (for co-authors) and JATS XML (for journals and archives).
+include: "analysis/rules/formats.smk"
+# 5. Provenance of every artifact and the manifest a reviewer verifies against (`make verify`).
+include: "analysis/rules/provenance.smk"
+# 6. Confidential data: pseudonymised on the way in, and no value of it in any output.
+include: "analysis/rules/privacy.smk"
 
 
 rule all:
     default_target: True
     input:
-        "results/paper.html",
-        "results/paper.pdf",
+        PAPER_OUTPUTS,
+        "results/manifest.json",
+        "results/checks/leaks.txt",

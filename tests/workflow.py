@@ -8,26 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from compendium import verify
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def source_files(root: Path = ROOT) -> list[str]:
-    """The files of the tree as a fresh clone would have them: tracked or new, not ignored."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=root, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return sorted(name for name in listed.split("\0") if name and (root / name).is_file())
-
-
 def copy_sources(destination: Path, root: Path = ROOT) -> Path:
-    """A copy of the sources (no results, no Snakemake state) at `destination`."""
-    for name in source_files(root):
-        target = destination / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / name, target)
-    return destination
+    """A copy of the sources as a fresh clone would hold them (no results, no state)."""
+    return verify.copy_sources(root, destination)
 
 
 def copy_tree(source: Path, destination: Path) -> Path:
@@ -39,7 +28,6 @@ def copy_tree(source: Path, destination: Path) -> Path:
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("SOURCE_DATE_EPOCH", "1356998400")
     return env
 
 

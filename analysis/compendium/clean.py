@@ -12,14 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from compendium import dates, quantities
-from compendium.datapackage import HEADER_LINES, Table, display_path
+from compendium.datapackage import Table, display_path
 from compendium.errors import BuildError
 
 
 def frame(table: Table) -> pd.DataFrame:
     """A validated raw table as a frame of strings, keeping each row's line in the file."""
     result = pd.DataFrame(table.rows, columns=table.field_names, dtype="object")
-    result.insert(0, "line", range(HEADER_LINES + 1, HEADER_LINES + 1 + len(result)))
+    result.insert(0, "line", list(table.lines))  # where each row starts, cells may span lines
     result.attrs["file"] = display_path(table.path)
     return result
 

@@ -92,9 +92,10 @@ def _text_size(text: str, size: float, weight: str = "normal") -> tuple[float, f
 
 
 def _wrap(text: str, width: int = 18) -> str:
+    """`text` on lines of at most `width` characters, never split inside a hyphenated word."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width))
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
 
 
 def _luminance(colour: str) -> float:
@@ -384,119 +385,302 @@ MODALITY_COLOURS = {
 }
 
 
+#: Vertical sizes of fig-coexistence, in inches.
+CELL_ROW = 0.36
+CELL_HEIGHT = 0.26
+TIER = 0.16
+
+
+def _modality_order(modalities: pd.DataFrame) -> list[str]:
+    """Modality ids in the article's order: the `position` column where the table has one,
+    else the order of MODALITY_COLOURS, with any other modality after them by id."""
+    if "position" in modalities.columns:
+        ordered = modalities.sort_values(["position", "modality_id"])
+        return list(ordered["modality_id"])
+    known = list(MODALITY_COLOURS)
+    return sorted(
+        modalities["modality_id"],
+        key=lambda modality: (known.index(modality) if modality in known else len(known), modality),
+    )
+
+
+def _instrument_labels(
+    lines: list[float], widths: list[float], low: float, high: float, pad: float
+) -> list[tuple[int, str]]:
+    """(tier, side) for each instrument label, hung beside its dated line.
+
+    A line runs down from its own label's tier through every tier below, so a label must not
+    span the line of an instrument whose label sits lower... or rather higher up: a label on
+    tier t is crossed by the lines of tiers above t. Every side (label right or left of its
+    line) and every order of tiers is tried, in a fixed order that prefers labels on the right
+    and earlier instruments higher up; the first layout without a crossing and inside the
+    figure wins. `lines` are x positions in inches, sorted; `low`/`high` bound the labels.
+    """
+    from itertools import permutations, product
+
+    count = len(lines)
+    for order in permutations(range(count)):
+        tier = {instrument: rank for rank, instrument in enumerate(order)}
+        for sides in product(("right", "left"), repeat=count):
+            spans = [
+                (x + pad, x + pad + width) if side == "right" else (x - pad - width, x - pad)
+                for x, width, side in zip(lines, widths, sides, strict=True)
+            ]
+            inside = all(low <= start and end <= high for start, end in spans)
+            clear = all(
+                not (spans[label][0] <= lines[other] <= spans[label][1])
+                for label in range(count)
+                for other in range(count)
+                if tier[other] < tier[label]
+            )
+            if inside and clear:
+                return [(tier[index], sides[index]) for index in range(count)]
+    raise ValueError("no crossing-free placement for the instrument labels")
+
+
 def coexistence(cases: pd.DataFrame, modalities: pd.DataFrame, instruments: pd.DataFrame):
-    """Per year, the modalities with active coded cases (cell shade = number of cases), the
-    count of coexisting modalities on the right, and the regulatory instruments as dated lines.
+    """Per year, the modalities with active coded cases (cell shade and number = cases), the
+    count of coexisting modalities beneath, and the regulatory instruments as dated lines.
     """
     from compendium import derive
 
     plt = _pyplot()
-    order = list(modalities["modality_id"])
-    labels = dict(zip(modalities["modality_id"], modalities["label"]))
+    order = _modality_order(modalities)
+    labels = dict(zip(modalities["modality_id"], modalities["label"], strict=True))
+    names = {modality: _wrap(labels[modality], 30) for modality in order}
     first, last = derive.FIRST_YEAR, derive.PRESENT_YEAR
     counts = derive.coexistence(cases, order, first, last)
-    figure, axes = plt.subplots(figsize=(TEXT_WIDTH, 0.5 * len(order) + 2.0))
     most = max(int(counts[order].to_numpy().max()), 1)
-    for row, modality in enumerate(order):
-        y = len(order) - 1 - row
+
+    total_name = "Modalities active"
+    left = max(_text_size(name, 8)[0] for name in [*names.values(), total_name]) + 0.15
+    right = 0.15
+    axes_width = TEXT_WIDTH - left - right
+    per_year = axes_width / (last - first + 1)
+
+    def inches(x: float) -> float:
+        return left + (x - (first - 0.5)) * per_year
+
+    dated = instruments[instruments["date_start"].notna()].sort_values("date_start")
+    dated = dated[dated["year_start"].between(first, last)]
+    # A dated instrument takes effect from its first day: the line sits where that day falls,
+    # cells being centred on their year.
+    xs = [_year_fraction(day) - 0.5 for day in dated["date_start"]]
+    texts = list(dated["short_name"])
+    widths = [_text_size(text, 7)[0] for text in texts]
+    placement = _instrument_labels(
+        [inches(x) for x in xs], widths, low=0.05, high=TEXT_WIDTH - 0.05, pad=0.05
+    )
+
+    # Vertical layout, in inches from the top of the axes.
+    tiers_height = len(texts) * TIER
+    matrix_top = tiers_height + 0.08
+    row_centre = {
+        modality: matrix_top + (index + 0.5) * CELL_ROW for index, modality in enumerate(order)
+    }
+    rule = matrix_top + len(order) * CELL_ROW + 0.04
+    total_centre = rule + 0.2
+    plot_height = total_centre + 0.17
+    top, bottom = 0.06, 0.72
+    figure = plt.figure(figsize=(TEXT_WIDTH, top + plot_height + bottom))
+    axes = _axes_in_inches(figure, left, bottom, axes_width, plot_height)
+    axes.set_xlim(first - 0.5, last + 0.5)
+    axes.set_ylim(plot_height, 0)
+
+    for modality in order:
+        colour = MODALITY_COLOURS.get(modality, OKABE_ITO["grey"])
         for year, number in counts[modality].items():
             if number == 0:
                 continue
-            axes.add_patch(
-                plt.Rectangle(
-                    (year - 0.45, y - 0.32),
-                    0.9,
-                    0.64,
-                    facecolor=MODALITY_COLOURS.get(modality, OKABE_ITO["grey"]),
-                    alpha=0.35 + 0.65 * number / most,
-                    linewidth=0,
-                )  # fmt: skip
-            )
-            axes.text(year, y, str(number), ha="center", va="center", fontsize=6.5, color="white"
-                      if number / most > 0.5 else "#111111")  # fmt: skip
+            fill = _tint(colour, 0.3 + 0.7 * number / most)
+            y = row_centre[modality]
+            cell = plt.Rectangle(
+                (year - 0.44, y - CELL_HEIGHT / 2), 0.88, CELL_HEIGHT, facecolor=fill,
+                linewidth=0, zorder=1,
+            )  # fmt: skip
+            axes.add_patch(cell)
+            axes.text(year, y, str(number), ha="center", va="center", fontsize=7,
+                      color=_ink_on(fill), zorder=3)  # fmt: skip
+    axes.axhline(rule, color="#888888", linewidth=0.6, zorder=0)
     for year, coexisting in counts["coexisting"].items():
-        axes.text(year, len(order) - 0.2, str(coexisting), ha="center", va="bottom",
-                  fontsize=7.5, fontweight="bold")  # fmt: skip
-    axes.text(first - 0.6, len(order) - 0.2, "Modalities\nactive:", ha="right", va="bottom",
-              fontsize=7)  # fmt: skip
-    dated = instruments[instruments["date_start"].notna()].sort_values("date_start")
-    dated = dated[dated["year_start"].between(first, last)]
-    for index, (_, instrument) in enumerate(dated.iterrows()):
-        x = _year_fraction(instrument["date_start"]) - 0.5
-        axes.axvline(x, color="#333333", linewidth=0.7, linestyle=(0, (3, 2)), zorder=0)
-        axes.text(x + 0.05, -0.75 - 0.42 * (index % 2), instrument["short_name"], fontsize=6.5,
-                  ha="left", va="center", color="#222222")  # fmt: skip
-    axes.set_yticks(range(len(order)), [labels[m] for m in reversed(order)])
-    axes.set_xticks(range(first, last + 1, 2))
-    axes.set_xlim(first - 0.6, last + 0.6)
-    axes.set_ylim(-1.4, len(order) + 0.4)
-    axes.spines["left"].set_visible(False)
+        axes.text(year, total_centre, str(coexisting), ha="center", va="center", fontsize=8,
+                  fontweight="bold", color="#111111")  # fmt: skip
+
+    for x, text, (tier, side) in zip(xs, texts, placement, strict=True):
+        y = (tier + 0.5) * TIER
+        axes.plot([x, x], [y, plot_height], color="#333333", linewidth=0.7,
+                  linestyle=(0, (3, 2)), zorder=2)  # fmt: skip
+        offset = 0.05 / per_year
+        axes.text(
+            x + offset if side == "right" else x - offset, y, text, fontsize=7,
+            ha="left" if side == "right" else "right", va="center", color="#111111",
+            clip_on=False,
+        )  # fmt: skip
+
+    axes.set_yticks(
+        [row_centre[modality] for modality in order] + [total_centre],
+        [names[modality] for modality in order] + [total_name],
+        fontsize=8,
+    )
+    axes.get_yticklabels()[-1].set_fontweight("bold")
+    axes.set_xticks(range(first, last + 1))
+    axes.tick_params(axis="x", labelsize=7, length=2.5)
     axes.tick_params(axis="y", length=0)
-    axes.set_xlabel("Year (cell: number of coded cases active; dashed line: regulatory instrument)")
-    figure.tight_layout()
+    axes.spines["left"].set_visible(False)
+    figure.text(
+        0.5, 0.06 / figure.get_figheight(),
+        "Number in a cell: coded cases of that modality active in that year (darker: more).\n"
+        "Dashed line: the date of a regulatory instrument.",
+        ha="center", va="bottom", fontsize=7.5, color="#111111", linespacing=1.4,
+    )  # fmt: skip
     return figure
 
 
 # ---------------------------------------------------------------------------------------------
 # fig-flows
 
+#: Where each community sits, in inches on the network panel (x from the left, y from the
+#: bottom), and the role it sits under. Explicit, not computed by a force layout, so the bytes
+#: never change: the three communities the cycles run through make a triangle in the middle
+#: (clinic left, lab right, market below), the rest sit around them by role. The slots were
+#: chosen to keep edges out of boxes and crossings few (three, all away from arrowheads).
+FLOW_LAYOUT = {
+    "research-driven-teams": (1.9, 2.1),
+    "basic-science-labs": (4.4, 2.1),
+    "for-profit-providers": (3.15, 0.85),
+    "sfda": (0.7, 4.2),
+    "foreign-drug-regulators": (1.95, 4.2),
+    "moh": (4.4, 4.2),
+    "international-collaboration-researchers": (0.7, 3.15),
+    "international-research-partners": (1.95, 3.15),
+    "sfda-trial-researchers": (3.25, 3.15),
+    "patient-driven-clinicians": (1.75, 0.85),
+    "scientists-abroad": (5.55, 0.85),
+    "clinical-researchers-at-large": (1.9, -0.25),
+    "rd-companies": (4.4, -0.25),
+}
+
+#: Names of the zones, where they are written (x, y, alignment), in the panel's inches.
+FLOW_ZONES = {
+    "Regulators": (3.2, 4.2, "center"),
+    "International partnerships": (0.08, 3.7, "left"),
+    "Clinic side": (0.08, 0.85, "left"),
+    "Lab side": (5.7, 2.1, "center"),
+    "Market": (3.15, 0.3, "center"),
+    "Abroad": (5.55, 0.33, "center"),
+}
+
+#: Bends for single edges that would otherwise graze a box (arc3 `rad`); two flows in opposite
+#: directions between the same pair bend apart so both arrowheads show.
+FLOW_BENDS: dict[tuple[str, str], float] = {}
+OPPOSITE_BEND = 0.18
+
+CYCLE_FILL = _tint(OKABE_ITO["vermillion"], 0.14)
+NODE_FILL = "#F2F2F2"
+FLOW_GREY = "#707070"
+
+
+def _node_box(axes, centre: tuple[float, float], text: str, size: float, weight: str, style):
+    """A rounded box sized to its text, drawn in the panel's inches; returns the patch so
+    arrows can stop at its edge."""
+    from matplotlib.patches import FancyBboxPatch
+
+    width, height = _text_size(text, size, weight)
+    pad = 0.06
+    box = FancyBboxPatch(
+        (centre[0] - width / 2, centre[1] - height / 2), width, height,
+        boxstyle=f"round,pad={pad},rounding_size=0.06", zorder=3, **style,
+    )  # fmt: skip
+    axes.add_patch(box)
+    axes.text(*centre, text, ha="center", va="center", fontsize=size, fontweight=weight,
+              color="#111111", zorder=4, linespacing=1.2)  # fmt: skip
+    return box
+
 
 def flows(graph):
-    """The knowledge-flow network on a circle, edges on a cycle drawn bold, and beneath it the
-    linear lab-to-clinic line the regulators promote."""
-    import networkx as nx
+    """The knowledge-flow network, its cycles in the middle and in colour, and beneath it, for
+    contrast, the linear lab-to-clinic line the drug regulators promote."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch
 
     from compendium import network
 
     plt = _pyplot()
     found = network.cycles(graph)
     on_cycle = network.cycle_edges(found)
-    figure, (axes, linear) = plt.subplots(
-        2, 1, figsize=(TEXT_WIDTH, 6.4), gridspec_kw={"height_ratios": [6, 1]}
-    )
-    nodes = sorted(graph.nodes)
-    positions = nx.circular_layout(nodes, scale=1.0)
-    positions = {
-        node: (round(float(x), 6), round(float(y), 6)) for node, (x, y) in positions.items()
-    }
+    cyclic_nodes = {node for cycle in found for node in cycle}
+    missing = sorted(set(graph.nodes) - set(FLOW_LAYOUT))
+    if missing:
+        raise ValueError(f"fig-flows: no place in FLOW_LAYOUT for {', '.join(missing)}")
+
+    panel_height, strip_height, gap = 4.75, 0.95, 0.1
+    figure = plt.figure(figsize=(TEXT_WIDTH, panel_height + gap + strip_height))
+    axes = _axes_in_inches(figure, 0, strip_height + gap, TEXT_WIDTH, panel_height)
+    axes.set_xlim(0, TEXT_WIDTH)
+    axes.set_ylim(-0.6, panel_height - 0.6)
+    axes.axis("off")
+
+    boxes = {}
+    for node in sorted(graph.nodes):
+        cyclic = node in cyclic_nodes
+        style = (
+            {"facecolor": CYCLE_FILL, "edgecolor": OKABE_ITO["vermillion"], "linewidth": 1.4}
+            if cyclic
+            else {"facecolor": NODE_FILL, "edgecolor": "#666666", "linewidth": 0.6}
+        )
+        name = _wrap(graph.nodes[node].get("name", node), 18)
+        boxes[node] = _node_box(axes, FLOW_LAYOUT[node], name, 8 if cyclic else 7,
+                                "bold" if cyclic else "normal", style)  # fmt: skip
+
     for source, target in sorted(graph.edges):
         cyclic = (source, target) in on_cycle
-        axes.annotate(
-            "", xy=positions[target], xytext=positions[source],
-            arrowprops={
-                "arrowstyle": "-|>", "mutation_scale": 11,
-                "color": OKABE_ITO["vermillion"] if cyclic else "#8a8a8a",
-                "linewidth": 1.8 if cyclic else 0.9,
-                "shrinkA": 26, "shrinkB": 26, "connectionstyle": "arc3,rad=0.12",
-            },
+        bend = FLOW_BENDS.get((source, target), 0.0)
+        if graph.has_edge(target, source):
+            bend = OPPOSITE_BEND
+        arrow = FancyArrowPatch(
+            FLOW_LAYOUT[source], FLOW_LAYOUT[target], patchA=boxes[source], patchB=boxes[target],
+            shrinkA=1.5, shrinkB=1.5, arrowstyle="-|>", mutation_scale=10 if cyclic else 8,
+            connectionstyle=f"arc3,rad={bend}",
+            color=OKABE_ITO["vermillion"] if cyclic else FLOW_GREY,
+            linewidth=1.8 if cyclic else 0.8, zorder=2 if cyclic else 1,
         )  # fmt: skip
-    for node in nodes:
-        x, y = positions[node]
-        axes.text(
-            x, y, _wrap(graph.nodes[node].get("name", node)), ha="center", va="center",
-            fontsize=7, bbox={"boxstyle": "round,pad=0.35", "facecolor": "#f2f2f2",
-                              "edgecolor": "#555555", "linewidth": 0.6},
-        )  # fmt: skip
-    axes.set_xlim(-1.45, 1.45)
-    axes.set_ylim(-1.3, 1.3)
-    axes.set_aspect("equal")
-    axes.axis("off")
-    axes.set_title(
-        f"Knowledge flows between communities of practice: {len(found)} cycles "
-        "(bold red edges lie on at least one cycle)",
-        fontsize=8.5,
+        axes.add_patch(arrow)
+
+    for zone, (x, y, align) in FLOW_ZONES.items():
+        axes.text(x, y, zone, ha=align, va="center", fontsize=7, fontstyle="italic",
+                  color="#555555")  # fmt: skip
+
+    centre = [sum(FLOW_LAYOUT[node][axis] for node in cyclic_nodes) / len(cyclic_nodes)
+              for axis in (0, 1)] if cyclic_nodes else (TEXT_WIDTH / 2, 2.0)  # fmt: skip
+    axes.text(*centre, f"{len(found)} cycles", ha="center", va="center", fontsize=8,
+              fontweight="bold", color="#111111")  # fmt: skip
+
+    key = [
+        Line2D([], [], color=OKABE_ITO["vermillion"], linewidth=1.8, marker=">", markersize=5),
+        Line2D([], [], color=FLOW_GREY, linewidth=0.8, marker=">", markersize=4),
+    ]
+    axes.legend(
+        key, ["Flow on a cycle", "Other flow"], loc="upper right", bbox_to_anchor=(1.0, 1.0),
+        frameon=False, fontsize=7, handlelength=2.2, borderaxespad=0.1,
     )
+
+    strip = _axes_in_inches(figure, 0, 0, TEXT_WIDTH, strip_height)
+    strip.set_xlim(0, TEXT_WIDTH)
+    strip.set_ylim(0, strip_height)
+    strip.axis("off")
+    strip.text(0.1, strip_height - 0.12, "For contrast: the linear lab-to-clinic model the drug "
+               "regulators promote", fontsize=7.5, fontstyle="italic", color="#333333",
+               va="center")  # fmt: skip
     steps = network.LINEAR_MODEL
+    spacing = (TEXT_WIDTH - 0.6) / max(len(steps) - 1, 1)
+    step_boxes = []
     for index, step in enumerate(steps):
-        linear.text(index, 0, _wrap(step, 12), ha="center", va="center", fontsize=7,
-                    bbox={"boxstyle": "round,pad=0.35", "facecolor": "white",
-                          "edgecolor": "#555555", "linewidth": 0.6})  # fmt: skip
-        if index:
-            linear.annotate("", xy=(index - 0.32, 0), xytext=(index - 0.68, 0),
-                            arrowprops={"arrowstyle": "-|>", "color": "#555555"})  # fmt: skip
-    linear.set_xlim(-0.6, len(steps) - 0.4)
-    linear.set_ylim(-0.6, 0.6)
-    linear.axis("off")
-    linear.set_title("The linear lab-to-clinic model promoted by drug regulators", fontsize=8)
-    figure.tight_layout()
+        centre = (0.3 + index * spacing + 0.0, 0.38)
+        style = {"facecolor": "white", "edgecolor": "#666666", "linewidth": 0.6}
+        step_boxes.append((centre, _node_box(strip, centre, _wrap(step, 12), 7, "normal", style)))
+    for (start, box_a), (end, box_b) in zip(step_boxes, step_boxes[1:], strict=False):
+        strip.add_patch(
+            FancyArrowPatch(start, end, patchA=box_a, patchB=box_b, shrinkA=2, shrinkB=2,
+                            arrowstyle="-|>", mutation_scale=9, color=FLOW_GREY, linewidth=0.8)
+        )  # fmt: skip
     return figure

@@ -92,7 +92,7 @@ def execute(source: Path, executed: Path, parameters: dict, root: Path) -> None:
         client.execute()
     except CellExecutionError as error:
         message = _last_error_line(str(error))
-        raise BuildError(message, file=str(source)) from None
+        raise BuildError(message, file=None if _located(message) else str(source)) from None
     scrub(notebook, root)
     executed.parent.mkdir(parents=True, exist_ok=True)
     temporary = executed.with_suffix(".partial")
@@ -110,3 +110,15 @@ def _last_error_line(text: str) -> str:
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+#: The start of a message that already says where: `data/raw/events.csv:2: ...`.
+_LOCATION = re.compile(r"\S+:\d+:")
+
+
+def _located(message: str) -> bool:
+    """Whether the message names its own file and line.
+
+    A cleaning step's error points into the raw sheet the author has to fix; prefixing the
+    notebook's path would bury that location behind one the author need not open.
+    """
+    return _LOCATION.match(message) is not None

@@ -30,6 +30,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _CROSS_REFERENCE = re.compile(
     r"\b(?:Figures?|Tables?|Sections?)\s+\d+(?:\.\d+)*(?:(?:\s*(?:,|and|–)\s*)\d+(?:\.\d+)*)*"
 )
+#: Names that happen to hold digits: they name a standard, not a quantity of the subject.
+_NAMES_WITH_DIGITS = re.compile(r"\bSHA-256\b|\bPDF/(?:UA-1|A-2b)\b")
 _LOCATOR = re.compile(r"\b(?:pp?|para|paras|paragraph)\.?\s*(\d+)(?:\s*[-–]\s*(\d+))?")
 
 
@@ -40,6 +42,7 @@ def prose_text(html: str) -> str:
         body = pattern.sub(" ", body)
     text = html_module.unescape(re.sub(r"<[^>]+>", " ", body))
     text = _URL.sub(" ", text)
+    text = _NAMES_WITH_DIGITS.sub(" ", text)
     text = _CROSS_REFERENCE.sub(" ", text)
     return " ".join(text.split())
 

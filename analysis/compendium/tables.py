@@ -57,13 +57,18 @@ def pipe_table(
 
 
 def join_values(values: pd.Series, separator: str = "; ") -> str:
-    """Distinct non-empty values in first-seen order, joined for one cell."""
+    """Distinct non-empty values in first-seen order, joined for one cell.
+
+    Values are compared as the text they print as, so 1 and '1' are one value; `pd.NA` is
+    empty, as in `escape`, and is skipped before any comparison (it has no truth value).
+    """
     seen: list[str] = []
     for value in values:
-        if value is None or (isinstance(value, float) and pd.isna(value)):
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
             continue
-        if value not in seen:
-            seen.append(str(value))
+        text = str(value)
+        if text not in seen:
+            seen.append(text)
     return separator.join(seen)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,22 +10,25 @@ from pathlib import Path
 
 from compendium.errors import BuildError
 
-#: Fallback build date outside git (2013-01-01, the article's publication year), so that a
-#: tarball of the sources still builds byte-identical outputs.
+#: Build date when neither SOURCE_DATE_EPOCH nor the edition date is known (2013-01-01, the
+#: article's year), so that a step run on its own still writes the same bytes.
 FALLBACK_EPOCH = 1356998400
 
 
+def edition_epoch(edition_date: str) -> int:
+    """Seconds since 1970 at midnight UTC of the edition date (YYYY-MM-DD)."""
+    from datetime import UTC, datetime
+
+    return int(datetime.strptime(edition_date, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
+
+
 def source_date_epoch() -> int:
-    """SOURCE_DATE_EPOCH if set, else the last commit's time, else the fixed fallback."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    try:
-        output = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        return int(output) if output else FALLBACK_EPOCH
-    except (OSError, subprocess.CalledProcessError, ValueError):
-        return FALLBACK_EPOCH
+    """The build's fixed date: SOURCE_DATE_EPOCH (the workflow sets it from the edition date).
+
+    Not the last commit's time: the manifest of output hashes is committed with the sources, so
+    a date taken from the commit would change the outputs the commit itself records.
+    """
+    return int(os.environ.get("SOURCE_DATE_EPOCH", FALLBACK_EPOCH))
 
 
 @contextmanager

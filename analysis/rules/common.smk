@@ -4,6 +4,8 @@
 import os
 from pathlib import Path
 
+from compendium.workflow import edition_epoch
+
 os.environ.update(
     PYTHONPATH=os.pathsep.join(
         filter(
@@ -12,3 +14,6 @@ os.environ.update(
         )
     )
 )
+
+# Outputs carry the edition's date, never the time of the build (reproducible-builds.org).
+os.environ.setdefault("SOURCE_DATE_EPOCH", str(edition_epoch(config["edition_date"])))

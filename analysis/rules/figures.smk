@@ -8,7 +8,11 @@ rule fig_timeline:
         instruments="results/data/instruments.csv",
         code=["analysis/compendium/figures.py", "analysis/compendium/derive.py"],
     output:
-        svg="results/figures/fig-timeline.svg",
+        svg=report(
+            "results/figures/fig-timeline.svg",
+            category="Figures",
+            labels={"figure": "fig-timeline"},
+        ),
     log:
         "results/logs/fig_timeline.log",
     conda:
@@ -25,7 +29,11 @@ rule fig_coexistence:
         instruments="results/data/instruments.csv",
         code=["analysis/compendium/figures.py", "analysis/compendium/derive.py"],
     output:
-        svg="results/figures/fig-coexistence.svg",
+        svg=report(
+            "results/figures/fig-coexistence.svg",
+            category="Figures",
+            labels={"figure": "fig-coexistence"},
+        ),
     log:
         "results/logs/fig_coexistence.log",
     conda:
@@ -41,7 +49,11 @@ rule fig_flows:
         communities="results/data/communities.csv",
         code=["analysis/compendium/figures.py", "analysis/compendium/network.py"],
     output:
-        svg="results/figures/fig-flows.svg",
+        svg=report(
+            "results/figures/fig-flows.svg",
+            category="Figures",
+            labels={"figure": "fig-flows"},
+        ),
     log:
         "results/logs/fig_flows.log",
     conda:

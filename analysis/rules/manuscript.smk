@@ -9,7 +9,10 @@ MANUSCRIPT_INPUTS = {
     "filters": [
         "manuscript/filters/shortcodes.lua",
         "manuscript/filters/crossref.lua",
+        "manuscript/filters/provenance.lua",
     ],
+    "provenance": "results/provenance/captions.json",
+    "appendix": "results/provenance/appendix.md",
     "figures": expand("results/figures/{figure}.svg", figure=FIGURES),
     "tables": expand("results/tables/{table}.md", table=TABLES),
     "code": "analysis/compendium/render.py",
@@ -22,7 +25,7 @@ rule render_html:
         **MANUSCRIPT_INPUTS,
         css="manuscript/style.css",
     output:
-        html="results/paper.html",
+        html=report("results/paper.html", category="Paper", labels={"format": "HTML"}),
     log:
         "results/logs/render_html.log",
     conda:
@@ -41,7 +44,7 @@ rule render_pdf:
         typst_paths_filter="manuscript/filters/typst-paths.lua",
         typst_template="manuscript/typst/template.typ",
     output:
-        pdf="results/paper.pdf",
+        pdf=report("results/paper.pdf", category="Paper", labels={"format": "PDF"}),
     log:
         "results/logs/render_pdf.log",
     conda:

@@ -1,11 +1,18 @@
 --[[
-typst-paths.lua: image paths that typst can open (typst output only).
+typst-paths.lua: images that typst can open and read aloud (typst output only).
 
 typst resolves an image path against the folder of the .typ file, which is not where pandoc
 found the image, and refuses any file outside its --root. The renderer compiles with the
 repository root (pandoc's working directory) as root, and typst reads a path starting with "/"
 as relative to that root. So each relative image path becomes "/" + its path from the working
 directory, found the way pandoc finds it: in the --resource-path folders, in order.
+
+pandoc's typst writer drops an image's alternative text, which a tagged PDF (PDF/UA) needs for
+every figure. The alt text (for a figure, its fig-alt: crossref.lua puts it there) goes back in
+as typst: for a labelled figure with one image, a show rule before it,
+`#show label("fig-x"): set image(alt: "...", width: 100%)`, which leaves pandoc's own figure
+as it is and sets its image at the text width; for any other image with alt text, the image
+itself as raw typst, `image(path, alt: "...")`.
 ]]
 
 local input_directory = pandoc.path.directory(PANDOC_STATE.input_files[1] or '.')
@@ -51,3 +58,61 @@ function Image(image)
   image.src = '/' .. from_root
   return image
 end
+
+-- A typst string literal: only the backslash and the double quote need escaping.
+local function typst_string(text)
+  return '"' .. text:gsub('\\', '\\\\'):gsub('"', '\\"') .. '"'
+end
+
+-- image(...) with the alt text, and the width if the source gave one in a unit typst knows
+-- (else the text width in a figure, the natural size in running text). Without alt text the
+-- image stays pandoc's.
+local function typst_image(image, in_figure)
+  image = Image(image) or image
+  local alt = pandoc.utils.stringify(image.caption)
+  if alt == '' then return image end
+  local width = image.attributes.width
+  local arguments = { typst_string(image.src), 'alt: ' .. typst_string(alt) }
+  if width and (width:match('^[%d.]+%%$') or width:match('^[%d.]+[cmipe][mnt]$')) then
+    arguments[#arguments + 1] = 'width: ' .. width
+  elseif in_figure then
+    arguments[#arguments + 1] = 'width: 100%'
+  end
+  local call = 'image(' .. table.concat(arguments, ', ') .. ')'
+  return pandoc.RawInline('typst', in_figure and ('#' .. call) or ('#box(' .. call .. ')'))
+end
+
+-- A labelled figure with one image keeps pandoc's markup; a show rule before it gives the image
+-- its alt text and, unless the source sets a width, the text width.
+local function labelled_figure(figure)
+  local images = pandoc.List{}
+  figure.content = figure.content:walk{
+    Image = function(image)
+      image = Image(image) or image
+      images:insert(image)
+      return image
+    end,
+  }
+  if figure.identifier == '' or #images ~= 1 then return nil end
+  local alt = pandoc.utils.stringify(images[1].caption)
+  if alt == '' then return figure end
+  local rule = '#show label(' .. typst_string(figure.identifier) .. '): set image(alt: '
+    .. typst_string(alt) .. ', width: 100%)'
+  return { pandoc.RawBlock('typst', rule), figure }
+end
+
+-- Top-down, so that a figure's images are handled with the figure and not again on their own.
+return {
+  {
+    traverse = 'topdown',
+    Figure = function(figure)
+      local labelled = labelled_figure(figure)
+      if labelled then return labelled, false end
+      figure.content = figure.content:walk{
+        Image = function(image) return typst_image(image, true) end,
+      }
+      return figure, false
+    end,
+    Image = function(image) return typst_image(image, false) end,
+  },
+}

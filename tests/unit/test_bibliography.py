@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from compendium.bibliography import check_citations, cited_keys, load_bibliography
 from compendium.errors import BuildError
 

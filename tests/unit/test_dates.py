@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from compendium.dates import (
     Interval,
     implied_precision,
@@ -58,9 +59,7 @@ def test_coded_date_becomes_the_interval_of_days_it_covers(coded, start, end):
         pytest.param(
             "2009-13-01", "'2009-13-01' has month 13; months run 01-12", id="day-in-month-13"
         ),
-        pytest.param(
-            "2010-02-30", "'2010-02-30' is not a day of the calendar", id="30-february"
-        ),
+        pytest.param("2010-02-30", "'2010-02-30' is not a day of the calendar", id="30-february"),
         pytest.param(
             "2011-02-29", "'2011-02-29' is not a day of the calendar", id="29-february-common"
         ),
@@ -76,9 +75,7 @@ def test_coded_date_becomes_the_interval_of_days_it_covers(coded, start, end):
         pytest.param(
             "2009-05/2009-03", "'2009-05/2009-03' ends before it starts", id="months-reversed"
         ),
-        pytest.param(
-            "2009/2010/2011", "'2009/2010/2011' has more than one '/'", id="three-parts"
-        ),
+        pytest.param("2009/2010/2011", "'2009/2010/2011' has more than one '/'", id="three-parts"),
         pytest.param(
             "2009-Q5",
             "'2009-Q5' is not a coded date (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-Hn)",

@@ -9,6 +9,7 @@ read; no value is read from data/raw.
 from __future__ import annotations
 
 import pytest
+
 from compendium.quantities import (
     Quantity,
     format_number,
@@ -99,7 +100,8 @@ def test_surrounding_spaces_are_not_part_of_the_value():
             id="no-number",
         ),
         pytest.param(
-            "countless", "'countless' is not a number the coding rules know ('countless')",
+            "countless",
+            "'countless' is not a number the coding rules know ('countless')",
             id="countless",
         ),
         pytest.param("", "'' holds no number", id="empty"),

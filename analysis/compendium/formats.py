@@ -1,0 +1,266 @@
+"""The manuscript as a Word document (for co-authors) and as JATS XML (for journals and archives).
+
+Both come from the same sources, filters and bibliography as the HTML and the PDF, through the
+pinned pandoc (`compendium.render`); they are rendered with pandoc whatever `renderer` says, so
+that every build yields the same DOCX and JATS.
+
+DOCX: pandoc's Word writer, figures embedded as SVG (read by Word 2016 and later and by
+LibreOffice), captions numbered by the cross-reference filter, one "Bibliography" paragraph per
+cited work.
+
+JATS: pandoc's Journal Archiving writer, then two repairs pandoc cannot make itself:
+
+- front matter: the keywords become a `kwd-group`, an author's `affiliation` line (which in
+  this manuscript describes a role, not an institution) becomes the contributor's `role`, and
+  the `licences` of the manuscript become `license` elements (a Lua filter, below);
+- structure: JATS keeps a figure's or table's number in `label`, apart from its `caption`, a
+  table's id on its `table-wrap`, and appendices in `back/app-group`; graphics are linked
+  relative to the XML file, not to the manuscript (done on the XML, after pandoc).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from xml.dom import minidom
+from xml.parsers.expat import ExpatError
+
+import yaml
+
+from compendium.errors import BuildError
+from compendium.render import Inputs, pandoc_arguments, run_pandoc
+from compendium.workflow import write_text_atomic
+
+JATS_FLAVOUR = "jats_archiving"
+
+# Runs before citeproc, after the manuscript's own filters; only metadata is touched.
+JATS_METADATA_FILTER = r"""
+local licence_links = {
+  ['CC BY 4.0'] = 'https://creativecommons.org/licenses/by/4.0/',
+  ['MIT'] = 'https://opensource.org/license/mit',
+}
+local licence_scopes = { data = 'Text and data', code = 'Code' }
+
+function Meta(meta)
+  if meta.keywords and not meta.tags then
+    meta.tags = meta.keywords
+  end
+  if meta.author and meta.author[1] then
+    for _, author in ipairs(meta.author) do
+      if type(author) == 'table' and author.affiliation and not author.roles then
+        author.roles = pandoc.List{ pandoc.MetaMap{ name = author.affiliation } }
+        author.affiliation = nil
+      end
+    end
+  end
+  if meta.licences and not meta.license then
+    local licences = pandoc.List{}
+    local scopes = {}
+    for scope in pairs(meta.licences) do table.insert(scopes, scope) end
+    table.sort(scopes, function(a, b) return a > b end) -- "data" (text and data) first
+    for _, scope in ipairs(scopes) do
+      local name = pandoc.utils.stringify(meta.licences[scope])
+      local label = licence_scopes[scope] or (scope:gsub('^%l', string.upper))
+      local entry = { text = pandoc.MetaInlines{ pandoc.Str(label .. ': ' .. name) } }
+      if licence_links[name] then
+        entry.link = pandoc.MetaString(licence_links[name])
+        if scope == 'data' then entry.type = pandoc.MetaString('open-access') end
+      end
+      licences:insert(pandoc.MetaMap(entry))
+    end
+    meta.license = licences
+  end
+  return meta
+end
+"""
+
+# Word's title block takes each author as one line of text: the name, then the affiliation.
+DOCX_METADATA_FILTER = r"""
+function Meta(meta)
+  if meta.author and meta.author[1] then
+    for index, author in ipairs(meta.author) do
+      if type(author) == 'table' and author.name then
+        local line = pandoc.Inlines(author.name)
+        if author.affiliation then
+          line:extend{ pandoc.Str(' ('), table.unpack(pandoc.Inlines(author.affiliation)) }
+          line:insert(pandoc.Str(')'))
+        end
+        meta.author[index] = pandoc.MetaInlines(line)
+      end
+    end
+  end
+  return meta
+end
+"""
+
+_FLOAT_NUMBER = re.compile(r"^\s*(Figure|Table)[\s\u00a0]+(\d+)(?::[\s\u00a0]*|\s*$)")
+
+
+def _citeproc_arguments(inputs: Inputs) -> list[str]:
+    return [
+        "--citeproc",
+        f"--bibliography={inputs.bibliography}",
+        "--fail-if-warnings",
+        "--metadata=link-citations:true",
+        "--metadata=link-bibliography:true",
+    ]
+
+
+def render_docx(inputs: Inputs, output: Path) -> None:
+    """A Word document with the figures, the tables and the reference list."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".docx-") as scratch:
+        metadata_filter = Path(scratch) / "docx-metadata.lua"
+        metadata_filter.write_text(DOCX_METADATA_FILTER, encoding="utf-8")
+        partial = Path(scratch) / "paper.docx"
+        arguments = [
+            *pandoc_arguments(inputs),
+            f"--lua-filter={metadata_filter}",
+            *_citeproc_arguments(inputs),
+            "--to=docx",
+            f"--output={partial}",
+        ]
+        run_pandoc(arguments, inputs.manuscript)
+        partial.replace(output)
+
+
+def render_jats(inputs: Inputs, output: Path) -> None:
+    """JATS XML (Journal Archiving tag set) with front matter, labelled floats and a ref-list."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".jats-") as scratch:
+        metadata_filter = Path(scratch) / "jats-metadata.lua"
+        metadata_filter.write_text(JATS_METADATA_FILTER, encoding="utf-8")
+        raw = Path(scratch) / "paper.xml"
+        arguments = [
+            *pandoc_arguments(inputs),
+            f"--lua-filter={metadata_filter}",
+            *_citeproc_arguments(inputs),
+            f"--to={JATS_FLAVOUR}",
+            "--standalone",
+            f"--output={raw}",
+        ]
+        run_pandoc(arguments, inputs.manuscript)
+        text = raw.read_text(encoding="utf-8")
+    language = front_matter(inputs.manuscript).get("lang")
+    write_text_atomic(output, finish_jats(text, inputs.manuscript.parent, output.parent, language))
+
+
+def front_matter(manuscript: Path) -> dict:
+    """The YAML block at the top of the manuscript."""
+    text = manuscript.read_text(encoding="utf-8")
+    match = re.match(r"---\n(.*?)\n---\n", text, flags=re.S)
+    return (yaml.safe_load(match[1]) or {}) if match else {}
+
+
+def finish_jats(text: str, source_dir: Path, output_dir: Path, language: str | None) -> str:
+    """Labels and ids of floats, appendices in `back`, graphic links relative to the XML file,
+    and the article's language."""
+    try:
+        document = minidom.parseString(text.encode("utf-8"))
+    except ExpatError as error:
+        raise BuildError(f"pandoc wrote JATS that does not parse: {error}") from None
+    article = document.documentElement
+    if language and not article.hasAttribute("xml:lang"):
+        article.setAttribute("xml:lang", language)
+    for name, word in (("fig", "Figure"), ("table-wrap", "Table")):
+        for element in document.getElementsByTagName(name):
+            _label_float(document, element, word)
+    _appendices_to_back(document)
+    for graphic in document.getElementsByTagName("graphic"):
+        href = graphic.getAttribute("xlink:href")
+        if href and not re.match(r"^[a-z][a-z0-9+.-]*:", href):
+            target = os.path.normpath(source_dir / href)
+            graphic.setAttribute("xlink:href", _relative(target, output_dir))
+    prolog = text[: text.index("<article")]  # pandoc's XML declaration and DOCTYPE, as written
+    return prolog + article.toxml() + "\n"
+
+
+def _appendices_to_back(document: minidom.Document) -> None:
+    """Top-level sections titled "Appendix…" leave the body for `back/app-group` as `app`s."""
+    article = document.documentElement
+    body = next(iter(article.getElementsByTagName("body")), None)
+    back = next(iter(article.getElementsByTagName("back")), None)
+    if body is None or back is None:
+        return
+    appendices = [
+        section
+        for section in body.childNodes
+        if getattr(section, "tagName", None) == "sec"
+        and (
+            section.getAttribute("id").startswith("sec-appendix")
+            or "".join(_texts(_child(section, "title"))).strip().startswith("Appendix")
+        )
+    ]
+    if not appendices:
+        return
+    group = document.createElement("app-group")
+    for section in appendices:
+        body.removeChild(section)
+        appendix = document.createElement("app")
+        for name, value in section.attributes.items():
+            appendix.setAttribute(name, value)
+        while section.firstChild is not None:
+            appendix.appendChild(section.firstChild)
+        group.appendChild(document.createTextNode("\n"))
+        group.appendChild(appendix)
+    group.appendChild(document.createTextNode("\n"))
+    back.appendChild(group)
+    back.appendChild(document.createTextNode("\n"))
+
+
+def _child(element: minidom.Element, name: str) -> minidom.Element | minidom.Text:
+    found = next((c for c in element.childNodes if getattr(c, "tagName", None) == name), None)
+    return found if found is not None else element.ownerDocument.createTextNode("")
+
+
+def _relative(target: str, directory: Path) -> str:
+    return Path(os.path.relpath(target, os.path.normpath(directory))).as_posix()
+
+
+def _label_float(document: minidom.Document, element: minidom.Element, word: str) -> None:
+    """`<caption><p>Figure 1: Text` → `<label>Figure 1</label><caption><p>Text`."""
+    caption = next(
+        (child for child in element.childNodes if getattr(child, "tagName", None) == "caption"),
+        None,
+    )
+    if caption is None or any(
+        getattr(child, "tagName", None) == "label" for child in element.childNodes
+    ):
+        return
+    text = _first_text(caption)
+    match = _FLOAT_NUMBER.match(text.data) if text is not None else None
+    if not match or match[1] != word:
+        return
+    text.data = text.data[match.end() :]
+    label = document.createElement("label")
+    label.appendChild(document.createTextNode(f"{word} {match[2]}"))
+    indent = caption.previousSibling
+    element.insertBefore(label, caption)
+    if indent is not None and indent.nodeType == indent.TEXT_NODE and not indent.data.strip():
+        element.insertBefore(document.createTextNode(indent.data), caption)
+    if not "".join(_texts(caption)).strip():  # the caption held nothing but the number
+        element.removeChild(caption)
+    if word == "Table":
+        table = next(iter(element.getElementsByTagName("table")), None)
+        if table is not None and table.getAttribute("id") and not element.getAttribute("id"):
+            element.setAttribute("id", table.getAttribute("id"))
+            table.removeAttribute("id")
+
+
+def _first_text(node: minidom.Node) -> minidom.Text | None:
+    for child in node.childNodes:
+        if child.nodeType == child.TEXT_NODE and child.data.strip():
+            return child
+        if child.nodeType == child.ELEMENT_NODE:
+            found = _first_text(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _texts(node: minidom.Node) -> list[str]:
+    if node.nodeType == node.TEXT_NODE:
+        return [node.data]
+    return [text for child in node.childNodes for text in _texts(child)]

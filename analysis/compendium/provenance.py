@@ -1,0 +1,204 @@
+"""Where every published artifact comes from, and the manifest a reviewer verifies against.
+
+The workflow hands us its steps (rule, program, inputs, outputs) as plain data; from them we
+write the provenance the captions and the appendix show, the figure/table → program → output map
+of the README, and the manifest: every published file with its SHA-256, size and the rule that
+made it, plus the versions of the tools that made them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Short hashes in captions: long enough to tell two versions apart, short enough to read.
+SHORT_HASH = 12
+
+
+@dataclass(frozen=True)
+class Step:
+    rule: str
+    program: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+
+def steps_from_workflow(described: list[dict]) -> list[Step]:
+    """Steps as the workflow describes them (see analysis/rules/provenance.smk)."""
+    return [
+        Step(
+            rule=step["rule"],
+            program=step["program"],
+            inputs=tuple(step["inputs"]),
+            outputs=tuple(step["outputs"]),
+        )
+        for step in sorted(described, key=lambda step: step["rule"])
+    ]
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def step_of(path: str, steps: list[Step]) -> Step | None:
+    for step in steps:
+        if path in step.outputs:
+            return step
+    return None
+
+
+def data_inputs(step: Step) -> list[str]:
+    """The inputs a reader cares about: data and captions, not the package's code files."""
+    return [path for path in step.inputs if not path.startswith("analysis/compendium/")]
+
+
+def records(paths: list[str], steps: list[Step], root: Path) -> list[dict]:
+    """One record per published file: path, hash, size and the step that made it."""
+    result = []
+    for path in sorted(paths):
+        step = step_of(path, steps)
+        file = root / path
+        result.append(
+            {
+                "path": path,
+                "sha256": sha256(file),
+                "size": file.stat().st_size,
+                "rule": step.rule if step else None,
+                "program": step.program if step else None,
+                "inputs": data_inputs(step) if step else [],
+            }
+        )
+    return result
+
+
+def label_of(path: str) -> str | None:
+    """`results/figures/fig-flows.svg` → `fig-flows`: the manuscript label of an artifact."""
+    match = re.fullmatch(r"results/(?:figures|tables)/((?:fig|tbl)-[a-z0-9-]+)\.\w+", path)
+    return match[1] if match else None
+
+
+def caption_provenance(artifact_records: list[dict]) -> dict:
+    """For each figure and table label: the program, its inputs and a short hash."""
+    result = {}
+    for record in artifact_records:
+        label = label_of(record["path"])
+        if label:
+            result[label] = {
+                "rule": record["rule"],
+                "program": record["program"],
+                "inputs": "; ".join(record["inputs"]),
+                "output": record["path"],
+                "sha256": record["sha256"][:SHORT_HASH],
+            }
+    return result
+
+
+def tool_versions(lock_text: str) -> dict:
+    """Python, pandoc, typst and every package pinned in the lock file, as installed."""
+    from importlib import metadata
+
+    from compendium.render import pandoc_version
+
+    packages = {}
+    for name in re.findall(r"^([A-Za-z0-9_.-]+)==", lock_text, re.M):
+        try:
+            packages[name.lower()] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name.lower()] = None
+    return {
+        "python": platform.python_version(),
+        "pandoc": pandoc_version(),
+        "typst": metadata.version("typst"),
+        "packages": dict(sorted(packages.items())),
+    }
+
+
+def manifest(artifact_records: list[dict], environment: dict) -> dict:
+    return {
+        "artifacts": [
+            {key: record[key] for key in ("path", "sha256", "size", "rule")}
+            for record in artifact_records
+        ],
+        "environment": environment,
+    }
+
+
+def to_json(document: dict) -> str:
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _cell(text: object) -> str:
+    from compendium.tables import escape
+
+    return escape(text)
+
+
+def appendix(artifact_records: list[dict], environment: dict) -> str:
+    """Markdown for the manuscript's appendix: every artifact → step → inputs → hash, then the
+    environment that made them."""
+    lines = [
+        "| Artifact | Step | Program | Inputs | SHA-256 (first 12) |",
+        "|:--------|:-------|:----------|:--------------------|:--------|",
+    ]
+    for record in artifact_records:
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    _cell(record["path"]),
+                    _cell(record["rule"] or ""),
+                    _cell(record["program"] or ""),
+                    _cell("; ".join(record["inputs"])),
+                    _cell(record["sha256"][:SHORT_HASH]),
+                ]
+            )
+            + " |"
+        )
+    lines += [
+        "",
+        ": Every published file, the workflow step and program that made it, and its checksum.",
+        "",
+        "| Tool or package | Version |",
+        "|:------------------------|:----------|",
+        f"| Python | {_cell(environment['python'])} |",
+        f"| pandoc | {_cell(environment['pandoc'])} |",
+        f"| typst | {_cell(environment['typst'])} |",
+    ]
+    lines += [
+        f"| {_cell(name)} | {_cell(version)} |"
+        for name, version in environment["packages"].items()
+        if version and name not in ("typst",)
+    ]
+    lines += ["", ": The software that made this build.", ""]
+    return "\n".join(lines)
+
+
+def readme_map(artifact_records: list[dict]) -> str:
+    """The README's figure/table → rule → program → inputs → output map."""
+    lines = [
+        "| artifact | rule | program | inputs | output |",
+        "|---|---|---|---|---|",
+    ]
+    for record in artifact_records:
+        label = label_of(record["path"])
+        if label is None and record["path"] != "results/values.yml":
+            continue
+        name = label or "numbers in the text"
+        inputs = ", ".join(f"`{path}`" for path in record["inputs"])
+        cells = [
+            name,
+            f"`{record['rule']}`",
+            f"`{record['program']}`",
+            inputs,
+            f"`{record['path']}`",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,52 @@
+# Confidential data (see compendium/privacy.py and data/README.md, "Confidential data").
+# data/restricted/ is optional and never committed; only `pseudonymise` passes what it holds
+# downstream, and `check_leaks` proves after every build that none of it reached an output.
+
+RESTRICTED = "data/restricted"
+RESTRICTED_FILES = sorted(
+    str(path) for path in Path(RESTRICTED).rglob("*") if path.is_file()
+)
+LEAK_REPORT = "results/checks/leaks.txt"
+
+
+def everything_built_before_the_leak_check(wildcards):
+    """What `rule all` delivers, except the check itself: the check runs after all of it."""
+    return [path for path in rules.all.input if path != LEAK_REPORT]
+
+
+rule pseudonymise:
+    """Replace every sensitive value of data/restricted/ by a code; record if there is none."""
+    input:
+        restricted=RESTRICTED_FILES,
+        code="analysis/compendium/privacy.py",
+    output:
+        tables=directory("results/pseudonymised"),
+        report="results/checks/pseudonymisation.txt",
+    log:
+        "results/logs/pseudonymise.log",
+    conda:
+        "../../environment.yml"
+    params:
+        restricted=RESTRICTED,
+    script:
+        "../scripts/pseudonymise.py"
+
+
+rule check_leaks:
+    """Scan every file under results/ for every sensitive value; fail the build on a hit."""
+    input:
+        built=everything_built_before_the_leak_check,
+        pseudonymisation="results/checks/pseudonymisation.txt",
+        restricted=RESTRICTED_FILES,
+        code="analysis/compendium/privacy.py",
+    output:
+        report=LEAK_REPORT,
+    log:
+        "results/logs/check_leaks.log",
+    conda:
+        "../../environment.yml"
+    params:
+        restricted=RESTRICTED,
+        results="results",
+    script:
+        "../scripts/check_leaks.py"

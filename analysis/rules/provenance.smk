@@ -1,0 +1,69 @@
+# Stage 5: provenance and the manifest. Included last: it describes every rule defined before it.
+
+STEPS = [
+    {
+        "rule": step.name,
+        "program": (
+            str(step.input.notebook)
+            if "notebook" in step.input.keys()
+            else os.path.relpath(
+                os.path.join(os.path.dirname(step.snakefile), step.script),
+                workflow.basedir,
+            )
+        ),
+        "inputs": [str(path) for path in step.input],
+        "outputs": [str(path) for path in step.output],
+    }
+    for step in workflow.rules
+    if step.script
+]
+
+# What a reader or reviewer receives: the paper and every figure, table, value and cleaned table.
+PUBLISHED_BEFORE_RENDER = [
+    *expand("results/figures/{figure}.svg", figure=FIGURES),
+    *expand("results/tables/{table}.md", table=TABLES),
+    "results/values.yml",
+    *expand("results/data/{table}.csv", table=CLEANED_TABLES),
+]
+
+
+rule provenance:
+    """Record which step made each figure and table from which inputs, for captions and appendix."""
+    input:
+        artifacts=PUBLISHED_BEFORE_RENDER,
+        lock="requirements.lock",
+        code="analysis/compendium/provenance.py",
+    output:
+        captions="results/provenance/captions.json",
+        appendix="results/provenance/appendix.md",
+        readme_map="results/provenance/readme-map.md",
+    log:
+        "results/logs/provenance.log",
+    conda:
+        "../../environment.yml"
+    params:
+        steps=STEPS,
+    script:
+        "../scripts/provenance.py"
+
+
+rule manifest:
+    """Write the manifest of every published file: SHA-256, size, rule, tool versions."""
+    input:
+        artifacts=[
+            *PUBLISHED_BEFORE_RENDER,
+            *PAPER_OUTPUTS,
+            "results/provenance/appendix.md",
+        ],
+        lock="requirements.lock",
+        code="analysis/compendium/provenance.py",
+    output:
+        manifest="results/manifest.json",
+    log:
+        "results/logs/manifest.log",
+    conda:
+        "../../environment.yml"
+    params:
+        steps=STEPS,
+    script:
+        "../scripts/manifest.py"

@@ -1,0 +1,19 @@
+"""results/checks/leaks.txt: no sensitive value of data/restricted/ in any file under results/.
+
+Runs after every other step of the build; one hit fails the build (see compendium.privacy).
+"""
+
+from pathlib import Path
+
+from compendium import privacy
+from compendium.datapackage import ValidationFailed
+from compendium.workflow import reported_errors, write_text_atomic
+
+with reported_errors(snakemake.log[0]):
+    restricted = Path(snakemake.params.restricted)
+    values = privacy.sensitive_values(restricted)
+    own = [snakemake.output.report, *snakemake.log]
+    hits, kinds = privacy.scan(Path(snakemake.params.results), values, exclude=own)
+    if hits:
+        raise ValidationFailed(privacy.leak_errors(hits))
+    write_text_atomic(snakemake.output.report, privacy.leak_report(restricted, values, hits, kinds))

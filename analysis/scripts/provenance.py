@@ -1,0 +1,16 @@
+"""results/provenance/: caption provenance, the appendix table and the README map."""
+
+from pathlib import Path
+
+from compendium import provenance
+from compendium.workflow import reported_errors, write_text_atomic
+
+with reported_errors(snakemake.log[0]):
+    steps = provenance.steps_from_workflow(snakemake.params.steps)
+    records = provenance.records(list(snakemake.input.artifacts), steps, Path.cwd())
+    environment = provenance.tool_versions(Path(snakemake.input.lock).read_text())
+    write_text_atomic(
+        snakemake.output.captions, provenance.to_json(provenance.caption_provenance(records))
+    )
+    write_text_atomic(snakemake.output.appendix, provenance.appendix(records, environment))
+    write_text_atomic(snakemake.output.readme_map, provenance.readme_map(records))

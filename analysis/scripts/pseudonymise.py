@@ -1,0 +1,20 @@
+"""results/pseudonymised/: the restricted tables with every sensitive value replaced by a code.
+
+The only step that reads data/restricted/ for use downstream (see compendium.privacy).
+"""
+
+from pathlib import Path
+
+from compendium import privacy
+from compendium.workflow import reported_errors, write_text_atomic
+
+with reported_errors(snakemake.log[0]):
+    restricted = Path(snakemake.params.restricted)
+    directory = Path(snakemake.output.tables)
+    directory.mkdir(parents=True, exist_ok=True)
+    tables, written = None, []
+    if privacy.is_present(restricted):
+        _, tables = privacy.load(restricted)
+        written = privacy.write_tables(privacy.pseudonymise(tables), directory)
+    report = privacy.pseudonymisation_report(restricted, tables, written)
+    write_text_atomic(snakemake.output.report, report)

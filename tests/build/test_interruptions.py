@@ -1,0 +1,160 @@
+"""Interrupted builds: Ctrl-C (SIGINT) or a hard kill (SIGKILL) in the middle of a cleaning
+notebook, a figure script and a render, each followed by `make` again; and two builds started
+at once in one tree. Every scenario must end with the same bytes as a clean build.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.build.launcher import launch, leftovers, snapshot, start
+from tests.workflow import ROOT, copy_sources, copy_tree
+
+#: Steps of each kind and the output each writes last (so: absent while the step runs).
+STEPS = {
+    "notebook": {
+        "clean_dates": "results/notebooks/clean_dates.ipynb",
+        "clean_quantities": "results/notebooks/clean_quantities.ipynb",
+        "clean_coding": "results/notebooks/clean_coding.ipynb",
+    },
+    "figure": {
+        "fig_timeline": "results/figures/fig-timeline.svg",
+        "fig_coexistence": "results/figures/fig-coexistence.svg",
+        "fig_flows": "results/figures/fig-flows.svg",
+    },
+    "render": {
+        "render_html": "results/paper.html",
+        "render_pdf": "results/paper.pdf",
+    },
+}
+
+
+class RunningBuild:
+    """A build started through the launcher, whose progress lines a test can wait for."""
+
+    def __init__(self, tree: Path) -> None:
+        self.tree = tree
+        self.process = start(tree)
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.output: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def wait_until_running(self, steps: dict[str, str], timeout: float = 300) -> str:
+        """The first step of `steps` seen running (started, its output not yet written)."""
+        deadline = time.monotonic() + timeout
+        started: list[str] = []
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                line = ""
+            if line is None:
+                pytest.fail(f"the build ended before any of {sorted(steps)} ran:\n{self.text}")
+            if line:
+                self.output.append(line)
+                for rule in steps:
+                    if line == f"localrule {rule}:" and rule not in started:
+                        started.append(rule)
+            for rule in started:
+                if not (self.tree / steps[rule]).exists():
+                    time.sleep(0.5)  # well into the step: kernel, matplotlib or pandoc started
+                    if not (self.tree / steps[rule]).exists():
+                        return rule
+        pytest.fail(f"none of {sorted(steps)} was seen running:\n{self.text}")
+
+    def signal(self, number: int) -> None:
+        os.killpg(self.process.pid, number)  # the build's own process group, nothing else
+
+    def finish(self, timeout: float = 600) -> int:
+        returncode = self.process.wait(timeout=timeout)
+        self.reader.join(timeout=30)
+        while not self.lines.empty():
+            line = self.lines.get()
+            if line is not None:
+                self.output.append(line)
+        return returncode
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.output)
+
+
+@pytest.fixture(scope="module")
+def clean_results(built) -> dict[str, bytes]:
+    return snapshot(built / "results")
+
+
+@pytest.mark.parametrize(
+    "signal_number", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"]
+)
+def test_a_build_interrupted_in_each_kind_of_step_resumes_to_identical_outputs(
+    tmp_path, clean_results, signal_number
+):
+    tree = copy_sources(tmp_path / "tree")
+    interrupted = []
+    for kind, steps in STEPS.items():
+        build = RunningBuild(tree)
+        rule = build.wait_until_running(steps)
+        build.signal(signal_number)
+        returncode = build.finish()
+        assert returncode != 0, f"{kind}: the interrupted build reported success\n{build.text}"
+        assert not (tree / steps[rule]).exists(), f"{rule} finished before it was interrupted"
+        assert "Traceback" not in build.text, build.text
+        if signal_number == signal.SIGINT:
+            assert "make: interrupted; run make again to resume" in build.text, build.text
+        interrupted.append(rule)
+        time.sleep(1.5)  # a notebook's kernel notices within a second that its parent is gone
+
+    resumed = launch(tree)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "Traceback" not in resumed.stderr
+    if signal_number == signal.SIGKILL:
+        assert "removed the lock of an interrupted earlier build" in resumed.stderr
+    assert leftovers(tree / "results") == []
+    rebuilt = snapshot(tree / "results")
+    assert sorted(rebuilt) == sorted(clean_results)
+    different = [name for name in clean_results if rebuilt[name] != clean_results[name]]
+    assert different == [], f"interrupted in {interrupted}; differ from a clean build: {different}"
+
+
+def test_two_builds_at_once_in_one_tree_take_turns(built, tmp_path, clean_results):
+    tree = copy_tree(built, tmp_path / "tree")
+    # Work for the first build to do while the second one waits: figures and the paper.
+    shutil.rmtree(tree / "results" / "figures")
+    for paper in (tree / "results").glob("paper.*"):
+        paper.unlink()
+    first, second = RunningBuild(tree), RunningBuild(tree)
+    assert first.finish() == 0, first.text
+    assert second.finish() == 0, second.text
+    waited = [
+        build
+        for build in (first, second)
+        if "another build is running in this tree; waiting for it to finish" in build.text
+    ]
+    assert len(waited) == 1, (first.text, second.text)
+    assert "Nothing to be done" in waited[0].text
+    assert leftovers(tree / "results") == []
+    assert snapshot(tree / "results") == clean_results
+
+
+def test_make_builds_through_the_launcher_under_the_tree_lock():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\npaper:", 1)[1].split("\n\n", 1)[0]
+    assert "python -m compendium.build --lock $(BUILD_LOCK) $(SNAKEMAKE)" in recipe
+    assert "BUILD_LOCK := .snakemake/make-build.lock" in makefile
+    assert "--rerun-incomplete" in makefile.split("SNAKEMAKE :=", 1)[1].splitlines()[0]

@@ -1,0 +1,105 @@
+"""Reviewers verify every artifact: byte-identical builds, the committed manifest, `make verify`."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from compendium import verify
+from tests.workflow import ROOT, copy_sources, copy_tree, snakemake
+
+
+def committed_manifest() -> dict:
+    return json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_two_clean_builds_give_the_same_bytes(built, tmp_path):
+    second = copy_sources(tmp_path / "second")
+    completed = verify.rebuild(second)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    first_manifest = json.loads((built / "results" / "manifest.json").read_text())
+    outcomes = verify.compare(first_manifest, second)
+    assert [outcome for outcome in outcomes if outcome.status != "reproduced"] == []
+    assert len(outcomes) >= 20
+    # The manifests themselves, environment included, are identical bytes too.
+    assert (built / "results" / "manifest.json").read_bytes() == (
+        second / "results" / "manifest.json"
+    ).read_bytes()
+
+
+def test_the_committed_manifest_matches_this_build(built):
+    """Fails when a change alters an output but manifest.json was not updated with it."""
+    built_manifest = json.loads((built / "results" / "manifest.json").read_text())
+    outcomes = verify.compare(committed_manifest(), built) + verify.unrecorded(
+        committed_manifest(), built_manifest
+    )
+    assert [outcome.line() for outcome in outcomes if outcome.status != "reproduced"] == []
+    assert built_manifest["environment"] == committed_manifest()["environment"]
+
+
+def changed_build(built, tmp_path, path: str, old: str, new: str):
+    tree = copy_tree(built, tmp_path / "tree")
+    file = tree / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    completed = snakemake(tree)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return tree
+
+
+def test_verify_names_what_a_changed_raw_data_byte_changes(built, tmp_path):
+    tree = changed_build(built, tmp_path, "data/raw/indicators.csv", "2847", "2848")
+    text, ok = verify.report(verify.compare(committed_manifest(), tree), [])
+    assert not ok
+    differing = set(re.findall(r"^differs\s+(\S+)", text, re.M))
+    assert {"results/data/indicators.csv", "results/values.yml", "results/paper.html"} <= differing
+    assert "results/figures/fig-timeline.svg" not in differing
+
+
+def test_verify_names_what_a_changed_figure_program_byte_changes(built, tmp_path):
+    tree = changed_build(
+        built, tmp_path, "analysis/compendium/figures.py", "TEXT_WIDTH = 6.3", "TEXT_WIDTH = 6.4"
+    )
+    text, ok = verify.report(verify.compare(committed_manifest(), tree), [])
+    assert not ok
+    differing = set(re.findall(r"^differs\s+(\S+)", text, re.M))
+    assert "results/figures/fig-timeline.svg" in differing
+    assert "results/data/events.csv" not in differing
+
+
+def test_the_readme_map_is_the_generated_one(built):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    copied = readme.split("<!-- provenance-map:start -->\n", 1)[1].split(
+        "<!-- provenance-map:end -->", 1
+    )[0]
+    generated = (built / "results" / "provenance" / "readme-map.md").read_text(encoding="utf-8")
+    assert copied == generated
+
+
+def test_captions_carry_provenance(html):
+    for label in ("fig-timeline", "fig-flows", "tbl-fieldwork", "tbl-coverage"):
+        assert re.search(
+            rf'id="{label}".*?class="provenance">\s*Made by <a href="\.\./analysis/scripts/',
+            html,
+            re.S,
+        ), label
+
+
+def test_a_tool_version_difference_is_explained():
+    recorded = {"python": "3.11.7", "pandoc": "3.8", "typst": "0.15.2", "packages": {"x": "1"}}
+    current = {"python": "3.11.7", "pandoc": "3.9", "typst": "0.15.2", "packages": {"x": "1"}}
+    tools = verify.tool_differences(recorded, current)
+    assert tools == ["pandoc 3.9 here, 3.8 in manifest"]
+    text, ok = verify.report([verify.Outcome("results/paper.pdf", "differs")], tools)
+    assert not ok
+    assert "pandoc 3.9 here, 3.8 in manifest" in text
+
+
+def test_snakemake_report_is_self_contained(built, tmp_path):
+    tree = copy_tree(built, tmp_path / "tree")
+    completed = snakemake(tree, "--report", "results/report.html")
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    report = (tree / "results" / "report.html").read_text(encoding="utf-8")
+    assert "fig-timeline" in report
+    assert not re.search(r"""(?:src|href)=["']https?://""", report)

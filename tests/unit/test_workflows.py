@@ -1,0 +1,279 @@
+"""Author and CI tooling: the GitHub Actions workflow, the pre-commit hooks, `make preview`.
+
+The workflow is checked for structure (actionlint is not installable here): it parses, runs on
+push and pull request, builds and tests as `.ci/run` does, renders with Quarto, publishes the
+HTML to Pages from main only, and uses only public actions pinned to a major version.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from compendium import preview
+from tests.workflow import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "build.yml"
+ACTION = re.compile(r"^(?P<name>(?:actions|quarto-dev)/[\w.-]+(?:/[\w.-]+)*)@v(?P<major>\d+)$")
+PAPER = ["results/paper.html", "results/paper.pdf", "results/paper.docx", "results/paper.xml"]
+
+
+def source_files() -> list[str]:
+    """The files of the tree as a fresh clone would have them: tracked or new, not ignored."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return sorted(name for name in listed.split("\0") if name)
+
+
+def locked_versions() -> dict[str, str]:
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    return {m[1].lower(): m[2] for m in re.finditer(r"^([A-Za-z0-9_.-]+)==([^\s;\\]+)", text, re.M)}
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def steps(job: dict) -> list[dict]:
+    return job["steps"]
+
+
+def runs(job: dict) -> str:
+    return "\n".join(step.get("run", "") for step in steps(job))
+
+
+def uses(job: dict) -> list[str]:
+    return [step["uses"] for step in steps(job) if "uses" in step]
+
+
+def step_using(job: dict, action: str) -> dict:
+    (step,) = [step for step in steps(job) if step.get("uses", "").startswith(action + "@")]
+    return step
+
+
+# The GitHub Actions workflow -------------------------------------------------------------------
+
+
+def test_every_workflow_file_parses():
+    files = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+    assert files == [WORKFLOW]
+    for path in files:
+        assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), dict)
+
+
+def test_runs_on_push_and_pull_request(workflow):
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert {"push", "pull_request"} <= set(triggers)
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_only_public_actions_pinned_to_a_major_version(workflow):
+    for name, job in workflow["jobs"].items():
+        for action in uses(job):
+            assert ACTION.match(action), f"{name}: {action}"
+
+
+def test_build_job_builds_and_tests_from_the_lock_like_ci(workflow):
+    job = workflow["jobs"]["build"]
+    assert job["runs-on"] == "ubuntu-latest"
+    python = job.get("container", "")
+    if not python:
+        python = step_using(job, "actions/setup-python")["with"]["python-version"]
+    assert "3.11" in str(python)
+    commands = runs(job)
+    for package in ("chromium", "poppler-utils", "librsvg2-bin"):
+        assert re.search(rf"apt-get install .*{package}", commands, flags=re.S), package
+    lines = [line.strip() for line in commands.splitlines()]
+    assert lines.index("make") < lines.index("make test")
+    # The same system packages as the project's own CI script.
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci_packages = re.search(r"apt-get install (.*?)>/dev/null", ci, flags=re.S)[1]
+    for package in re.findall(r"(?<![-\w])[a-z][a-z0-9.+-]+", ci_packages.replace("\\\n", " ")):
+        assert package in commands, package
+    for npm in re.findall(r"^\s*(npm install .*?)(?:\s*>/dev/null)?$", ci, flags=re.M):
+        assert npm in lines, npm
+    upload = step_using(job, "actions/upload-artifact")
+    assert upload["with"]["path"].split() == PAPER
+
+
+def test_quarto_job_renders_with_the_quarto_renderer(workflow):
+    job = workflow["jobs"]["quarto"]
+    setup = step_using(job, "quarto-dev/quarto-actions/setup")
+    assert setup["uses"] == "quarto-dev/quarto-actions/setup@v2"
+    environment = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    pinned = re.search(r"^\s*-\s*quarto=(\S+)", environment, flags=re.M)[1]
+    assert str(setup["with"]["version"]) == pinned  # the same Quarto as environment.yml
+    commands = runs(job)
+    assert re.search(r"snakemake .*--config renderer=quarto", commands)
+    renderers = yaml.safe_load((ROOT / "config" / "config.schema.yaml").read_text())
+    assert "quarto" in renderers["properties"]["renderer"]["enum"]
+
+
+def test_pages_publishes_the_html_from_main_only(workflow):
+    job = workflow["jobs"]["pages"]
+    assert "push" in job["if"] and "refs/heads/main" in job["if"]
+    assert job["needs"] == "build"
+    assert job["permissions"]["pages"] == "write"
+    assert job["permissions"]["id-token"] == "write"
+    assert job["environment"]["name"] == "github-pages"
+    used = uses(job)
+    assert any(action.startswith("actions/upload-pages-artifact@") for action in used)
+    assert any(action.startswith("actions/deploy-pages@") for action in used)
+    downloaded = step_using(job, "actions/download-artifact")["with"]
+    assert (
+        downloaded["name"]
+        == step_using(workflow["jobs"]["build"], "actions/upload-artifact")["with"]["name"]
+    )
+    assert f"{downloaded['path']}/paper.html {downloaded['path']}/index.html" in runs(job)
+    assert step_using(job, "actions/upload-pages-artifact")["with"]["path"] == downloaded["path"]
+
+
+def test_make_verbs_used_by_the_workflow_exist(workflow):
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    verbs = set(re.findall(r"^([a-z]+):", makefile, flags=re.M))
+    for job in workflow["jobs"].values():
+        for verb in re.findall(r"^\s*make(?: ([a-z]+))?\s*$", runs(job), flags=re.M):
+            assert (verb or "paper") in verbs
+
+
+# pre-commit ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hooks() -> dict[str, dict]:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    found = {}
+    for repo in config["repos"]:
+        for hook in repo["hooks"]:
+            found[hook["id"]] = {**hook, "repo": repo["repo"], "rev": repo.get("rev")}
+    return found
+
+
+def test_pre_commit_runs_the_locked_versions_of_the_linters(hooks):
+    versions = locked_versions()
+    for hook, package in [
+        ("ruff-check", "ruff"), ("ruff-format", "ruff"),
+        ("snakefmt", "snakefmt"), ("jupytext", "jupytext"),
+    ]:  # fmt: skip
+        assert hooks[hook]["rev"] == f"v{versions[package]}", hook
+
+
+def test_pre_commit_syncs_the_notebooks(hooks):
+    jupytext = hooks["jupytext"]
+    assert "--sync" in jupytext["args"]
+    notebooks = [name for name in source_files() if name.startswith("analysis/notebooks/")]
+    assert notebooks
+    assert all(re.search(jupytext["files"], name) for name in notebooks)
+
+
+def test_pre_commit_rejects_notebooks_with_outputs(hooks):
+    (local,) = [hook for hook in hooks.values() if hook["repo"] == "local"]
+    assert local["language"] == "fail"
+    for name in ("analysis/notebooks/clean_dates.ipynb", "results/notebooks/x.ipynb", "a.ipynb"):
+        assert re.search(local["files"], name), name
+    for name in ("analysis/notebooks/clean_dates.py", "notes.ipynb.md"):
+        assert not re.search(local["files"], name), name
+    # and the rule holds today: no notebook with outputs is part of the sources
+    assert [name for name in source_files() if name.endswith(".ipynb")] == []
+
+
+# make preview ----------------------------------------------------------------------------------
+
+
+def test_preview_verb_is_in_make_help():
+    listed = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert re.search(r"make preview\s+\S", listed)
+
+
+def test_snapshot_sees_additions_changes_and_removals(tmp_path):
+    (tmp_path / "manuscript").mkdir()
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    article = tmp_path / "manuscript" / "article.qmd"
+    article.write_text("one")
+    before = preview.snapshot(tmp_path)
+    assert list(before) == ["manuscript/article.qmd"]
+    article.write_text("one two")  # size changes even if the clock is coarse
+    table = tmp_path / "data" / "raw" / "events.csv"
+    table.write_text("id\n")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "paper.html").write_text("not watched")
+    after = preview.snapshot(tmp_path)
+    assert preview.changes(before, after) == ["data/raw/events.csv", "manuscript/article.qmd"]
+    table.unlink()
+    assert preview.changes(after, preview.snapshot(tmp_path)) == ["data/raw/events.csv"]
+
+
+def test_settled_waits_until_saving_stops(tmp_path):
+    (tmp_path / "data").mkdir()
+    table = tmp_path / "data" / "t.csv"
+    table.write_text("a")  # the save the poll noticed; two more follow while it waits
+    saves = iter(["ab", "abc"])
+
+    def one_more_save(_seconds):
+        text = next(saves, None)
+        if text is not None:
+            table.write_text(text)
+
+    state = preview.settled(tmp_path, preview.snapshot(tmp_path), 0, sleep=one_more_save)
+    assert state == preview.snapshot(tmp_path)
+    assert table.read_text() == "abc"
+
+
+def test_server_serves_results_on_localhost_without_caching(tmp_path):
+    (tmp_path / "paper.html").write_text("<p>paper</p>", encoding="utf-8")
+    server = preview.serve(tmp_path, 0)
+    try:
+        host, port = server.server_address[:2]
+        assert host == "127.0.0.1"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/paper.html", timeout=5) as answer:
+            assert answer.read() == b"<p>paper</p>"
+            assert answer.headers["Cache-Control"] == "no-store"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_preview_rebuilds_on_a_change_and_stops_on_ctrl_c(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "manuscript").mkdir()
+    source = tmp_path / "manuscript" / "article.qmd"
+    source.write_text("first")
+    builds: list[str] = []
+
+    def fake_build(command):
+        builds.append(source.read_text())
+        Path("results").mkdir(exist_ok=True)
+        Path("results/paper.html").write_text(builds[-1])
+        return True
+
+    monkeypatch.setattr(preview, "build", fake_build)
+    done = threading.Event()
+
+    def author():
+        while not builds:
+            time.sleep(0.01)
+        source.write_text("second, longer")
+        deadline = time.monotonic() + 10
+        while len(builds) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        done.set()
+
+    threading.Thread(target=author, daemon=True).start()
+
+    def sleep_until_done(seconds):
+        if done.is_set():
+            raise KeyboardInterrupt  # what Ctrl-C raises in the main thread
+        time.sleep(0.02)
+
+    preview.run(["snakemake"], port=0, interval=0.02, root=tmp_path, sleep=sleep_until_done)
+    assert builds == ["first", "second, longer"]
