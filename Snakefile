@@ -74,3 +74,4 @@ rule all:
         PAPER_OUTPUTS,
         "results/manifest.json",
         "results/checks/leaks.txt",
+        "results/checks/data-validation.txt",

@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -180,7 +181,7 @@ EDITS = {
     ),
     "edit_figure_code": Edit(
         "edit_figure_code",
-        "analysis/compendium/figures.py",
+        "analysis/compendium/figures/timeline.py",
         "the function of one figure (timeline) in the figures code",
         edit_figure_code,
         propagates=("fig_timeline",),
@@ -197,6 +198,30 @@ def jobs_in(output: str) -> list[str]:
     return [
         match["rule"] for match in _JOB_START.finditer(output) if match["rule"] not in TARGET_RULES
     ]
+
+
+def job_reasons(output: str) -> dict[str, str]:
+    """Why Snakemake ran each job (its `reason:` line), by rule."""
+    reasons, current = {}, None
+    for line in output.splitlines():
+        if match := _JOB_START.match(line):
+            current = match["rule"]
+        elif current and line.startswith("    reason: "):
+            reasons[current] = line.removeprefix("    reason: ").strip()
+    return reasons
+
+
+def first_unneeded(unneeded: list[str], reasons: dict[str, str], the_plan: dict) -> dict:
+    """The unneeded jobs that no other unneeded job caused, with Snakemake's reason for each."""
+    maker = {path: rule["name"] for rule in the_plan["rules"] for path in rule["output"]["files"]}
+    first = {}
+    for name in unneeded:
+        reason = reasons.get(name, "")
+        prefix = "Input files updated by another job: "
+        causes = reason.removeprefix(prefix).split(", ") if reason.startswith(prefix) else []
+        if not causes or not all(maker.get(path) in unneeded for path in causes):
+            first[name] = reason
+    return first
 
 
 def bin_dir() -> Path:
@@ -301,6 +326,7 @@ class Run:
     output: str = field(repr=False, default="")
     jobs: list[str] | None = None
     job_seconds: dict[str, float] | None = None
+    reasons: dict[str, str] | None = None
 
     def record(self) -> dict:
         data = {
@@ -367,7 +393,11 @@ def output_files(results: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(results.rglob("*")):
         relative = path.relative_to(results).as_posix()
-        if path.is_file() and not relative.startswith(("logs/", "notebooks/", "bench/")):
+        if (
+            path.is_file()
+            and not relative.startswith(("logs/", "notebooks/", "bench/"))
+            and path.name != ".snakemake_timestamp"  # Snakemake's mark on a directory output
+        ):
             files[relative] = path.read_bytes()
     return files
 
@@ -393,6 +423,7 @@ class Bench:
     floor_steps: list[dict[str, float]] = field(default_factory=list)
     floor_outputs: dict = field(default_factory=dict)
     venv_size_mib: float | None = None
+    snakemake_start: Run | None = None
     built: Path | None = None
     plan: dict | None = None
     errors: dict[str, str] = field(default_factory=dict)
@@ -436,6 +467,9 @@ class Bench:
         tree = self.built_tree()
         run = self._build(tree, "the build with nothing to do")
         run.jobs = jobs_in(run.output)
+        if self.snakemake_start is None:  # the part of it that is Snakemake starting up
+            command = [str(bin_dir() / "snakemake"), "--version"]
+            self.snakemake_start = measure(command, tree, build_environment(tree))
         return run
 
     def run_edit(self, name: str) -> Run:
@@ -454,6 +488,10 @@ class Bench:
             run = self._build(tree, f"the build after editing {edit.describe}")
             run.jobs = jobs_in(run.output)
             run.job_seconds = job_seconds(tree, since)
+            full_log = tree / ".snakemake" / "log" / "make.log"  # written by compendium.build
+            run.reasons = job_reasons(
+                full_log.read_text(encoding="utf-8") if full_log.exists() else run.output
+            )
         finally:
             shutil.rmtree(tree, ignore_errors=True)
         return run
@@ -631,7 +669,12 @@ def targets(result: dict) -> list[dict]:
             noop <= NOOP_SECONDS,
             f"{_seconds(noop)}, {noop - NOOP_SECONDS:.2f} s over: no job runs; the time is "
             "Python and Snakemake starting (imports), parsing the Snakefile and checking the "
-            "state of every output",
+            "state of every output"
+            + (
+                f" (`snakemake --version` alone takes {_seconds(result['snakemake_version_s'])})"
+                if result.get("snakemake_version_s")
+                else ""
+            ),
         )
     edit = median("edit_manuscript")
     if edit is not None:
@@ -655,6 +698,10 @@ def targets(result: dict) -> list[dict]:
         why = []
         if extra:
             why.append(f"{len(extra)} jobs run that the change does not need: {', '.join(extra)}")
+            because = record.get("unneeded_because", {})
+            for reason in sorted(set(because.values())):
+                names = [name for name, text in because.items() if text == reason]
+                why.append(f"{' and '.join(names)} ran because of “{reason}”")
         if missing:
             why.append(f"expected but not run: {', '.join(missing)}")
         add(
@@ -709,7 +756,7 @@ def machine() -> dict:
         "cpu": model or platform.processor() or platform.machine(),
         "cores": cores,
         "memory_gib": memory_gib,
-        "system": f"{platform.system()} {platform.release()}",
+        "system": platform.system(),
         "python": platform.python_version(),
     }
 
@@ -733,6 +780,10 @@ def collect(bench: Bench, started: datetime, seconds: float, load: tuple[float, 
             record["expected_jobs"] = expected
             record["unexpected_jobs"] = sorted(set(record["jobs"]) - set(expected))
             record["missing_jobs"] = sorted(set(expected) - set(record["jobs"]))
+            if record["unexpected_jobs"] and bench.plan:
+                record["unneeded_because"] = first_unneeded(
+                    record["unexpected_jobs"], runs[0].reasons or {}, bench.plan
+                )
         if name == "floor":
             record["step_seconds"] = median_steps(bench.floor_steps)
             record["outputs"] = {
@@ -748,6 +799,9 @@ def collect(bench: Bench, started: datetime, seconds: float, load: tuple[float, 
         "load_average": {"start": round(load[0], 2), "end": round(load[1], 2)},
         "scenarios": scenarios,
         "venv_size_mib": round(bench.venv_size_mib, 1) if bench.venv_size_mib else None,
+        "snakemake_version_s": (
+            round(bench.snakemake_start.seconds, 3) if bench.snakemake_start else None
+        ),
         "errors": bench.errors,
     }
     result["targets"] = targets(result)
@@ -793,8 +847,8 @@ def _met(result: dict, name: str) -> str:
 
 def table(result: dict) -> str:
     lines = [
-        "| scenario | median | spread (min–max) | runs | jobs | peak memory | target | met |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| scenario | median | spread (min–max) | CPU | runs | jobs | peak memory | target | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, record in result["scenarios"].items():
         median, spread = _cell_seconds(record)
@@ -803,7 +857,8 @@ def table(result: dict) -> str:
             ratio = record["median_s"] / result["scenarios"]["floor"]["median_s"]
             median += f" ({ratio:.1f} × floor)"
         lines.append(
-            f"| `{name}` | {median} | {spread} | {record['runs']} | {jobs} "
+            f"| `{name}` | {median} | {spread} | {_seconds(record['median_cpu_s'])} "
+            f"| {record['runs']} | {jobs} "
             f"| {record['peak_tree_mib']:.0f} MiB | {_target_of(name)} | {_met(result, name)} |"
         )
     return "\n".join(lines)
@@ -819,21 +874,27 @@ def describe_machine(result: dict) -> str:
     )
 
 
+def _wrapped(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(
+        text, width=100, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
+
+
 def readme_section(result: dict) -> str:
     missed = [check for check in result["targets"] if not check["met"]]
-    lines = [
+    lines = _wrapped(
         f"Measured by `make bench` on {result['started'][:10]}: {describe_machine(result)}. "
-        "Each scenario runs in a temporary copy of the sources; times are wall-clock medians, "
-        "peak memory is the most that all processes of a scenario held at once. `floor` is the "
-        "same work as `clean` done in one Python process without orchestration.",
-        "",
-        table(result),
-        "",
-    ]
+        "Each scenario runs in a temporary copy of the sources. Times are wall-clock medians; "
+        "CPU is the median processor time of all its processes, which other programs running "
+        "on the machine inflate far less than wall time. Peak memory is the most that all "
+        "processes of a scenario held at once. `floor` is the work of `clean` done in one "
+        "Python process, without orchestration."
+    )
+    lines += ["", table(result), ""]
     if missed:
-        lines.append("Targets not met:")
-        lines.append("")
-        lines += [f"- {check['target']}: {check['note']}." for check in missed]
+        lines += ["Targets not met:", ""]
+        for check in missed:
+            lines += _wrapped(f"- {check['target']}: {check['note']}.", indent="  ")
     else:
         lines.append("Every target is met.")
     return "\n".join(lines)
@@ -885,7 +946,8 @@ def markdown(result: dict) -> str:
         if outputs:
             lines.append(
                 f"The floor's outputs: {outputs.get('identical', 0)} byte for byte the clean "
-                "build's (logs and executed notebooks are not compared)"
+                "build's (logs and executed notebooks are not compared, so a report that lists "
+                "the files under results/ may differ)"
                 + _listed("; different: ", outputs.get("different"))
                 + _listed("; not made: ", outputs.get("missing"))
                 + "."

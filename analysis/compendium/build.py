@@ -153,6 +153,14 @@ _NOISE = (
     re.compile(r"^Finished jobid: "),
     re.compile(r"^\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption"),
 )
+#: pandoc's warnings (fatal with --fail-if-warnings) in the words of the other messages.
+_REWORDED = (
+    (re.compile(r"\[WARNING\] Could not fetch resource (\S+)"), r"file '\1' not found"),
+    (
+        re.compile(r"\[WARNING\] Citeproc: citation (\S+) not found"),
+        r"citation key '\1' has no entry in the bibliography",
+    ),
+)
 #: Detail lines of a starting job that are kept (the others are in the full log).
 _JOB_DETAILS_KEPT = ("output:",)
 
@@ -181,6 +189,8 @@ class Presenter:
 
     def error(self, message: str) -> None:
         message = message.removeprefix("error: ")
+        for pattern, replacement in _REWORDED:
+            message = pattern.sub(replacement, message)
         line = f"error: {_locate(message.replace(str(Path.cwd().resolve()) + os.sep, ''))}"
         if line not in self.shown:
             self.shown.add(line)
@@ -342,9 +352,19 @@ class Presenter:
         ours = [frame for frame in frames if _inside_tree(frame["file"])]
         scripts = [frame for frame in frames if _step_script(frame["file"])]
         if ours:
-            where = f"{_relative(ours[-1]['file'])}:{ours[-1]['line']}: "
+            where = f"{_relative(ours[-1]['file'])}:{ours[-1]['line']}"
         elif scripts:
-            where = f"{_step_script(scripts[-1]['file'])}: "
+            where = str(_step_script(scripts[-1]["file"]))
+        marks = _YAML_MARK.findall(problem)
+        if marks and "yaml" in problem.split(":", 1)[0].lower():
+            # A YAML file that does not parse: its own place first, then where it was read.
+            file, line = marks[-1]
+            reason = " ".join(_YAML_MARK.sub("", problem.split(": ", 1)[-1]).split())
+            self.error(
+                f"{_relative(file)}:{line}: not valid YAML: {reason} (read by {where or 'a step'})"
+            )
+            return
+        where = f"{where}: " if where else ""
         self.error(f"{where}unexpected {problem} (full traceback in {FULL_LOG})")
 
     def _report_exception(self, head: re.Match, lines: list[str]) -> None:
@@ -454,6 +474,8 @@ def _step_script(path: str) -> str | None:
     return None
 
 
+#: PyYAML's place of a problem: `in "file", line n, column m`.
+_YAML_MARK = re.compile(r'\s*in "([^"]+)", line (\d+), column \d+')
 #: pandoc's `... at "file" (line n, column m)`.
 _AT_LINE = re.compile(
     r'^(?P<before>.*?) at "(?P<file>[^"]+)" \(line (?P<line>\d+), column \d+\):?$'

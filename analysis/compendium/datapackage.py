@@ -433,13 +433,39 @@ def foreign_key_problems(table: Table, tables: dict[str, Table]) -> list[BuildEr
     return problems
 
 
-def load_tables(package_path: Path) -> dict[str, Table]:
-    """Every table of the package, validated; all problems are reported at once."""
+def with_references(resources: list[dict], names: set[str]) -> set[str]:
+    """`names` and every table their foreign keys refer to, directly or not."""
+    by_name = {resource["name"]: resource for resource in resources}
+    wanted, pending = set(), list(names)
+    while pending:
+        name = pending.pop()
+        if name in wanted or name not in by_name:
+            continue
+        wanted.add(name)
+        for foreign_key in by_name[name]["schema"].get("foreignKeys", []):
+            pending.append(foreign_key["reference"].get("resource") or name)
+    return wanted
+
+
+def load_tables(package_path: Path, names: list[str] | None = None) -> dict[str, Table]:
+    """The tables of the package (all, or `names` and the tables they refer to), validated;
+    all problems are reported at once.
+
+    A cleaning step reads only the tables it cleans and their references, so that an edit to
+    another table does not make it run again.
+    """
     package_path = Path(package_path)
     descriptor = load_descriptor(package_path)
+    selected = (
+        with_references(descriptor["resources"], set(names))
+        if names is not None
+        else {resource["name"] for resource in descriptor["resources"]}
+    )
     tables: dict[str, Table] = {}
     problems: list[BuildError] = []
     for resource in descriptor["resources"]:
+        if resource["name"] not in selected:
+            continue
         path = package_path.parent / resource["path"]
         try:
             rows = read_rows(path, resource["schema"])

@@ -98,6 +98,9 @@ end
 _FLOAT_NUMBER = re.compile(r"^\s*(Figure|Table)[\s\u00a0]+(\d+)(?::[\s\u00a0]*|\s*$)")
 
 
+BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
+
+
 def _citeproc_arguments(inputs: Inputs) -> list[str]:
     return [
         "--citeproc",
@@ -142,7 +145,8 @@ def render_jats(inputs: Inputs, output: Path) -> None:
             f"--output={raw}",
         ]
         run_pandoc(arguments, inputs.manuscript)
-        text = raw.read_text(encoding="utf-8")
+        # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
+        text = BARE_AMPERSAND.sub("&amp;", raw.read_text(encoding="utf-8"))
     language = front_matter(inputs.manuscript).get("lang")
     write_text_atomic(output, finish_jats(text, inputs.manuscript.parent, output.parent, language))
 

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: The linear model of drug development the regulators promote, for contrast in the figure.
-LINEAR_MODEL = ("Basic research", "Preclinical studies", "Clinical trials", "Approval", "Clinic")
+#: The linear model of drug development the regulators promote, for contrast in the figure:
+#: the steps the 2010 draft asks of batch products (systematic preclinical studies, closely
+#: reviewed Phase I-III trials, market approval by the SFDA), with the lab before and the
+#: clinic after them.
+LINEAR_MODEL = (
+    "Basic research",
+    "Preclinical studies",
+    "Phase I–III clinical trials",
+    "Market approval",
+    "Clinic",
+)
 
 
 def flow_graph(flows: pd.DataFrame, communities: pd.DataFrame):

@@ -94,14 +94,6 @@ def is_present(restricted: Path = RESTRICTED) -> bool:
     return (Path(restricted) / DESCRIPTOR).is_file()
 
 
-def files(restricted: Path = RESTRICTED) -> list[str]:
-    """Every file of the restricted directory (inputs of the two steps that may read it)."""
-    restricted = Path(restricted)
-    if not restricted.is_dir():
-        return []
-    return sorted(str(path) for path in restricted.rglob("*") if path.is_file())
-
-
 def sensitive_fields(schema: dict) -> list[dict]:
     return [field for field in schema.get("fields", []) if field.get("sensitive") is True]
 
@@ -153,10 +145,12 @@ def sensitive_values(restricted: Path = RESTRICTED) -> list[Sensitive]:
     """Every non-empty sensitive value of the restricted package, with its origin."""
     if not is_present(restricted):
         return []
+    from compendium.datapackage import display_path
+
     _, tables = load(restricted)
     found = []
     for _, table in sorted(tables.items()):
-        shown = str(Path(restricted) / Path(table.path).name)
+        shown = display_path(table.path)
         for field in sensitive_fields(table.schema):
             for index, row in enumerate(table.rows):
                 value = row[field["name"]]
@@ -216,7 +210,7 @@ def write_tables(pseudonymised: dict[str, tuple[list, list]], directory: Path) -
     return written
 
 
-def pseudonymisation_report(restricted: Path, tables: dict | None, written: list[Path]) -> str:
+def pseudonymisation_report(restricted: Path, tables: dict | None) -> str:
     if tables is None:
         return (
             f"{restricted}/ is absent: there is no confidential data to protect, and nothing "
@@ -291,10 +285,19 @@ def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> tuple[str
     data = Path(path).read_bytes() if data is None else data
     suffix = Path(path).suffix.lower()
     texts: list[str] = []
-    if suffix == ".pdf":
-        kind, texts = "pdf", _pdf_texts(data, path)
-    elif suffix in ZIPPED_XML_SUFFIXES:
-        kind, texts = suffix[1:], _zipped_texts(data)
+    if suffix in {".pdf", *ZIPPED_XML_SUFFIXES}:
+        try:
+            if suffix == ".pdf":
+                kind, texts = "pdf", _pdf_texts(data, path)
+            else:
+                kind, texts = suffix[1:], _zipped_texts(data)
+        except BuildError:
+            raise
+        except Exception as error:  # what cannot be read cannot be shown to be free of leaks
+            raise BuildError(
+                f"cannot be read to look for sensitive values ({type(error).__name__}: {error})",
+                file=str(path),
+            ) from None
     elif suffix in IMAGE_SUFFIXES:
         return "image", [data.decode("latin-1")]  # embedded metadata (text chunks) only
     else:

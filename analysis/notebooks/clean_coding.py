@@ -15,7 +15,19 @@ from compendium import clean
 from compendium.bibliography import load_bibliography
 from compendium.datapackage import load_tables
 
-tables = load_tables(inputs["package"])
+tables = load_tables(
+    inputs["package"],
+    names=[
+        "modalities",
+        "cases",
+        "informants",
+        "communities",
+        "flows",
+        "coverage",
+        "provisions",
+        "instruments",
+    ],
+)
 citation_keys = load_bibliography(inputs["bibliography"]).keys()
 
 # %% [markdown]

@@ -16,7 +16,7 @@ from compendium import clean
 from compendium.bibliography import load_bibliography
 from compendium.datapackage import load_tables
 
-tables = load_tables(inputs["package"])
+tables = load_tables(inputs["package"], names=["indicators", "fieldwork", "cases", "modalities"])
 citation_keys = load_bibliography(inputs["bibliography"]).keys()
 
 # %% [markdown]

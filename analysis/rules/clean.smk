@@ -6,7 +6,16 @@ rule clean_dates:
     """Parse coded dates of events and instruments into day intervals with their precision."""
     input:
         notebook="analysis/notebooks/clean_dates.py",
-        validated="results/checks/data-validation.txt",
+        # the tables it cleans and those they refer to (not the validation report: an edit
+        # to another table must not rerun this step; the step validates what it reads)
+        tables=expand(
+            "data/raw/{table}.csv",
+            table=["events", "instruments", "provisions", "modalities"],
+        ),
+        schemas=expand(
+            "data/schemas/{table}.schema.json",
+            table=["events", "instruments", "provisions", "modalities"],
+        ),
         package="data/datapackage.json",
         bibliography="references.bib",
         code=["analysis/compendium/clean.py", "analysis/compendium/dates.py"],
@@ -27,7 +36,16 @@ rule clean_quantities:
     """Parse every quantity as written into bounds with its qualifier."""
     input:
         notebook="analysis/notebooks/clean_quantities.py",
-        validated="results/checks/data-validation.txt",
+        # the tables it cleans and those they refer to (not the validation report: an edit
+        # to another table must not rerun this step; the step validates what it reads)
+        tables=expand(
+            "data/raw/{table}.csv",
+            table=["indicators", "fieldwork", "cases", "modalities"],
+        ),
+        schemas=expand(
+            "data/schemas/{table}.schema.json",
+            table=["indicators", "fieldwork", "cases", "modalities"],
+        ),
         package="data/datapackage.json",
         bibliography="references.bib",
         code=["analysis/compendium/clean.py", "analysis/compendium/quantities.py"],
@@ -47,7 +65,34 @@ rule clean_coding:
     """Normalise the coded cases, informants, communities, flows and coverage."""
     input:
         notebook="analysis/notebooks/clean_coding.py",
-        validated="results/checks/data-validation.txt",
+        # the tables it cleans and those they refer to (not the validation report: an edit
+        # to another table must not rerun this step; the step validates what it reads)
+        tables=expand(
+            "data/raw/{table}.csv",
+            table=[
+                "modalities",
+                "cases",
+                "informants",
+                "communities",
+                "flows",
+                "coverage",
+                "provisions",
+                "instruments",
+            ],
+        ),
+        schemas=expand(
+            "data/schemas/{table}.schema.json",
+            table=[
+                "modalities",
+                "cases",
+                "informants",
+                "communities",
+                "flows",
+                "coverage",
+                "provisions",
+                "instruments",
+            ],
+        ),
         package="data/datapackage.json",
         bibliography="references.bib",
         code="analysis/compendium/clean.py",

@@ -15,6 +15,8 @@ MANUSCRIPT_INPUTS = {
     "appendix": "results/provenance/appendix.md",
     "figures": expand("results/figures/{figure}.svg", figure=FIGURES),
     "tables": expand("results/tables/{table}.md", table=TABLES),
+    # The CJK subset that prints the Chinese titles of the reference list (HTML and PDF).
+    "fonts": "manuscript/fonts/NotoSerifCJKsc-Subset.otf",
     "code": "analysis/compendium/render.py",
 }
 
@@ -24,6 +26,7 @@ rule render_html:
     input:
         **MANUSCRIPT_INPUTS,
         css="manuscript/style.css",
+        title_block_filter="manuscript/filters/html-title-block.lua",
     output:
         html=report("results/paper.html", category="Paper", labels={"format": "HTML"}),
     log:

@@ -1,4 +1,4 @@
-# Confidential data (see compendium/privacy.py and data/README.md, "Confidential data").
+# Confidential data (see analysis/compendium/privacy.py and data/README.md, "Confidential data").
 # data/restricted/ is optional and never committed; only `pseudonymise` passes what it holds
 # downstream, and `check_leaks` proves after every build that none of it reached an output.
 
@@ -7,11 +7,6 @@ RESTRICTED_FILES = sorted(
     str(path) for path in Path(RESTRICTED).rglob("*") if path.is_file()
 )
 LEAK_REPORT = "results/checks/leaks.txt"
-
-
-def everything_built_before_the_leak_check(wildcards):
-    """What `rule all` delivers, except the check itself: the check runs after all of it."""
-    return [path for path in rules.all.input if path != LEAK_REPORT]
 
 
 rule pseudonymise:
@@ -26,8 +21,6 @@ rule pseudonymise:
         "results/logs/pseudonymise.log",
     conda:
         "../../environment.yml"
-    params:
-        restricted=RESTRICTED,
     script:
         "../scripts/pseudonymise.py"
 
@@ -35,7 +28,10 @@ rule pseudonymise:
 rule check_leaks:
     """Scan every file under results/ for every sensitive value; fail the build on a hit."""
     input:
-        built=everything_built_before_the_leak_check,
+        # What `rule all` delivers, except this check: it runs after all of it.
+        built=lambda wildcards: [
+            path for path in rules.all.input if path != LEAK_REPORT
+        ],
         pseudonymisation="results/checks/pseudonymisation.txt",
         restricted=RESTRICTED_FILES,
         code="analysis/compendium/privacy.py",
@@ -45,8 +41,5 @@ rule check_leaks:
         "results/logs/check_leaks.log",
     conda:
         "../../environment.yml"
-    params:
-        restricted=RESTRICTED,
-        results="results",
     script:
         "../scripts/check_leaks.py"

@@ -10,10 +10,11 @@ from compendium.datapackage import ValidationFailed
 from compendium.workflow import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
-    restricted = Path(snakemake.params.restricted)
+    restricted = privacy.RESTRICTED
     values = privacy.sensitive_values(restricted)
     own = [snakemake.output.report, *snakemake.log]
-    hits, kinds = privacy.scan(Path(snakemake.params.results), values, exclude=own)
+    results = Path(snakemake.output.report).parent.parent  # results/checks/leaks.txt
+    hits, kinds = privacy.scan(results, values, exclude=own)
     if hits:
         raise ValidationFailed(privacy.leak_errors(hits))
     write_text_atomic(snakemake.output.report, privacy.leak_report(restricted, values, hits, kinds))

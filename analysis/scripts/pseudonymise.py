@@ -9,12 +9,12 @@ from compendium import privacy
 from compendium.workflow import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
-    restricted = Path(snakemake.params.restricted)
+    restricted = privacy.RESTRICTED
     directory = Path(snakemake.output.tables)
     directory.mkdir(parents=True, exist_ok=True)
-    tables, written = None, []
+    tables = None
     if privacy.is_present(restricted):
         _, tables = privacy.load(restricted)
-        written = privacy.write_tables(privacy.pseudonymise(tables), directory)
-    report = privacy.pseudonymisation_report(restricted, tables, written)
+        privacy.write_tables(privacy.pseudonymise(tables), directory)
+    report = privacy.pseudonymisation_report(restricted, tables)
     write_text_atomic(snakemake.output.report, report)

@@ -56,23 +56,12 @@ def test_editing_a_sentence_reruns_only_the_rendering(built, plan, tmp_path):
     assert not analysis & set(ran), f"analysis steps rerun after a prose edit: {ran}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding of make bench: clean_quantities and clean_coding take the validation "
-    "report as input, which validate_data rewrites after any edit of any raw table, so every "
-    "cleaning notebook and everything after it reruns",
-)
 def test_editing_a_data_cell_reruns_only_what_depends_on_it(built, plan, tmp_path):
     ran, expected = jobs_after(bench.EDITS["edit_data"], built, plan, tmp_path)
     assert {"validate_data", "clean_dates"} <= set(ran)
     assert ran == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding of make bench: every fig_* rule declares the whole of "
-    "analysis/compendium/figures.py, so editing one figure's function redraws all three",
-)
 def test_editing_one_figure_function_reruns_only_that_figure(built, plan, tmp_path):
     ran, expected = jobs_after(bench.EDITS["edit_figure_code"], built, plan, tmp_path)
     assert "fig_timeline" in ran

@@ -59,7 +59,11 @@ def test_verify_names_what_a_changed_raw_data_byte_changes(built, tmp_path):
 
 def test_verify_names_what_a_changed_figure_program_byte_changes(built, tmp_path):
     tree = changed_build(
-        built, tmp_path, "analysis/compendium/figures.py", "TEXT_WIDTH = 6.3", "TEXT_WIDTH = 6.4"
+        built,
+        tmp_path,
+        "analysis/compendium/figures/style.py",
+        "TEXT_WIDTH = 6.3",
+        "TEXT_WIDTH = 6.4",
     )
     text, ok = verify.report(verify.compare(committed_manifest(), tree), [])
     assert not ok

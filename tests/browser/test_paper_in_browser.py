@@ -1,0 +1,135 @@
+"""results/paper.html in a real browser: headless Chromium (Debian's `chromium`) driven by
+Playwright, the way a reader opens the file from disk.
+
+The page must make no request to any host, log no error, decode every image with a size, and
+every internal link (cross-references, citations, footnotes, the table of contents) must land on
+an element that exists. A screenshot is kept in results/browser/paper.png for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from tests.workflow import ROOT
+
+#: Debian's Chromium (`.ci/run` installs it); Playwright's own browser download is never used.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+
+IMAGES = """Promise.all(Array.from(document.images).map(image => image.decode().then(
+    () => true, () => false).then(decoded => ({
+        source: image.getAttribute('src').slice(0, 40), decoded,
+        width: image.naturalWidth, height: image.naturalHeight }))))"""
+
+INTERNAL_LINKS = """Array.from(document.querySelectorAll('a[href^="#"]')).map(link => {
+    const id = decodeURIComponent(link.getAttribute('href').slice(1));
+    return { href: link.getAttribute('href'), exists: id !== '' &&
+             document.getElementById(id) !== null };
+})"""
+
+
+@pytest.fixture(scope="module")
+def page_report(built):
+    """Open the paper once; what the browser saw."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium is not installed ({CHROMIUM}); .ci/run installs it")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    paper = built / "results" / "paper.html"
+    screenshot = built / "results" / "browser" / "paper.png"
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    report = {"requests": [], "blocked": [], "console": [], "page_errors": []}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGUMENTS, headless=True
+        )
+        try:
+            context = browser.new_context(viewport=VIEWPORT)
+
+            def route(request_route):  # nothing leaves the machine, even if asked
+                url = request_route.request.url
+                if urlparse(url).scheme in ("file", "data", "about", "blob"):
+                    request_route.continue_()
+                else:
+                    report["blocked"].append(url)
+                    request_route.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("request", lambda request: report["requests"].append(request.url))
+            page.on(
+                "console",
+                lambda message: message.type == "error" and report["console"].append(message.text),
+            )
+            page.on("pageerror", lambda error: report["page_errors"].append(str(error)))
+            page.goto(paper.as_uri(), wait_until="load")
+            page.wait_for_load_state("networkidle")
+            report["title"] = page.title()
+            report["images"] = page.evaluate(IMAGES)
+            report["links"] = page.evaluate(INTERNAL_LINKS)
+            page.screenshot(path=str(screenshot))
+        finally:
+            browser.close()
+    report["screenshot"] = screenshot
+    # For people to look at: the screenshot also goes to this tree's results/.
+    shown = ROOT / "results" / "browser" / "paper.png"
+    shown.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(screenshot, shown)
+    return report
+
+
+def test_the_page_requests_nothing_from_any_host(page_report):
+    schemes = [(urlparse(url).scheme, url) for url in page_report["requests"]]
+    remote = [url for scheme, url in schemes if scheme not in ("file", "data")]
+    assert remote == [] and page_report["blocked"] == [], remote + page_report["blocked"]
+    local = [url for scheme, url in schemes if scheme == "file"]
+    assert [Path(unquote(urlparse(url).path)).name for url in local] == ["paper.html"]
+
+
+def test_the_page_logs_no_error(page_report):
+    assert page_report["console"] == []
+    assert page_report["page_errors"] == []
+    assert "Medical innovation and national experimental pluralism" in page_report["title"]
+
+
+def test_every_image_is_decoded_with_a_size(page_report):
+    images = page_report["images"]
+    assert len(images) >= 3  # the three figures
+    broken = [
+        image
+        for image in images
+        if not (image["decoded"] and image["width"] > 0 and image["height"] > 0)
+    ]
+    assert broken == []
+
+
+def test_every_internal_link_lands_on_an_element(page_report):
+    links = page_report["links"]
+    dangling = sorted({link["href"] for link in links if not link["exists"]})
+    assert dangling == []
+    targets = {link["href"] for link in links}
+    # Cross-references to figures, tables and sections, and citations to the reference list.
+    for prefix in ("#fig-", "#tbl-", "#sec-", "#ref-"):
+        assert any(href.startswith(prefix) for href in targets), prefix
+
+
+def test_a_screenshot_is_kept_for_people_to_look_at(page_report):
+    data = page_report["screenshot"].read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width = int.from_bytes(data[16:20], "big")
+    height = int.from_bytes(data[20:24], "big")
+    assert (width, height) == (VIEWPORT["width"], VIEWPORT["height"])

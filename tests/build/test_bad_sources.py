@@ -1,0 +1,380 @@
+"""The catalogue of bad inputs beyond the data tables (those are in test_bad_data.py): the
+bibliography, the manuscript, captions, settings, notebooks, missing files and missing tools.
+
+Each case corrupts a copy of the built tree (or of the sources, for files whose absence stops
+the build before anything runs), builds the failing step through the launcher as `make` does,
+and checks what the author sees: a non-zero exit, one `error: file[:line]: ...` line naming the
+problem, no Python traceback, and no half-written file under results/. docs/bad-input.md lists
+every case with its message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from compendium.build import Presenter
+from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
+from tests.workflow import BIN, ROOT, copy_sources, copy_tree
+
+
+@dataclass
+class Expected:
+    """What the one-line error must say: the file, the line if one applies, and some words."""
+
+    file: str
+    line: int | None
+    words: tuple[str, ...]
+
+
+@dataclass
+class Case:
+    corrupt: Callable[[Path], Expected]
+    targets: tuple[str, ...]
+    fresh: bool = False  # corrupt a copy of the sources instead of the built tree
+    environment: dict[str, str] = field(default_factory=dict)
+
+
+# -------------------------------------------------------------------------------------------------
+# Corruptions: each edits a copy and says what the message must contain.
+
+
+def append(tree: Path, name: str, text: str) -> int:
+    """Append `text` to a file; the line its first line lands on."""
+    path = tree / name
+    old = path.read_text(encoding="utf-8")
+    if not old.endswith("\n"):
+        old += "\n"
+    path.write_text(old + text, encoding="utf-8")
+    return old.count("\n") + 1 + (len(text) - len(text.lstrip("\n")))
+
+
+def substitute(tree: Path, name: str, pattern: str, replacement: str) -> int:
+    """Replace the first match of a regular expression (multiline); the line it was on."""
+    path = tree / name
+    text = path.read_text(encoding="utf-8")
+    match = re.search(pattern, text, re.M)
+    assert match, f"{pattern!r} not in {name}"
+    path.write_text(text[: match.start()] + replacement + text[match.end() :], encoding="utf-8")
+    return text.count("\n", 0, match.start()) + 1
+
+
+MANUSCRIPT = "manuscript/article.qmd"
+
+
+def unknown_citation(tree):
+    line = append(tree, MANUSCRIPT, "\nAs argued elsewhere [@nosuchwork2099].\n")
+    return Expected(MANUSCRIPT, line, ("nosuchwork2099",))
+
+
+def unknown_value(tree):
+    line = append(tree, MANUSCRIPT, "\nThe count was {{< var fieldwork.nosuchfact.quantity >}}.\n")
+    return Expected(MANUSCRIPT, line, ("fieldwork.nosuchfact.quantity",))
+
+
+def unknown_cross_reference(tree):
+    line = append(tree, MANUSCRIPT, "\nAs @tbl-nosuchtable shows.\n")
+    return Expected(MANUSCRIPT, line, ("@tbl-nosuchtable",))
+
+
+def unknown_include(tree):
+    line = append(tree, MANUSCRIPT, "\n{{< include ../results/tables/tbl-nosuchfile.md >}}\n")
+    return Expected(MANUSCRIPT, line, ("tbl-nosuchfile.md", "not found"))
+
+
+def missing_figure(tree):
+    line = append(tree, MANUSCRIPT, "\n![A picture.](../results/figures/fig-nosuchfigure.svg)\n")
+    return Expected(MANUSCRIPT, line, ("fig-nosuchfigure.svg",))
+
+
+def unclosed_shortcode(tree):
+    line = append(tree, MANUSCRIPT, "\nThe count was {{< var fieldwork.nosuchfact.\n")
+    return Expected(MANUSCRIPT, line, ("malformed shortcode",))
+
+
+def duplicate_label(tree):
+    line = append(tree, MANUSCRIPT, "\n![Again.](../results/figures/fig-flows.svg){#fig-flows}\n")
+    return Expected(MANUSCRIPT, line, ("duplicate label", "fig-flows"))
+
+
+def broken_front_matter(tree):
+    substitute(tree, MANUSCRIPT, r"\A---\n", "---\nbroken: [unclosed\n")
+    return Expected(MANUSCRIPT, 1, ("YAML",))
+
+
+def malformed_bib_entry(tree):
+    append(tree, "references.bib", "\n@misc{broken2099,\n  title = {Unclosed,\n")
+    return Expected("references.bib", None, ("cannot parse",))
+
+
+def duplicate_bib_entry(tree):
+    text = (tree / "references.bib").read_text(encoding="utf-8")
+    entry = re.search(r"^@\w+\{(\w+),.*?^\}\n", text, re.M | re.S)
+    line = append(tree, "references.bib", "\n" + entry[0])
+    return Expected("references.bib", line, ("duplicate key", entry[1]))
+
+
+def missing_caption(tree):
+    substitute(tree, "manuscript/captions.yml", r"^tbl-indicators:", "tbl-indicatorz:")
+    return Expected("manuscript/captions.yml", None, ("no caption", "tbl-indicators"))
+
+
+def captions_not_yaml(tree):
+    append(tree, "manuscript/captions.yml", "tbl-extra: [unclosed\n")
+    return Expected("manuscript/captions.yml", None, ("not valid YAML",))
+
+
+CONFIG = "config/config.yaml"
+
+
+def unknown_renderer(tree):
+    line = substitute(tree, CONFIG, r"^renderer: .*$", "renderer: nonsense")
+    return Expected(CONFIG, line, ("renderer", "'nonsense'", "pandoc, quarto"))
+
+
+def unknown_setting(tree):
+    line = append(tree, CONFIG, "colour: blue\n")
+    return Expected(CONFIG, line, ("colour", "unknown setting", "renderer"))
+
+
+def malformed_edition_date(tree):
+    line = substitute(tree, CONFIG, r"^edition_date: .*$", 'edition_date: "25/11/2026"')
+    return Expected(CONFIG, line, ("edition_date", "25/11/2026"))
+
+
+def config_not_yaml(tree):
+    append(tree, CONFIG, "renderer: [pandoc\n")
+    return Expected(CONFIG, None, ("not valid YAML",))
+
+
+def failing_notebook_cell(tree):
+    append(tree, "analysis/notebooks/clean_quantities.py", "\n# %%\nundefined_name_in_a_cell\n")
+    return Expected("analysis/notebooks/clean_quantities.py", None, ("NameError",))
+
+
+def remove(name: str, rule: str) -> Callable[[Path], Expected]:
+    def corrupt(tree: Path) -> Expected:
+        (tree / name).unlink()
+        return Expected(name, None, ("file not found", rule))
+
+    corrupt.__name__ = f"missing_{Path(name).stem}"
+    return corrupt
+
+
+def quarto_renderer_without_quarto(tree):
+    line = substitute(tree, CONFIG, r"^renderer: .*$", "renderer: quarto")
+    return Expected(CONFIG, line, ("renderer", "quarto", "not on PATH"))
+
+
+def pandoc_missing(tree):
+    return Expected("analysis/compendium/render.py", None, ("No pandoc was found",))
+
+
+#: PATH without Quarto: this environment's tools and the system's basic ones.
+PATH_WITHOUT_QUARTO = os.pathsep.join([str(BIN), "/usr/bin", "/bin"])
+
+HTML = ("results/paper.html",)
+CASES = {
+    "unknown-citation": Case(unknown_citation, HTML),
+    "unknown-value": Case(unknown_value, HTML),
+    "unknown-cross-reference": Case(unknown_cross_reference, HTML),
+    "unknown-include": Case(unknown_include, HTML),
+    "missing-figure-file": Case(missing_figure, HTML),
+    "unclosed-shortcode": Case(unclosed_shortcode, HTML),
+    "duplicate-label": Case(duplicate_label, HTML),
+    "broken-front-matter": Case(broken_front_matter, HTML),
+    "malformed-bib-entry": Case(malformed_bib_entry, ("results/checks/bibliography.txt",)),
+    "duplicate-bib-entry": Case(duplicate_bib_entry, ("results/checks/bibliography.txt",)),
+    "missing-caption": Case(missing_caption, ("results/tables/tbl-indicators.md",)),
+    "captions-not-yaml": Case(captions_not_yaml, ("results/tables/tbl-indicators.md",)),
+    "unknown-renderer": Case(unknown_renderer, ()),
+    "unknown-setting": Case(unknown_setting, ()),
+    "malformed-edition-date": Case(malformed_edition_date, ()),
+    "config-not-yaml": Case(config_not_yaml, ()),
+    "failing-notebook-cell": Case(
+        failing_notebook_cell, ("results/notebooks/clean_quantities.ipynb",)
+    ),
+    "missing-raw-table": Case(remove("data/raw/cases.csv", "validate_data"), (), fresh=True),
+    "missing-schema": Case(
+        remove("data/schemas/flows.schema.json", "validate_data"), (), fresh=True
+    ),
+    "missing-manuscript": Case(remove(MANUSCRIPT, "check_bibliography"), (), fresh=True),
+    "missing-lua-filter": Case(
+        remove("manuscript/filters/crossref.lua", "render_html"), HTML, fresh=True
+    ),
+    "missing-stylesheet": Case(remove("manuscript/style.css", "render_html"), HTML),
+    "missing-tool-quarto": Case(
+        quarto_renderer_without_quarto, HTML, environment={"PATH": PATH_WITHOUT_QUARTO}
+    ),
+    "missing-tool-pandoc": Case(
+        pandoc_missing, HTML, environment={"PYPANDOC_PANDOC": "/nonexistent/pandoc"}
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_bad_source_stops_the_build_with_one_clear_line(built, tmp_path, name):
+    case = CASES[name]
+    if name == "missing-tool-quarto" and shutil.which("quarto", path=PATH_WITHOUT_QUARTO):
+        pytest.skip("quarto is installed on this machine")
+    destination = tmp_path / "tree"
+    tree = copy_sources(destination) if case.fresh else copy_tree(built, destination)
+    if name == "missing-tool-pandoc":
+        (tree / MANUSCRIPT).write_text(  # some change, so that the paper is rendered again
+            (tree / MANUSCRIPT).read_text(encoding="utf-8") + "\n", encoding="utf-8"
+        )
+    expected = case.corrupt(tree)
+    before = {target: _bytes(built / target) for target in case.targets}
+
+    completed = launch(tree, *case.targets, **case.environment)
+    seen = completed.stdout + completed.stderr
+
+    assert completed.returncode != 0, seen[-3000:]
+    assert "Traceback" not in seen, seen[-3000:]
+    errors = error_lines(completed.stderr)
+    assert errors, seen[-3000:]
+    for error in errors:
+        assert ONE_LINE_ERROR.match(error), error
+    location = expected.file + (f":{expected.line}:" if expected.line else ":")
+    matching = [
+        error
+        for error in errors
+        if error.startswith(f"error: {location}") and all(word in error for word in expected.words)
+    ]
+    assert matching, f"expected {location} and {expected.words}; got {errors}"
+    # Nothing half-written, and no output of the failed step left behind as if it were good.
+    if (tree / "results").exists():
+        assert leftovers(tree / "results") == []
+    for target in case.targets:
+        assert _bytes(tree / target) in (None, before[target]), target
+
+
+def _bytes(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
+# -------------------------------------------------------------------------------------------------
+# The launcher's presentation of Snakemake's output, on canned output (no build needed)
+
+
+def present(text: str, returncode: int = 1) -> list[str]:
+    lines: list[str] = []
+    presenter = Presenter(write=lines.append)
+    for line in text.splitlines():
+        presenter.feed(line)
+    presenter.finish(returncode)
+    return lines
+
+
+FAILED_STEP = """\
+localrule values:
+    input: results/data/cases.csv
+    output: results/values.yml
+    log: results/logs/values.log
+    jobid: 2
+error: results/data/cases.csv:4: case_id: no such case
+RuleException:
+CalledProcessError in file "/somewhere/analysis/rules/values.smk", line 26:
+Command 'set -euo pipefail;  python3 /somewhere/.snakemake/scripts/tmpab.values.py' returned \
+non-zero exit status 1.
+[Wed Nov 25 13:50:24 2026]
+Error in rule values:
+    message: None
+    jobid: 2
+    output: results/values.yml
+    log: results/logs/values.log (check log file(s) for error details)
+Logfile results/logs/values.log:
+================================================================================
+error: results/data/cases.csv:4: case_id: no such case
+================================================================================
+Shutting down, this might take some time.
+Exiting because a job execution failed. Look above for error messages
+Complete log(s): /somewhere/.snakemake/log/2026-11-25T135023.snakemake.log
+WorkflowError:
+At least one job did not complete successfully.
+"""
+
+
+def test_a_failed_step_shows_progress_its_one_line_and_where_the_log_is():
+    shown = present(FAILED_STEP)
+    assert shown[:2] == ["localrule values:", "    output: results/values.yml"]
+    assert shown.count("error: results/data/cases.csv:4: case_id: no such case") == 1
+    assert shown[-1] == (
+        "make: the build stopped in values; details in results/logs/values.log, "
+        ".snakemake/log/make.log"
+    )
+    assert not any("CalledProcessError" in line or "WorkflowError" in line for line in shown)
+
+
+UNEXPECTED = """\
+localrule fig_flows:
+Traceback (most recent call last):
+  File "/somewhere/.snakemake/scripts/tmpxy.fig_flows.py", line 9, in <module>
+    figure = figures.flows(network.flow_graph(flows, communities))
+  File "/somewhere/lib/python3.11/site-packages/networkx/classes/digraph.py", line 5, in add
+    raise ValueError(message)
+ValueError: a flow needs two ends:
+  the second is missing
+RuleException:
+CalledProcessError in file "/somewhere/analysis/rules/figures.smk", line 40:
+Error in rule fig_flows:
+    log: results/logs/fig_flows.log (check log file(s) for error details)
+"""
+
+
+def test_an_unexpected_exception_becomes_one_line_without_its_traceback():
+    shown = present(UNEXPECTED)
+    errors = [line for line in shown if line.startswith("error: ")]
+    assert len(errors) == 1
+    assert "ValueError: a flow needs two ends: the second is missing" in errors[0]
+    assert not any("Traceback" in line or line.startswith("  File") for line in shown)
+
+
+def test_an_interrupted_build_says_how_to_resume_and_hides_the_interrupt_tracebacks():
+    text = (
+        "localrule clean_dates:\nTerminating processes on user request, this might take some "
+        'time.\nTraceback (most recent call last):\n  File "x.py", line 1, in <module>\n'
+        "KeyboardInterrupt\n"
+    )
+    shown = present(text, returncode=130)
+    assert shown == [
+        "localrule clean_dates:",
+        "make: interrupted; run make again to resume (finished steps are kept, unfinished "
+        "ones are redone)",
+    ]
+
+
+def test_the_banner_and_internal_notes_of_snakemake_are_not_shown():
+    text = (
+        "Assuming unrestricted shared filesystem usage.\nhost: vm\nSNAKEMAKE\n=========\n"
+        "  Date: 2026-11-25 13:49:44\n  Host: vm\n\nBuilding DAG of jobs...\n"
+        "Nothing to be done (all requested files are present and up to date).\n"
+    )
+    assert present(text, returncode=0) == [
+        "Building DAG of jobs...",
+        "Nothing to be done (all requested files are present and up to date).",
+    ]
+
+
+# -------------------------------------------------------------------------------------------------
+# The catalogue in the docs
+
+
+def documented_cases() -> set[str]:
+    text = (ROOT / "docs" / "bad-input.md").read_text(encoding="utf-8")
+    return {match[1].strip() for match in re.finditer(r"^\| ([^|]+) \| [^|]+ \| `", text, re.M)}
+
+
+def test_the_docs_list_every_case_of_the_catalogue_with_its_message():
+    from tests.build.test_bad_data import CATALOGUE
+
+    cases = set(CASES) | {case.name for case in CATALOGUE}
+    assert len(cases) >= 30
+    missing = sorted(cases - documented_cases())
+    assert missing == [], f"add these to docs/bad-input.md: {missing}"

@@ -1,0 +1,131 @@
+"""Supply chain: the environment is built only from hash-pinned, complete lock files.
+
+pip installs with `--require-hashes`, so a package whose archive is not in the lock with its
+SHA-256 cannot be installed; these tests keep the lock files in that form and the Makefile
+honest, and fail as soon as an unpinned dependency appears.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+
+import pytest
+
+from tests.workflow import ROOT
+
+LOCKS = ("requirements.lock", "requirements-build.lock")
+REQUIREMENT = re.compile(
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[A-Za-z0-9.+!_-]+)"
+    r"(?P<marker>\s*;\s*[^\\]+)?$"
+)
+HASH = re.compile(r"^--hash=sha256:[0-9a-f]{64}$")
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def logical_lines(text: str) -> list[str]:
+    """The lock's statements: continuation lines joined, comments dropped."""
+    lines, current = [], ""
+    for raw in text.splitlines():
+        line = raw.split(" #", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
+        if not line.strip():
+            continue
+        current += " " + line.strip().rstrip("\\").strip()
+        if not line.endswith("\\"):
+            lines.append(current.strip())
+            current = ""
+    if current.strip():
+        lines.append(current.strip())
+    return lines
+
+
+def requirements(lock: str) -> list[tuple[str, str, list[str]]]:
+    """(name, version, hashes) of every statement; anything else fails."""
+    parsed = []
+    for statement in logical_lines((ROOT / lock).read_text(encoding="utf-8")):
+        words = statement.split()
+        requirement = " ".join(word for word in words if not word.startswith("--hash="))
+        match = REQUIREMENT.match(requirement)
+        assert match, f"{lock}: not 'name==version' with hashes: {statement[:80]!r}"
+        hashes = [word for word in words if word.startswith("--hash=")]
+        parsed.append((match["name"], match["version"], hashes))
+    return parsed
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_every_statement_is_an_exact_pin_with_sha256_hashes(lock):
+    parsed = requirements(lock)
+    assert parsed, f"{lock} is empty"
+    for name, _, hashes in parsed:
+        assert hashes, f"{lock}: {name} has no --hash"
+        for value in hashes:
+            assert HASH.match(value), f"{lock}: {name}: {value}"
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_no_package_comes_from_anywhere_but_the_index(lock):
+    text = (ROOT / lock).read_text(encoding="utf-8")
+    statements = "\n".join(logical_lines(text))
+    for forbidden in ("-e ", "--editable", "git+", "://", " @ ", "--index-url", "--find-links",
+                      "--extra-index-url", "--trusted-host", "-r ", "-c "):  # fmt: skip
+        assert forbidden not in statements, f"{lock} holds {forbidden.strip()!r}"
+
+
+def test_each_package_is_pinned_once_across_the_locks():
+    names = [normalise(name) for lock in LOCKS for name, _, _ in requirements(lock)]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    assert duplicates == []
+
+
+def test_the_lock_is_closed_under_the_dependencies_of_what_it_installs():
+    """Every dependency of every locked package is itself locked (pip would refuse otherwise,
+    with --require-hashes; this says which one is missing before anyone runs pip)."""
+    from packaging.requirements import Requirement
+
+    locked = {normalise(name) for lock in LOCKS for name, _, _ in requirements(lock)}
+    missing = []
+    for name in sorted(locked):
+        try:
+            declared = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue  # not installed here (a platform-specific package): nothing to read
+        for line in declared:
+            requirement = Requirement(line)
+            if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+                continue
+            if normalise(requirement.name) not in locked:
+                missing.append(f"{name} needs {requirement.name}")
+    assert missing == []
+
+
+def makefile_recipe(target: str) -> str:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(rf"^{re.escape(target)}:.*\n((?:\t.*\n?)+)", text, re.M)
+    assert match, f"no recipe for {target}"
+    return match[1]
+
+
+def test_the_makefile_installs_only_from_the_locks_with_required_hashes():
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile_recipe("$(INSTALLED)")
+    installs = [line for line in recipe.splitlines() if re.search(r"\bpip install\b", line)]
+    assert len(installs) == 2, installs
+    for line in installs:
+        assert "--require-hashes" in line, line
+        assert "--no-deps" in line, line
+        assert re.search(r"-r requirements(-build)?\.lock\b", line), line
+    # The only other pip install is `make lock`, which re-resolves the lock for a maintainer.
+    others = [
+        line
+        for line in text.splitlines()
+        if re.search(r"\bpip install\b", line) and line not in installs
+    ]
+    assert all(line in makefile_recipe("lock") for line in others), others
+
+
+def test_ci_installs_python_packages_only_through_make():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert not re.search(r"\bpip3? install\b|\buv pip\b|\bconda install\b", script)
