@@ -1,10 +1,37 @@
-"""Shared fixtures: the package on the path, and one real build per test session."""
+"""Shared fixtures: the package on the path, and one real build per test session that the
+build and browser tests assert on (corruptions run in copies of it)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "analysis"))
 sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """A clean build of a copy of this tree: the tree's path, with results/ filled."""
+    from tests.workflow import copy_sources, snakemake
+
+    tree = copy_sources(tmp_path_factory.mktemp("built") / "tree")
+    completed = snakemake(tree)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return tree
+
+
+@pytest.fixture(scope="session")
+def html(built) -> str:
+    return (built / "results" / "paper.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def pdf_text(built) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(built / "results" / "paper.pdf")
+    return "\n".join(page.extract_text() or "" for page in reader.pages)

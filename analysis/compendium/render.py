@@ -56,10 +56,23 @@ def inputs_from_step(named_inputs) -> Inputs:
 
 
 def pandoc_binary() -> str:
-    """The pandoc of the pinned wheel, never whatever `pandoc` is on PATH."""
-    import pypandoc
+    """The pandoc of the pinned wheel, never whatever `pandoc` is on PATH.
 
-    return pypandoc.get_pandoc_path()
+    pypandoc's own lookup prefers the newest pandoc it can find anywhere, so the binary is taken
+    from the wheel's files directly.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("pypandoc")
+    binary = Path(spec.origin).parent / "files" / "pandoc" if spec and spec.origin else None
+    if binary is None or not binary.is_file():
+        raise BuildError(
+            "pandoc from the pinned pypandoc-binary wheel is missing; run `make` to reinstall "
+            "the environment from requirements.lock",
+            file="requirements.lock",
+            field="pypandoc-binary",
+        )
+    return str(binary)
 
 
 def pandoc_version() -> str:

@@ -292,8 +292,10 @@ def test_broken_source_stops_its_step_with_one_clear_line(corruption, tmp_path):
     )
 
     assert files_under(tree, "results/data") == []
-    allowed = [] if corruption.target == VALIDATED else [VALIDATED]
-    assert files_under(tree, "results/checks") == allowed
+    # A cleaning step does not wait for the validation report, so the report may or may not be
+    # there; nothing else may be.
+    allowed = set() if corruption.target == VALIDATED else {VALIDATED}
+    assert set(files_under(tree, "results/checks")) <= allowed
     partial = [name for name in files_under(tree, "results") if name.endswith(".partial")]
     assert partial == []
 

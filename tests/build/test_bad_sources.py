@@ -158,10 +158,12 @@ def failing_notebook_cell(tree):
     return Expected("analysis/notebooks/clean_quantities.py", None, ("NameError",))
 
 
-def remove(name: str, rule: str) -> Callable[[Path], Expected]:
+def remove(name: str) -> Callable[[Path], Expected]:
+    """Delete a source; the message names it and the first step found needing it."""
+
     def corrupt(tree: Path) -> Expected:
         (tree / name).unlink()
-        return Expected(name, None, ("file not found", rule))
+        return Expected(name, None, ("file not found; expected by ",))
 
     corrupt.__name__ = f"missing_{Path(name).stem}"
     return corrupt
@@ -200,15 +202,11 @@ CASES = {
     "failing-notebook-cell": Case(
         failing_notebook_cell, ("results/notebooks/clean_quantities.ipynb",)
     ),
-    "missing-raw-table": Case(remove("data/raw/cases.csv", "validate_data"), (), fresh=True),
-    "missing-schema": Case(
-        remove("data/schemas/flows.schema.json", "validate_data"), (), fresh=True
-    ),
-    "missing-manuscript": Case(remove(MANUSCRIPT, "check_bibliography"), (), fresh=True),
-    "missing-lua-filter": Case(
-        remove("manuscript/filters/crossref.lua", "render_html"), HTML, fresh=True
-    ),
-    "missing-stylesheet": Case(remove("manuscript/style.css", "render_html"), HTML),
+    "missing-raw-table": Case(remove("data/raw/cases.csv"), (), fresh=True),
+    "missing-schema": Case(remove("data/schemas/flows.schema.json"), (), fresh=True),
+    "missing-manuscript": Case(remove(MANUSCRIPT), (), fresh=True),
+    "missing-lua-filter": Case(remove("manuscript/filters/crossref.lua"), HTML, fresh=True),
+    "missing-stylesheet": Case(remove("manuscript/style.css"), HTML),
     "missing-tool-quarto": Case(
         quarto_renderer_without_quarto, HTML, environment={"PATH": PATH_WITHOUT_QUARTO}
     ),
