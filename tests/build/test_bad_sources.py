@@ -175,7 +175,12 @@ def quarto_renderer_without_quarto(tree):
 
 
 def pandoc_missing(tree):
-    return Expected("analysis/compendium/render.py", None, ("No pandoc was found",))
+    # A pypandoc without its binary, as a broken install would leave it: a package of that name
+    # in the tree's analysis/ comes first on the steps' import path.
+    fake = tree / "analysis" / "pypandoc" / "__init__.py"
+    fake.parent.mkdir()
+    fake.write_text('"""Synthetic stand-in for a pypandoc wheel that lost its pandoc."""\n')
+    return Expected("requirements.lock", None, ("pypandoc-binary", "pandoc", "missing"))
 
 
 #: PATH without Quarto: this environment's tools and the system's basic ones.
@@ -210,9 +215,7 @@ CASES = {
     "missing-tool-quarto": Case(
         quarto_renderer_without_quarto, HTML, environment={"PATH": PATH_WITHOUT_QUARTO}
     ),
-    "missing-tool-pandoc": Case(
-        pandoc_missing, HTML, environment={"PYPANDOC_PANDOC": "/nonexistent/pandoc"}
-    ),
+    "missing-tool-pandoc": Case(pandoc_missing, HTML),
 }
 
 
