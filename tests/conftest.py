@@ -3,6 +3,7 @@ build and browser tests assert on (corruptions run in copies of it)."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,6 +22,8 @@ def built(tmp_path_factory):
     tree = copy_sources(tmp_path_factory.mktemp("built") / "tree")
     completed = snakemake(tree)
     assert completed.returncode == 0, completed.stderr[-3000:]
+    # Kept as built: later tests add files to results/ (a screenshot, a standards report).
+    shutil.copytree(tree / "results", tree.parent / "results-as-built")
     return tree
 
 
