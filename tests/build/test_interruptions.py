@@ -116,7 +116,10 @@ def test_a_build_interrupted_in_each_kind_of_step_resumes_to_identical_outputs(
         build.signal(signal_number)
         returncode = build.finish()
         assert returncode != 0, f"{kind}: the interrupted build reported success\n{build.text}"
-        assert not (tree / steps[rule]).exists(), f"{rule} finished before it was interrupted"
+        if signal_number == signal.SIGKILL:
+            assert not (tree / steps[rule]).exists(), f"{rule} finished before it was killed"
+        # After Ctrl-C Snakemake may let a step that is about to end write its output; what must
+        # hold either way is that the next build resumes to the bytes of a clean build.
         assert "Traceback" not in build.text, build.text
         if signal_number == signal.SIGINT:
             assert "make: interrupted; run make again to resume" in build.text, build.text
