@@ -23,6 +23,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
@@ -111,42 +113,42 @@ def _citeproc_arguments(inputs: Inputs) -> list[str]:
     ]
 
 
-def render_docx(inputs: Inputs, output: Path) -> None:
-    """A Word document with the figures, the tables and the reference list."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".docx-") as scratch:
-        metadata_filter = Path(scratch) / "docx-metadata.lua"
-        metadata_filter.write_text(DOCX_METADATA_FILTER, encoding="utf-8")
-        partial = Path(scratch) / "paper.docx"
+@contextmanager
+def _pandoc_output(
+    inputs: Inputs, directory: Path, kind: str, metadata_filter: str, writer: list[str]
+) -> Iterator[Path]:
+    """Run pandoc with the shared arguments, this format's metadata filter and `writer`
+    arguments, in a scratch folder next to the output; yields the file it wrote."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=directory, prefix=f".{kind}-") as scratch:
+        filter_path = Path(scratch) / f"{kind}-metadata.lua"
+        filter_path.write_text(metadata_filter, encoding="utf-8")
+        written = Path(scratch) / f"paper.{kind}"
         arguments = [
             *pandoc_arguments(inputs),
-            f"--lua-filter={metadata_filter}",
+            f"--lua-filter={filter_path}",
             *_citeproc_arguments(inputs),
-            "--to=docx",
-            f"--output={partial}",
+            *writer,
+            f"--output={written}",
         ]
         run_pandoc(arguments, inputs.manuscript)
-        partial.replace(output)
+        yield written
+
+
+def render_docx(inputs: Inputs, output: Path) -> None:
+    """A Word document with the figures, the tables and the reference list."""
+    with _pandoc_output(
+        inputs, output.parent, "docx", DOCX_METADATA_FILTER, ["--to=docx"]
+    ) as written:
+        written.replace(output)
 
 
 def render_jats(inputs: Inputs, output: Path) -> None:
     """JATS XML (Journal Archiving tag set) with front matter, labelled floats and a ref-list."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".jats-") as scratch:
-        metadata_filter = Path(scratch) / "jats-metadata.lua"
-        metadata_filter.write_text(JATS_METADATA_FILTER, encoding="utf-8")
-        raw = Path(scratch) / "paper.xml"
-        arguments = [
-            *pandoc_arguments(inputs),
-            f"--lua-filter={metadata_filter}",
-            *_citeproc_arguments(inputs),
-            f"--to={JATS_FLAVOUR}",
-            "--standalone",
-            f"--output={raw}",
-        ]
-        run_pandoc(arguments, inputs.manuscript)
+    writer = [f"--to={JATS_FLAVOUR}", "--standalone"]
+    with _pandoc_output(inputs, output.parent, "jats", JATS_METADATA_FILTER, writer) as written:
         # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
-        text = BARE_AMPERSAND.sub("&amp;", raw.read_text(encoding="utf-8"))
+        text = BARE_AMPERSAND.sub("&amp;", written.read_text(encoding="utf-8"))
     language = front_matter(inputs.manuscript).get("lang")
     write_text_atomic(output, finish_jats(text, inputs.manuscript.parent, output.parent, language))
 
