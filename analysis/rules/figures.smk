@@ -1,4 +1,4 @@
-# Stage 3a: figures, one rule and one script each, SVG for both HTML and PDF.
+# Stage 3a: figures, one rule and one script each: SVG for HTML and PDF, PNG for Word.
 
 
 rule fig_timeline:
@@ -17,6 +17,7 @@ rule fig_timeline:
             category="Figures",
             labels={"figure": "fig-timeline"},
         ),
+        png="results/figures/fig-timeline.png",
     log:
         "results/logs/fig_timeline.log",
     conda:
@@ -42,6 +43,7 @@ rule fig_coexistence:
             category="Figures",
             labels={"figure": "fig-coexistence"},
         ),
+        png="results/figures/fig-coexistence.png",
     log:
         "results/logs/fig_coexistence.log",
     conda:
@@ -66,6 +68,7 @@ rule fig_flows:
             category="Figures",
             labels={"figure": "fig-flows"},
         ),
+        png="results/figures/fig-flows.png",
     log:
         "results/logs/fig_flows.log",
     conda:

@@ -7,10 +7,18 @@ FORMAT_INPUTS = MANUSCRIPT_INPUTS | {
 }
 
 
+# Word gets the PNG copy of each figure (manuscript/filters/docx-figures.lua): from an SVG,
+# pandoc would need rsvg-convert, a program outside the lock.
+DOCX_INPUTS = FORMAT_INPUTS | {
+    "filters": [*MANUSCRIPT_INPUTS["filters"], "manuscript/filters/docx-figures.lua"],
+    "figures_png": expand("results/figures/{figure}.png", figure=FIGURES),
+}
+
+
 rule render_docx:
     """Render the manuscript to a Word document with its figures, tables and references."""
     input:
-        **FORMAT_INPUTS,
+        **DOCX_INPUTS,
     output:
         docx="results/paper.docx",
     log:

@@ -52,6 +52,8 @@ rule manifest:
     input:
         artifacts=[
             *PUBLISHED_BEFORE_RENDER,
+            # the raster copies Word embeds: recorded so that `make verify` names one that differs
+            *expand("results/figures/{figure}.png", figure=FIGURES),
             *PAPER_OUTPUTS,
             "results/provenance/appendix.md",
         ],

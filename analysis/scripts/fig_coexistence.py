@@ -8,4 +8,4 @@ with reported_errors(snakemake.log[0]):
     modalities = derive.read_cleaned(snakemake.input.modalities)
     instruments = derive.read_cleaned(snakemake.input.instruments)
     figure = figures.coexistence(cases, modalities, instruments)
-    figures.save_svg(figure, snakemake.output.svg)
+    figures.save(figure, snakemake.output.svg, snakemake.output.png)

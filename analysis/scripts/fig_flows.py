@@ -7,4 +7,4 @@ with reported_errors(snakemake.log[0]):
     flows = derive.read_cleaned(snakemake.input.flows)
     communities = derive.read_cleaned(snakemake.input.communities)
     figure = figures.flows(network.flow_graph(flows, communities))
-    figures.save_svg(figure, snakemake.output.svg)
+    figures.save(figure, snakemake.output.svg, snakemake.output.png)

@@ -7,4 +7,4 @@ with reported_errors(snakemake.log[0]):
     events = derive.read_cleaned(snakemake.input.events)
     instruments = derive.read_cleaned(snakemake.input.instruments)
     figure = figures.timeline(derive.timeline_events(events, instruments))
-    figures.save_svg(figure, snakemake.output.svg)
+    figures.save(figure, snakemake.output.svg, snakemake.output.png)

@@ -6,7 +6,7 @@ that figure alone.
 
 from compendium.figures.coexistence import coexistence
 from compendium.figures.flows import flows
-from compendium.figures.style import OKABE_ITO, TEXT_WIDTH, save_svg
+from compendium.figures.style import OKABE_ITO, TEXT_WIDTH, save
 from compendium.figures.timeline import timeline
 
-__all__ = ["OKABE_ITO", "TEXT_WIDTH", "coexistence", "flows", "save_svg", "timeline"]
+__all__ = ["OKABE_ITO", "TEXT_WIDTH", "coexistence", "flows", "save", "timeline"]

@@ -24,6 +24,9 @@ OKABE_ITO = {
 #: Text width of the PDF page in inches (A4, 2.5 cm margins): figures are drawn at print size.
 TEXT_WIDTH = 6.3
 
+#: Resolution of the PNG copy of each figure: print quality at the text width (1,890 pixels).
+PNG_DPI = 300
+
 
 def pyplot():
     """pyplot configured for reproducible vector output (imported lazily: it is slow)."""
@@ -53,14 +56,20 @@ def pyplot():
     return plt
 
 
-def save_svg(figure, path: str | Path) -> None:
-    """Write an SVG without a date, through a temporary file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    figure.savefig(partial, format="svg", metadata={"Date": None, "Creator": None})
-    partial.replace(path)
-    pyplot().close(figure)
+def save(figure, svg: str | Path, png: str | Path) -> None:
+    """Write the figure as SVG (for HTML and PDF) and as PNG at print resolution (for Word,
+    which pandoc could only give an SVG by calling rsvg-convert, a program outside the lock);
+    without a date or software metadata, each through a temporary file."""
+    plt = pyplot()
+    for path, fmt, options in (
+        (Path(svg), "svg", {"metadata": {"Date": None, "Creator": None}}),
+        (Path(png), "png", {"dpi": PNG_DPI, "metadata": {"Software": None}}),
+    ):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        figure.savefig(partial, format=fmt, **options)
+        partial.replace(path)
+    plt.close(figure)
 
 
 # ---------------------------------------------------------------------------------------------
