@@ -16,7 +16,7 @@ INSTALLED := $(VENV)/.installed
 BUILD_LOCK := .snakemake/make-build.lock
 SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --rerun-incomplete --show-failed-logs
 
-.PHONY: paper preview test lint verify manifest report bench clean lock help
+.PHONY: paper preview test test-fast lint verify manifest report bench clean lock help
 
 paper: $(INSTALLED) ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
 	@$(BIN)/python -m tooling.console --lock $(BUILD_LOCK) $(SNAKEMAKE)
@@ -26,6 +26,9 @@ preview: $(INSTALLED) ## Rebuild the HTML paper on every change to manuscript/ o
 
 test: $(INSTALLED) ## Run the whole test suite (builds the paper once, in a temporary copy)
 	$(BIN)/python -m pytest
+
+test-fast: $(INSTALLED) ## Run the tests that need no build (package, filters, settings): about half a minute
+	$(BIN)/python -m pytest -m "not build"
 
 lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 	$(BIN)/ruff check .

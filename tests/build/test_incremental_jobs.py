@@ -15,8 +15,6 @@ import pytest
 from tests.workflow import copy_sources, copy_tree
 from tooling import bench, lower_bound
 
-pytestmark = pytest.mark.build
-
 #: Rules of the analysis: what they write must not be redone when only the prose changes.
 ANALYSIS_OUTPUTS = (
     "results/data/",
