@@ -6,7 +6,6 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := paper
 
 PYTHON ?= python3
-CORES ?= 2
 # Where `make preview` serves the paper (http://127.0.0.1:PORT/paper.html).
 PORT ?= 8000
 VENV := .venv
@@ -14,7 +13,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # One build at a time per tree: a second `make` waits for the first instead of corrupting it.
 BUILD_LOCK := .snakemake/make-build.lock
-SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --rerun-incomplete --show-failed-logs
+# The Snakemake profile under profiles/: `default` builds on this machine; `make PROFILE=slurm`
+# runs every step as a SLURM job (README, "Running on a cluster").
+PROFILE ?= default
+SNAKEMAKE := $(BIN)/snakemake --workflow-profile profiles/$(PROFILE)
 
 .PHONY: paper preview test test-fast lint verify manifest report bench clean lock help
 
@@ -54,7 +56,7 @@ clean: ## Remove every generated file (results/ and Snakemake's state)
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	$(BIN)/pip install --quiet uv==0.13.9
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
-		--no-header --index-url https://pypi.org/simple -o requirements.lock
+		--no-header -o requirements.lock
 
 help: ## List the verbs
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16

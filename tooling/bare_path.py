@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 #: What a POSIX shell session takes for granted (coreutils, findutils, grep, sed, awk, tar and
-#: gzip, diff, flock), and the two programs the README names besides Python.
+#: gzip, diff, flock, setsid), and the two programs the README names besides Python.
 PROGRAMS = (
     "make", "git",
     "sh", "bash", "env", "which",
@@ -29,7 +29,7 @@ PROGRAMS = (
     "head", "tail", "grep", "sed", "awk", "sort", "uniq", "tr", "cut", "wc", "tee", "expand",
     "xargs", "find", "diff", "cmp", "tar", "gzip",
     "uname", "id", "nproc", "sleep", "true", "false", "printf", "echo", "pwd", "test",
-    "seq", "flock",
+    "seq", "flock", "setsid",
 )  # fmt: skip
 
 #: Programs a machine may have that the build must never need (checked by the tests).

@@ -14,6 +14,10 @@ rule validate_data:
         "results/logs/validate_data.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/validate_data.py"
 
@@ -30,5 +34,9 @@ rule check_bibliography:
         "results/logs/check_bibliography.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/check_bibliography.py"

@@ -22,3 +22,8 @@ os.environ.update(
 
 # Outputs carry the edition's date, never the time of the build (reproducible-builds.org).
 os.environ.setdefault("SOURCE_DATE_EPOCH", str(edition_epoch(config["edition_date"])))
+
+# Every rule declares what a cluster scheduler needs (profiles/, README "Running on a cluster"):
+# `threads: 1`, as no step computes in parallel; `mem_mb`, about four times the peak memory
+# Snakemake's `benchmark:` recorded for the step in a clean build; `runtime` in minutes, well
+# above the longest run seen on two busy cores.

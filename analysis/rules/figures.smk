@@ -22,6 +22,10 @@ rule fig_timeline:
         "results/logs/fig_timeline.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=5,
     script:
         "../scripts/fig_timeline.py"
 
@@ -48,6 +52,10 @@ rule fig_coexistence:
         "results/logs/fig_coexistence.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=5,
     script:
         "../scripts/fig_coexistence.py"
 
@@ -73,5 +81,9 @@ rule fig_flows:
         "results/logs/fig_flows.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=5,
     script:
         "../scripts/fig_flows.py"

@@ -25,6 +25,10 @@ rule render_docx:
         "results/logs/render_docx.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=10,
     script:
         "../scripts/render_docx.py"
 
@@ -39,5 +43,9 @@ rule render_jats:
         "results/logs/render_jats.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=10,
     script:
         "../scripts/render_jats.py"

@@ -33,6 +33,10 @@ rule render_html:
         "results/logs/render_html.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=10,
     params:
         renderer=config["renderer"],
     script:
@@ -52,6 +56,10 @@ rule render_pdf:
         "results/logs/render_pdf.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=10,
     params:
         renderer=config["renderer"],
     script:

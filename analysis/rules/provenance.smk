@@ -41,6 +41,10 @@ rule provenance:
         "results/logs/provenance.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         steps=STEPS,
     script:
@@ -65,6 +69,10 @@ rule manifest:
         "results/logs/manifest.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         steps=STEPS,
     script:

@@ -25,5 +25,9 @@ rule values:
         "results/logs/values.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/values.py"
