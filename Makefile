@@ -6,6 +6,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := paper
 
 PYTHON ?= python3
+# The Python the lock and the manifest are made with (README, "Instructions").
+PYTHON_VERSION := 3.11
 # Where `make preview` serves the paper (http://127.0.0.1:PORT/paper.html).
 PORT ?= 8000
 VENV := .venv
@@ -69,6 +71,12 @@ help: ## List the verbs
 # on the path.
 # --no-compile: byte-compiling ~8,000 files doubles the setup time; Python compiles on import.
 $(INSTALLED): requirements.lock requirements-build.lock
+	@version="$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; \
+	if [ "$$version" != "$(PYTHON_VERSION)" ]; then \
+		echo "make: this compendium needs Python $(PYTHON_VERSION) (its lock and manifest are made with it);" \
+			"$(PYTHON) is Python $$version: name another with make PYTHON=python$(PYTHON_VERSION)" >&2; \
+		exit 1; \
+	fi
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-build.lock
 	$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps --no-build-isolation -r requirements.lock
