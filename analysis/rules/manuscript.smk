@@ -10,6 +10,7 @@ MANUSCRIPT_INPUTS = {
         "manuscript/filters/shortcodes.lua",
         "manuscript/filters/crossref.lua",
         "manuscript/filters/provenance.lua",
+        "manuscript/filters/html-table-scroll.lua",
     ],
     # runs after citeproc: marks the reference-list entries that are not fully verified
     "reference_filter": "manuscript/filters/reference-status.lua",

@@ -53,10 +53,12 @@ local function mark_entry(div, statuses)
   if mark == nil then return nil end
   local last = div.content[#div.content]
   if last == nil or (last.t ~= 'Para' and last.t ~= 'Plain') then return nil end
-  last.content:extend({
-    pandoc.Space(),
-    pandoc.Span({ pandoc.Str('[' .. mark .. ']') }, { class = 'reference-status' }),
-  })
+  local text = pandoc.Str('[' .. mark .. ']')
+  if FORMAT:match('typst') then
+    -- a box: the mark is never hyphenated or split across lines
+    text = pandoc.RawInline('typst', '#box[\\[' .. mark .. '\\]]')
+  end
+  last.content:extend({ pandoc.Space(), pandoc.Span({ text }, { class = 'reference-status' }) })
   return div
 end
 
