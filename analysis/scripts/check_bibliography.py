@@ -8,7 +8,7 @@ from compendium.bibliography import (
     cited_keys,
     load_bibliography,
 )
-from compendium.workflow import reported_errors, write_text_atomic
+from tooling.steps import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
     entries = load_bibliography(snakemake.input.bibliography)
