@@ -2,18 +2,31 @@
 # is a temporary copy (tests, `make verify`, `make bench`), never from another checkout.
 
 import os
+import sys
 from pathlib import Path
 
+# The tooling package (tooling/) of this tree, for this file and for every step.
+sys.path.insert(0, workflow.basedir)
+
 from compendium.workflow import edition_epoch
+from tooling.sources import build_inputs
 
 os.environ.update(
     PYTHONPATH=os.pathsep.join(
         filter(
             None,
-            [str(Path(workflow.basedir) / "analysis"), os.environ.get("PYTHONPATH")],
+            [
+                str(Path(workflow.basedir) / "analysis"),
+                workflow.basedir,
+                os.environ.get("PYTHONPATH"),
+            ],
         )
     )
 )
 
 # Outputs carry the edition's date, never the time of the build (reproducible-builds.org).
 os.environ.setdefault("SOURCE_DATE_EPOCH", str(edition_epoch(config["edition_date"])))
+
+# Every source the build reads (data, code, manuscript, configuration, lock), listed as a fresh
+# clone holds them; the manifest and the build receipt record their hashes.
+BUILD_INPUTS = build_inputs(Path(workflow.basedir))

@@ -57,6 +57,7 @@ rule manifest:
         ],
         lock="requirements.lock",
         code="analysis/compendium/provenance.py",
+        sources=BUILD_INPUTS,
     output:
         manifest="results/manifest.json",
     log:

@@ -1,0 +1,1 @@
+"""Build tooling: verification, receipts, bundles. Calls the science package, never the reverse."""
