@@ -65,7 +65,7 @@ def input_report(recorded: dict[str, str], changes: list[InputChange]) -> str:
 
 def tier0(manifest: dict, root: Path) -> tuple[str, bool]:
     """Published files against their recorded hashes, sources against theirs; no build."""
-    from compendium import verify
+    from tooling import verify
 
     if not (root / "results").is_dir():
         published = (

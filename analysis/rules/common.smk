@@ -1,15 +1,17 @@
-# Shared by every stage. Steps import the analysis package from this tree, also when the tree
-# is a temporary copy (tests, `make verify`, `make bench`), never from another checkout.
+# Shared by every stage. Steps import the science package (analysis/compendium) and the build
+# tooling (tooling/) from this tree, also when the tree is a temporary copy (tests, `make verify`,
+# `make bench`), never from another checkout.
 
 import os
 import sys
 from pathlib import Path
 
-# The tooling package (tooling/) of this tree, for this file and for every step.
+# The tooling package (tooling/) of this tree first, for this file as for every step: the
+# installed path points at the checkout the environment was made in, not at a temporary copy.
 sys.path.insert(0, workflow.basedir)
 
-from compendium.workflow import edition_epoch
 from tooling.sources import build_inputs
+from tooling.steps import edition_epoch
 
 os.environ.update(
     PYTHONPATH=os.pathsep.join(

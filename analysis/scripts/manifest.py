@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from compendium import provenance
-from compendium.workflow import reported_errors, write_text_atomic
+from tooling import provenance
+from tooling.steps import reported_errors, write_text_atomic
 from tooling.sources import input_hashes
 
 with reported_errors(snakemake.log[0]):

@@ -55,7 +55,7 @@ def published(archive, built, tmp_path) -> Path:
 
 def verify(tree: Path, tier: int) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "compendium.verify", "--tier", str(tier)],
+        [sys.executable, "-m", "tooling.verify", "--tier", str(tier)],
         cwd=tree,
         capture_output=True,
         text=True,

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compendium import preview
 from tests.workflow import ROOT
-from tooling import sources
+from tooling import preview, sources
 
 WORKFLOW = ROOT / ".github" / "workflows" / "build.yml"
 ACTION = re.compile(r"^(?P<name>(?:actions|quarto-dev)/[\w.-]+(?:/[\w.-]+)*)@v(?P<major>\d+)$")

@@ -1,6 +1,6 @@
 """`make verify`: check every published file against the committed manifest, in three tiers.
 
-    python -m compendium.verify [--tier 0|1|2]
+    python -m tooling.verify [--tier 0|1|2]
 
 Tier 0 builds nothing: published files against their recorded hashes, sources against the input
 hashes the manifest records (seconds). Tier 1 re-renders the paper from the recorded
@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from compendium.provenance import sha256
 from tooling import sources, tiers
+from tooling.provenance import sha256
 
 MANIFEST = "manifest.json"
 SNAKEMAKE_ARGUMENTS = ["--cores", "2", "--rerun-incomplete", "--quiet", "rules"]
