@@ -16,10 +16,12 @@ local function label(tbl)
   return number or (caption ~= '' and caption:sub(1, 60)) or 'Table'
 end
 
+-- Attributes as a list of pairs, not a Lua table keyed by name: the order of a table's keys
+-- changes from one pandoc process to the next, and so would the HTML's bytes.
 function Table(tbl)
   return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' }, {
-    role = 'region',
-    tabindex = '0',
-    ['aria-label'] = label(tbl),
+    { 'role', 'region' },
+    { 'tabindex', '0' },
+    { 'aria-label', label(tbl) },
   }))
 end
