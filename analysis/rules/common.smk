@@ -1,16 +1,21 @@
-# Shared by every stage. Steps import the analysis package from this tree, also when the tree
-# is a temporary copy (tests, `make verify`, `make bench`), never from another checkout.
+# Shared by every stage. Steps import the science package (analysis/compendium) and the build
+# tooling (tooling/) from this tree, also when the tree is a temporary copy (tests, `make verify`,
+# `make bench`), never from another checkout.
 
 import os
 from pathlib import Path
 
-from compendium.workflow import edition_epoch
+from tooling.steps import edition_epoch
 
 os.environ.update(
     PYTHONPATH=os.pathsep.join(
         filter(
             None,
-            [str(Path(workflow.basedir) / "analysis"), os.environ.get("PYTHONPATH")],
+            [
+                str(Path(workflow.basedir) / "analysis"),
+                workflow.basedir,
+                os.environ.get("PYTHONPATH"),
+            ],
         )
     )
 )

@@ -17,7 +17,7 @@ MANUSCRIPT_INPUTS = {
     "tables": expand("results/tables/{table}.md", table=TABLES),
     # The CJK subset that prints the Chinese titles of the reference list (HTML and PDF).
     "fonts": "manuscript/fonts/NotoSerifCJKsc-Subset.otf",
-    "code": "analysis/compendium/render.py",
+    "code": "tooling/render.py",
 }
 
 

@@ -1,7 +1,7 @@
 """fig-coexistence: the years the article shows each modality active, against the instruments."""
 
 from compendium import derive, figures
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     modalities = derive.read_cleaned(snakemake.input.modalities)

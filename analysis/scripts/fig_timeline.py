@@ -2,7 +2,7 @@
 
 from compendium import derive, figures
 from compendium.figures.timeline import titles as timeline_titles
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     events = derive.read_cleaned(snakemake.input.events)

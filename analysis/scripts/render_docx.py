@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from compendium import formats, render
-from compendium.workflow import reported_errors
+from tooling import formats, render
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     formats.render_docx(render.inputs_from_step(snakemake.input), Path(snakemake.output.docx))

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from compendium import render
-from compendium.workflow import reported_errors
+from tooling import render
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     inputs = render.inputs_from_step(snakemake.input)

@@ -1,7 +1,7 @@
 """tbl-robustness: the cycle findings under every declared coding alternative."""
 
 from compendium import derive, network, tables
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     flows = derive.read_cleaned(snakemake.input.flows)

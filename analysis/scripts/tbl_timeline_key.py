@@ -1,7 +1,7 @@
 """tbl-timeline-key: every numbered mark of fig-timeline."""
 
 from compendium import derive, tables
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     events = derive.read_cleaned(snakemake.input.events)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compendium import preview
 from tests.workflow import ROOT
+from tooling import preview
 
 WORKFLOW = ROOT / ".github" / "workflows" / "build.yml"
 ACTION = re.compile(r"^(?P<name>(?:actions|quarto-dev)/[\w.-]+(?:/[\w.-]+)*)@v(?P<major>\d+)$")

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from compendium.provenance import sha256
+from tooling.provenance import sha256
 
 MANIFEST = "manifest.json"
 SNAKEMAKE_ARGUMENTS = ["--cores", "2", "--rerun-incomplete", "--quiet", "rules"]
