@@ -164,6 +164,12 @@ def year_span(years: list[int]) -> str:
     return join_words([str(year) for year in years])
 
 
+def _in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: 'Patient-driven ...' → 'patient-driven ...',
+    an acronym kept ('SFDA-approved ...')."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
 def coexistence_values(modalities: pd.DataFrame) -> dict:
     """What the modality spans support: the years all modalities are documented side by side,
     how many starts are only bounds, and how many modalities the article shows still going on."""
@@ -179,7 +185,9 @@ def coexistence_values(modalities: pd.DataFrame) -> dict:
         "all_documented_from": str(together[0]) if together else None,
         "bounded_starts": str(len(bounded)),
         "stated_starts": str(len(stated)),
-        "stated_start_modalities": join_words([labels[m].lower() for m in stated["modality"]]),
+        "stated_start_modalities": join_words(
+            [_in_sentence(labels[m]) for m in stated["modality"]]
+        ),
         "ongoing": str(int((spans["end_bound"] == "ongoing").sum())),
         "first_year": str(derive.FIRST_YEAR),
         "last_year": str(derive.PRESENT_YEAR),
