@@ -38,6 +38,8 @@ TABLES = [
     "tbl-pathways",
     "tbl-notice",
     "tbl-coverage",
+    "tbl-robustness",
+    "tbl-timeline-key",
 ]
 
 # What a reader or reviewer receives besides the paper: every figure, table, value and cleaned
@@ -89,3 +91,4 @@ rule all:
         "results/manifest.json",
         "results/checks/leaks.txt",
         "results/checks/data-validation.txt",
+        "results/checks/claims.txt",
