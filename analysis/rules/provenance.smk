@@ -57,6 +57,7 @@ rule manifest:
         ],
         lock="requirements.lock",
         code="tooling/provenance.py",
+        sources=BUILD_INPUTS,
     output:
         manifest="results/manifest.json",
     log:
