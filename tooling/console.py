@@ -207,7 +207,7 @@ class Presenter:
 
     def finish(self, returncode: int) -> None:
         self._flush_block()
-        if returncode == 0:
+        if returncode == 0 and not self.interrupted:
             return
         if self.interrupted or returncode in (-signal.SIGINT, 130):
             self.write(
@@ -566,9 +566,12 @@ def run(command: list[str], presenter: Presenter | None = None) -> int:
     process = subprocess.Popen(
         command, stderr=subprocess.PIPE, text=True, errors="replace", env=environment
     )
-    previous[signal.SIGTERM] = signal.signal(
-        signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM)
-    )
+
+    def terminated(*_) -> None:
+        presenter.interrupted = True
+        process.send_signal(signal.SIGTERM)
+
+    previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, terminated)
     try:
         with open(FULL_LOG, "w", encoding="utf-8") as log:
             assert process.stderr is not None
@@ -601,7 +604,12 @@ def main(argv: list[str]) -> int:
         with tree_lock(Path(options["--lock"])):
             recover()
             started = build_stamp.begin(stamp) if stamp else None
-            returncode = run(argv)
+            presenter = Presenter()
+            returncode = run(argv, presenter)
+            if presenter.interrupted and returncode == 0:
+                # Snakemake may end a run it was asked to stop with status 0 once its running
+                # steps are done; the build is still unfinished, and must not be stamped.
+                returncode = 130
             if started and returncode == 0:
                 build_stamp.finish(started, stamp, Path(options["--outputs"]))
     except KeyboardInterrupt:  # while waiting for the other build
