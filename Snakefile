@@ -38,6 +38,8 @@ TABLES = [
     "tbl-pathways",
     "tbl-notice",
     "tbl-coverage",
+    "tbl-robustness",
+    "tbl-timeline-key",
 ]
 
 # The paper as readers receive it.
@@ -75,3 +77,4 @@ rule all:
         "results/manifest.json",
         "results/checks/leaks.txt",
         "results/checks/data-validation.txt",
+        "results/checks/claims.txt",

@@ -32,6 +32,7 @@ class Inputs:
     typst_paths_filter: Path | None = None
     typst_template: Path | None = None
     provenance: Path | None = None
+    reference_filter: Path | None = None
 
 
 def inputs_from_step(named_inputs) -> Inputs:
@@ -52,6 +53,7 @@ def inputs_from_step(named_inputs) -> Inputs:
         typst_paths_filter=optional("typst_paths_filter"),
         typst_template=optional("typst_template"),
         provenance=optional("provenance"),
+        reference_filter=optional("reference_filter"),
     )
 
 
@@ -101,6 +103,18 @@ def pandoc_arguments(inputs: Inputs) -> list[str]:
     return arguments
 
 
+def citeproc_arguments(inputs: Inputs) -> list[str]:
+    """citeproc, then the filter that marks unverified entries of the reference list.
+
+    That filter reads what citeproc wrote, so it must come after `--citeproc`: pandoc runs
+    filters and citeproc in command-line order.
+    """
+    arguments = ["--citeproc", f"--bibliography={inputs.bibliography}"]
+    if inputs.reference_filter:
+        arguments.append(f"--lua-filter={inputs.reference_filter}")
+    return arguments
+
+
 def run_pandoc(arguments: list[str], source: Path) -> None:
     """Run pandoc; its first error line becomes a BuildError (our filters print file:line)."""
     completed = subprocess.run(
@@ -131,8 +145,7 @@ def render_html(inputs: Inputs, output: Path) -> None:
     arguments = [
         *pandoc_arguments(inputs),
         f"--lua-filter={inputs.manuscript.parent / 'filters' / 'html-title-block.lua'}",
-        "--citeproc",
-        f"--bibliography={inputs.bibliography}",
+        *citeproc_arguments(inputs),
         "--fail-if-warnings",
         "--to=html5",
         "--standalone",
@@ -157,8 +170,7 @@ def render_typst_source(inputs: Inputs, output: Path) -> None:
     arguments = [
         *pandoc_arguments(inputs),
         f"--lua-filter={inputs.typst_paths_filter}",
-        "--citeproc",
-        f"--bibliography={inputs.bibliography}",
+        *citeproc_arguments(inputs),
         "--fail-if-warnings",
         "--to=typst",
         # unwrapped: pandoc does not escape a wrapped line that starts "2009. ", which typst
