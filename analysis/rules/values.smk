@@ -29,5 +29,7 @@ rule values:
     resources:
         mem_mb=512,
         runtime=5,
+    params:
+        flow_network=config["flow_network"],
     script:
         "../scripts/values.py"

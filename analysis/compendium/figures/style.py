@@ -56,20 +56,35 @@ def pyplot():
     return plt
 
 
-def save(figure, svg: str | Path, png: str | Path) -> None:
+def save(figure, svg: str | Path, png: str | Path, titles: dict[str, str] | None = None) -> None:
     """Write the figure as SVG (for HTML and PDF) and as PNG at print resolution (for Word,
     which pandoc could only give an SVG by calling rsvg-convert, a program outside the lock);
-    without a date or software metadata, each through a temporary file."""
-    plt = pyplot()
-    for path, fmt, options in (
-        (Path(svg), "svg", {"metadata": {"Date": None, "Creator": None}}),
-        (Path(png), "png", {"dpi": PNG_DPI, "metadata": {"Software": None}}),
-    ):
+    without a date or software metadata, each through a temporary file.
+
+    `titles` maps the gid of a drawn element to a tooltip: each becomes the SVG `<title>` of
+    that element's group, which browsers show on hover and screen readers read.
+    """
+    import io
+    from html import escape
+
+    svg, png = Path(svg), Path(png)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    for gid, title in sorted((titles or {}).items()):
+        opening = f'<g id="{gid}">'
+        if opening not in text:
+            raise ValueError(f"{svg.name}: no element with gid '{gid}' to give a title")
+        text = text.replace(opening, f"{opening}\n   <title>{escape(title)}</title>", 1)
+    for path in (svg, png):
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        figure.savefig(partial, format=fmt, **options)
-        partial.replace(path)
-    plt.close(figure)
+    svg_partial = svg.with_name(svg.name + ".partial")
+    svg_partial.write_text(text, encoding="utf-8")
+    png_partial = png.with_name(png.name + ".partial")
+    figure.savefig(png_partial, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    svg_partial.replace(svg)
+    png_partial.replace(png)
+    pyplot().close(figure)
 
 
 # ---------------------------------------------------------------------------------------------
