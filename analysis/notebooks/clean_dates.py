@@ -43,6 +43,7 @@ events[["event_id", "date_as_written", "date_start", "date_end", "precision", "k
 # %%
 instruments = clean.frame(tables["instruments"])
 clean.check_citation_keys(instruments, citation_keys)
+evidence.check_date_evidence(instruments)
 instruments = clean.add_date_intervals(instruments)
 instruments = clean.finish(instruments, ["date_start", "instrument_id"])
 instruments[["instrument_id", "short_name", "date_start", "date_end"]]
