@@ -5,6 +5,8 @@
 import os
 from pathlib import Path
 
+# A rule's code= inputs come from its program's imports; table lists from data/datapackage.json.
+from tooling.dependencies import imported_files, raw_tables
 from tooling.steps import edition_epoch
 
 os.environ.update(
@@ -22,3 +24,13 @@ os.environ.update(
 
 # Outputs carry the edition's date, never the time of the build (reproducible-builds.org).
 os.environ.setdefault("SOURCE_DATE_EPOCH", str(edition_epoch(config["edition_date"])))
+
+
+def artifact_names(folder):
+    """The names (file stems) of the outputs under `folder` of the rules defined so far."""
+    return sorted(
+        Path(path).stem
+        for step in workflow.rules
+        for path in step.output
+        if str(path).startswith(folder)
+    )

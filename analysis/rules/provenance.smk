@@ -32,7 +32,7 @@ rule provenance:
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
         lock="requirements.lock",
-        code="tooling/provenance.py",
+        code=imported_files("analysis/scripts/provenance.py"),
     output:
         captions="results/provenance/captions.json",
         appendix="results/provenance/appendix.md",
@@ -56,7 +56,7 @@ rule manifest:
             "results/provenance/appendix.md",
         ],
         lock="requirements.lock",
-        code="tooling/provenance.py",
+        code=imported_files("analysis/scripts/manifest.py"),
     output:
         manifest="results/manifest.json",
     log:
