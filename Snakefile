@@ -1,7 +1,12 @@
 # The paper, as a table of contents: what it is made of, stage by stage.
 # Each stage's rules live in analysis/rules/; `make help` lists the verbs that run them.
 
+import sys
+
 from snakemake.utils import min_version
+
+# This tree's packages first (also in a temporary copy): the installed path names another.
+sys.path.insert(0, workflow.basedir)
 
 from tooling import settings
 from tooling.dependencies import package_tables

@@ -32,7 +32,7 @@ from xml.parsers.expat import ExpatError
 import yaml
 
 from compendium.errors import BuildError
-from tooling.render import Inputs, pandoc_arguments, run_pandoc
+from tooling.render import Inputs, citeproc_arguments, pandoc_arguments, run_pandoc
 from tooling.steps import write_text_atomic
 
 JATS_FLAVOUR = "jats_archiving"
@@ -105,8 +105,7 @@ BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
 
 def _citeproc_arguments(inputs: Inputs) -> list[str]:
     return [
-        "--citeproc",
-        f"--bibliography={inputs.bibliography}",
+        *citeproc_arguments(inputs),
         "--fail-if-warnings",
         "--metadata=link-citations:true",
         "--metadata=link-bibliography:true",

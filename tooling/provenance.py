@@ -123,13 +123,16 @@ def tool_versions(lock_text: str) -> dict:
     }
 
 
-def manifest(artifact_records: list[dict], environment: dict) -> dict:
+def manifest(artifact_records: list[dict], environment: dict, inputs: dict[str, str]) -> dict:
+    """Published files, the tools that made them, and the sources they were made from (path →
+    SHA-256), so that `make verify TIER=0` can check both without building."""
     return {
         "artifacts": [
             {key: record[key] for key in ("path", "sha256", "size", "rule")}
             for record in artifact_records
         ],
         "environment": environment,
+        "inputs": inputs,
     }
 
 

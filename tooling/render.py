@@ -38,6 +38,7 @@ class Inputs:
     typst_paths_filter: Path | None = None
     typst_template: Path | None = None
     provenance: Path | None = None
+    reference_filter: Path | None = None
 
 
 def inputs_from_step(named_inputs) -> Inputs:
@@ -58,6 +59,7 @@ def inputs_from_step(named_inputs) -> Inputs:
         typst_paths_filter=optional("typst_paths_filter"),
         typst_template=optional("typst_template"),
         provenance=optional("provenance"),
+        reference_filter=optional("reference_filter"),
     )
 
 
@@ -104,6 +106,18 @@ def pandoc_arguments(inputs: Inputs) -> list[str]:
         arguments.append(f"--metadata=provenance-file:{inputs.provenance}")
     for lua_filter in inputs.filters:
         arguments.append(f"--lua-filter={lua_filter}")
+    return arguments
+
+
+def citeproc_arguments(inputs: Inputs) -> list[str]:
+    """citeproc, then the filter that marks unverified entries of the reference list.
+
+    That filter reads what citeproc wrote, so it must come after `--citeproc`: pandoc runs
+    filters and citeproc in command-line order.
+    """
+    arguments = ["--citeproc", f"--bibliography={inputs.bibliography}"]
+    if inputs.reference_filter:
+        arguments.append(f"--lua-filter={inputs.reference_filter}")
     return arguments
 
 
@@ -172,8 +186,7 @@ def render_html(inputs: Inputs, output: Path) -> None:
     arguments = [
         *pandoc_arguments(inputs),
         f"--lua-filter={inputs.manuscript.parent / 'filters' / 'html-title-block.lua'}",
-        "--citeproc",
-        f"--bibliography={inputs.bibliography}",
+        *citeproc_arguments(inputs),
         "--fail-if-warnings",
         "--to=html5",
         "--standalone",
@@ -198,8 +211,7 @@ def render_typst_source(inputs: Inputs, output: Path) -> None:
     arguments = [
         *pandoc_arguments(inputs),
         f"--lua-filter={inputs.typst_paths_filter}",
-        "--citeproc",
-        f"--bibliography={inputs.bibliography}",
+        *citeproc_arguments(inputs),
         "--fail-if-warnings",
         "--to=typst",
         # unwrapped: pandoc does not escape a wrapped line that starts "2009. ", which typst

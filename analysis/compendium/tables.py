@@ -82,7 +82,7 @@ FIELDWORK_ASPECTS = {
     "place": "Places",
     "stakeholder_group": "Stakeholder groups interviewed",
     "method": "Further methods",
-    "document_type": "Documents analysed",
+    "document_type": "Documents analyzed",
 }
 
 

@@ -3,10 +3,16 @@
 # `make bench`), never from another checkout.
 
 import os
+import sys
 from pathlib import Path
+
+# The tooling package (tooling/) of this tree first, for this file as for every step: the
+# installed path points at the checkout the environment was made in, not at a temporary copy.
+sys.path.insert(0, workflow.basedir)
 
 # A rule's code= inputs come from its program's imports; table lists from data/datapackage.json.
 from tooling.dependencies import imported_files, raw_tables
+from tooling.sources import build_inputs
 from tooling.steps import edition_epoch
 
 os.environ.update(
@@ -24,6 +30,11 @@ os.environ.update(
 
 # Outputs carry the edition's date, never the time of the build (reproducible-builds.org).
 os.environ.setdefault("SOURCE_DATE_EPOCH", str(edition_epoch(config["edition_date"])))
+
+
+# Every source the build reads (data, code, manuscript, configuration, lock), listed as a fresh
+# clone holds them; the manifest and the build receipt record their hashes.
+BUILD_INPUTS = build_inputs(Path(workflow.basedir))
 
 
 def artifact_names(folder):

@@ -10,7 +10,10 @@ MANUSCRIPT_INPUTS = {
         "manuscript/filters/shortcodes.lua",
         "manuscript/filters/crossref.lua",
         "manuscript/filters/provenance.lua",
+        "manuscript/filters/html-table-scroll.lua",
     ],
+    # runs after citeproc: marks the reference-list entries that are not fully verified
+    "reference_filter": "manuscript/filters/reference-status.lua",
     "provenance": "results/provenance/captions.json",
     "appendix": "results/provenance/appendix.md",
     "figures": expand("results/figures/{figure}.svg", figure=FIGURES),

@@ -57,6 +57,7 @@ rule manifest:
         ],
         lock="requirements.lock",
         code=imported_files("analysis/scripts/manifest.py"),
+        sources=BUILD_INPUTS,
     output:
         manifest="results/manifest.json",
     log:
