@@ -65,8 +65,6 @@ def package_tables(package: str | Path = "data/datapackage.json") -> list[str]:
 
 def raw_tables(*names: str) -> list[str]:
     """The coding sheets `names` and their schemas: what reading them through the package needs."""
-    return [
-        path
-        for name in names
-        for path in (f"data/raw/{name}.csv", f"data/schemas/{name}.schema.json")
+    return [f"data/raw/{name}.csv" for name in names] + [
+        f"data/schemas/{name}.schema.json" for name in names
     ]
