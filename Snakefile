@@ -76,3 +76,4 @@ rule all:
         "results/manifest.json",
         "results/checks/leaks.txt",
         "results/checks/data-validation.txt",
+        "results/checks/claims.txt",

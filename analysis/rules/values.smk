@@ -21,5 +21,7 @@ rule values:
         "results/logs/values.log",
     conda:
         "../../environment.yml"
+    params:
+        flow_network=config["flow_network"],
     script:
         "../scripts/values.py"

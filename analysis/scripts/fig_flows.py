@@ -7,5 +7,12 @@ from tooling.steps import reported_errors
 with reported_errors(snakemake.log[0]):
     flow_table = derive.read_cleaned(snakemake.input.flows)
     communities = derive.read_cleaned(snakemake.input.communities)
-    figure = flows.flows(network.flow_graph(flow_table, communities))
+    settings = snakemake.params.flow_network
+    chosen = next(
+        alternative
+        for alternative in settings["alternatives"]
+        if alternative["id"] == settings["figure_alternative"]
+    )
+    graph = network.alternative_graph(flow_table, communities, chosen)
+    figure = flows.flows(graph, chosen["label"].lower())
     style.save_svg(figure, snakemake.output.svg)

@@ -7,5 +7,6 @@ from tooling.steps import reported_errors
 with reported_errors(snakemake.log[0]):
     events = derive.read_cleaned(snakemake.input.events)
     instruments = derive.read_cleaned(snakemake.input.instruments)
-    figure = timeline.timeline(derive.timeline_events(events, instruments))
-    style.save_svg(figure, snakemake.output.svg)
+    shown = derive.timeline_events(events, instruments)
+    figure = timeline.timeline(shown)
+    style.save_svg(figure, snakemake.output.svg, titles=timeline.titles(shown))
