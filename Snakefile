@@ -33,6 +33,9 @@ PAPER_OUTPUTS = [
     "results/paper.xml",
 ]
 
+# For journals and archives: the standard build receipt and the MECA submission bundle.
+RECEIPTS = ["results/provenance.intoto.json", "results/paper-meca.zip"]
+
 
 include: "analysis/rules/common.smk"
 # 1. Check the sources: the coded data against their schemas, the bibliography against the text.
@@ -49,12 +52,23 @@ include: "analysis/rules/tables.smk"
 FIGURES = artifact_names("results/figures/")
 TABLES = artifact_names("results/tables/")
 
+# What a reader or reviewer receives besides the paper: every figure, table, value and cleaned
+# table (the paper is rendered from them).
+PUBLISHED_BEFORE_RENDER = [
+    *expand("results/figures/{figure}.svg", figure=FIGURES),
+    *expand("results/tables/{table}.md", table=TABLES),
+    "results/values.yml",
+    *expand("results/data/{table}.csv", table=CLEANED_TABLES),
+]
+
 
 include: "analysis/rules/values.smk"
 # 4. Render the manuscript to HTML and PDF.
 include: "analysis/rules/manuscript.smk"
 # 4b. The same manuscript as DOCX (for co-authors) and JATS XML (for journals and archives).
 include: "analysis/rules/formats.smk"
+# 5a. For journals and archives: the build receipt (in-toto/SLSA) and the MECA bundle.
+include: "analysis/rules/receipts.smk"
 # 5. Provenance of every artifact and the manifest a reviewer verifies against (`make verify`).
 include: "analysis/rules/provenance.smk"
 # 6. Confidential data: pseudonymised on the way in, and no value of it in any output.
