@@ -19,6 +19,7 @@ the same on every system. Ctrl-C stops the preview.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -230,6 +231,9 @@ class Preview:
             self.page.fail(error or "error: the build failed (see the terminal)")
         if configured_renderer(self.root) != "pandoc":
             console._say("preview: renderer is not pandoc; every save rebuilds through Snakemake")
+            return
+        if importlib.util.find_spec("tooling.render_cli") is None:
+            console._say("preview: no compendium-render; every save rebuilds through Snakemake")
             return
         try:
             self.plan = read_plan(self.command)

@@ -3,8 +3,10 @@ reloads itself, keeps the last good version and shows a failed build's error (ne
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import types
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -194,10 +196,10 @@ def test_the_watcher_hands_over_one_burst_of_saves_as_one_change(tmp_path):
 
 def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
     """The direct render is `compendium-render` on the files the HTML step reads."""
-    from tooling import render_cli
-
     calls = []
-    monkeypatch.setattr(render_cli, "render", lambda *args, **kw: calls.append((args, kw)))
+    render_cli = types.ModuleType("tooling.render_cli")
+    render_cli.render = lambda *args, **kw: calls.append((args, kw))
+    monkeypatch.setitem(sys.modules, "tooling.render_cli", render_cli)
     plan = preview.plan_from_summary(
         SUMMARY.replace("tooling/render.py", "results/provenance/captions.json")
     )
