@@ -82,6 +82,10 @@ class Plan:
             name in self.renderer_reads and not name.endswith(".py") for name in changed
         )
 
+    def stale_code(self, changed: Iterable[str]) -> list[str]:
+        """Changed files of the renderer's own code (Python this process has loaded)."""
+        return [name for name in changed if name in self.renderer_reads and name.endswith(".py")]
+
     def rebuilds(self, changed: Iterable[str]) -> list[str]:
         """What Snakemake must build after a direct render: the other steps' outputs."""
         return sorted({output for name in changed for output in self.other_readers.get(name, ())})
@@ -165,6 +169,10 @@ class Preview:
 
     def saved(self, changed: list[str]) -> None:
         self.generation += 1
+        if self.plan and self.plan.stale_code(changed):
+            # this process holds the renderer's old code: only fresh processes from now on
+            console._say("preview: the renderer's code changed; saves now go through Snakemake")
+            self.plan = None
         if self.plan and self.plan.renders_directly(changed):
             self.render_now()
             self.request(self.plan.rebuilds(changed))

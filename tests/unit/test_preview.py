@@ -233,3 +233,13 @@ def test_builds_run_one_at_a_time_and_a_stale_result_is_not_shown():
     assert started.wait(5)
     time.sleep(0.7)
     assert b"stale" not in fake.page.current.body
+
+
+def test_after_a_change_to_the_renderers_code_every_save_goes_through_snakemake():
+    fake = FakePreview(Page())
+    fake.saved(["tooling/render.py"])
+    assert fake.requested == {"results/paper.html"}
+    fake.requested.clear()
+    fake.saved(["manuscript/article.qmd"])
+    assert fake.renders == 0
+    assert fake.requested == {"results/paper.html"}
