@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import pytest
 
-from tooling import standards
+from tests import standards
 
 IN_CI = os.environ.get("CI") == "true"
 

@@ -2,14 +2,10 @@
 # archives. Always rendered by the pinned pandoc (see tooling/formats.py), whatever
 # the configured renderer, so that every build yields the same files.
 
-FORMAT_INPUTS = MANUSCRIPT_INPUTS | {
-    "code": ["tooling/render.py", "tooling/formats.py"],
-}
-
 
 # Word gets the PNG copy of each figure (manuscript/filters/docx-figures.lua): from an SVG,
 # pandoc would need rsvg-convert, a program outside the lock.
-DOCX_INPUTS = FORMAT_INPUTS | {
+DOCX_INPUTS = MANUSCRIPT_INPUTS | {
     "filters": [*MANUSCRIPT_INPUTS["filters"], "manuscript/filters/docx-figures.lua"],
     "figures_png": expand("results/figures/{figure}.png", figure=FIGURES),
 }
@@ -19,6 +15,7 @@ rule render_docx:
     """Render the manuscript to a Word document with its figures, tables and references."""
     input:
         **DOCX_INPUTS,
+        code=imported_files("analysis/scripts/render_docx.py"),
     output:
         docx="results/paper.docx",
     log:
@@ -36,7 +33,8 @@ rule render_docx:
 rule render_jats:
     """Render the manuscript to JATS XML: front matter, labelled figures and tables, ref-list."""
     input:
-        **FORMAT_INPUTS,
+        **MANUSCRIPT_INPUTS,
+        code=imported_files("analysis/scripts/render_jats.py"),
     output:
         xml="results/paper.xml",
     log:
