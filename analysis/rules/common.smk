@@ -45,8 +45,3 @@ def artifact_names(folder):
         for path in step.output
         if str(path).startswith(folder)
     )
-
-# Every rule declares what a cluster scheduler needs (profiles/, README "Running on a cluster"):
-# `threads: 1`, as no step computes in parallel; `mem_mb`, about four times the peak memory
-# Snakemake's `benchmark:` recorded for the step in a clean build; `runtime` in minutes, well
-# above the longest run seen on two busy cores.
