@@ -40,7 +40,7 @@ RECEIPTS = ["results/provenance.intoto.json", "results/paper-meca.zip"]
 include: "analysis/rules/common.smk"
 # 1. Check the sources: the coded data against their schemas, the bibliography against the text.
 include: "analysis/rules/checks.smk"
-# 2. Clean the coded fieldwork metadata (notebooks; executed copies in results/notebooks/).
+# 2. Clean the data coded from the article (notebooks; executed copies in results/notebooks/).
 include: "analysis/rules/clean.smk"
 # 3. Analyse: figures, tables and the values the prose cites.
 include: "analysis/rules/figures.smk"
