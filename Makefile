@@ -18,7 +18,7 @@ SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --rerun-incomplete --show-failed-
 
 .PHONY: paper preview test lint verify manifest report bench clean lock help
 
-paper: $(INSTALLED) ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
+paper: $(INSTALLED) $(BIN)/compendium-render ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
 	@$(BIN)/python -m compendium.build --lock $(BUILD_LOCK) $(SNAKEMAKE)
 
 preview: $(INSTALLED) ## Rebuild the HTML paper on every change to manuscript/ or data/ and serve it on localhost
@@ -67,3 +67,10 @@ $(INSTALLED): requirements.lock requirements-build.lock
 	$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps --no-build-isolation -r requirements.lock
 	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "compendium.pth").write_text(str(pathlib.Path("analysis").resolve()) + "\n")'
 	@touch $@
+
+# The render command for any Quarto-format document (tooling/render_cli.py), and the tooling
+# package importable the way `analysis/` is.
+$(BIN)/compendium-render: $(INSTALLED) tooling/render_cli.py
+	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "tooling.pth").write_text(str(pathlib.Path(".").resolve()) + "\n")'
+	printf '#!/bin/sh\nexec "$$(dirname "$$0")/python" -m tooling.render_cli "$$@"\n' > $@
+	chmod +x $@

@@ -3,6 +3,8 @@
 
 from snakemake.utils import min_version, validate
 
+from tooling.quarto import check_config
+
 min_version("9.0")
 
 
@@ -10,6 +12,9 @@ configfile: "config/config.yaml"
 
 
 validate(config, "config/config.schema.yaml")
+
+# Before any job runs (and so before Snakemake removes any output): can the renderer run here?
+check_config(config)
 
 # The coded tables of data/raw/, as listed in data/datapackage.json; each is cleaned into
 # results/data/ and published with the paper.

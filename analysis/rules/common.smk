@@ -10,7 +10,11 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(
         filter(
             None,
-            [str(Path(workflow.basedir) / "analysis"), os.environ.get("PYTHONPATH")],
+            [
+                str(Path(workflow.basedir) / "analysis"),
+                str(Path(workflow.basedir)),
+                os.environ.get("PYTHONPATH"),
+            ],
         )
     )
 )

@@ -3,7 +3,7 @@
 # the configured renderer, so that every build yields the same files.
 
 FORMAT_INPUTS = MANUSCRIPT_INPUTS | {
-    "code": ["analysis/compendium/render.py", "analysis/compendium/formats.py"],
+    "code": [*MANUSCRIPT_INPUTS["code"], "analysis/compendium/formats.py"],
 }
 
 

@@ -3,21 +3,28 @@
 
 MANUSCRIPT_INPUTS = {
     "manuscript": "manuscript/article.qmd",
-    "values": "results/values.yml",
+    "project": "manuscript/_quarto.yml",
+    "values": "results/values.json",
     "bibliography": "references.bib",
     "bibliography_check": "results/checks/bibliography.txt",
-    "filters": [
-        "manuscript/filters/shortcodes.lua",
-        "manuscript/filters/crossref.lua",
-        "manuscript/filters/provenance.lua",
-    ],
+    # every filter and every static image of the manuscript: editing one re-renders
+    "filters": sorted(str(path) for path in Path("manuscript/filters").glob("*.lua")),
+    "images": sorted(
+        str(path)
+        for path in Path("manuscript").rglob("*")
+        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+    ),
     "provenance": "results/provenance/captions.json",
     "appendix": "results/provenance/appendix.md",
     "figures": expand("results/figures/{figure}.svg", figure=FIGURES),
     "tables": expand("results/tables/{table}.md", table=TABLES),
     # The CJK subset that prints the Chinese titles of the reference list (HTML and PDF).
     "fonts": "manuscript/fonts/NotoSerifCJKsc-Subset.otf",
-    "code": "analysis/compendium/render.py",
+    "code": [
+        "analysis/compendium/render.py",
+        "tooling/quarto.py",
+        "tooling/render_cli.py",
+    ],
 }
 
 
@@ -26,7 +33,6 @@ rule render_html:
     input:
         **MANUSCRIPT_INPUTS,
         css="manuscript/style.css",
-        title_block_filter="manuscript/filters/html-title-block.lua",
     output:
         html=report("results/paper.html", category="Paper", labels={"format": "HTML"}),
     log:
@@ -44,7 +50,6 @@ rule render_pdf:
     input:
         **MANUSCRIPT_INPUTS,
         typst_preamble="manuscript/typst/preamble.typ",
-        typst_paths_filter="manuscript/filters/typst-paths.lua",
         typst_template="manuscript/typst/template.typ",
     output:
         pdf=report("results/paper.pdf", category="Paper", labels={"format": "PDF"}),

@@ -22,7 +22,7 @@ STEPS = [
 PUBLISHED_BEFORE_RENDER = [
     *expand("results/figures/{figure}.svg", figure=FIGURES),
     *expand("results/tables/{table}.md", table=TABLES),
-    "results/values.yml",
+    "results/values.json",
     *expand("results/data/{table}.csv", table=CLEANED_TABLES),
 ]
 

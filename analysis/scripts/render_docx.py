@@ -2,8 +2,16 @@
 
 from pathlib import Path
 
-from compendium import formats, render
+from compendium import render
 from compendium.workflow import reported_errors
+from tooling.render_cli import render as render_document
 
 with reported_errors(snakemake.log[0]):
-    formats.render_docx(render.inputs_from_step(snakemake.input), Path(snakemake.output.docx))
+    inputs = render.inputs_from_step(snakemake.input)
+    render_document(
+        inputs.manuscript,
+        "docx",
+        Path(snakemake.output.docx),
+        values=inputs.values,
+        provenance=inputs.provenance,
+    )

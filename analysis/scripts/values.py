@@ -1,4 +1,4 @@
-"""results/values.yml: every number and date the prose states."""
+"""results/values.json: every number and date the prose states."""
 
 from compendium import derive, values
 from compendium.workflow import reported_errors, write_text_atomic
@@ -7,4 +7,4 @@ with reported_errors(snakemake.log[0]):
     tables = {
         name: derive.read_cleaned(path) for name, path in snakemake.input.items() if name != "code"
     }
-    write_text_atomic(snakemake.output.values, values.to_yaml(values.collect(tables)))
+    write_text_atomic(snakemake.output.values, values.to_json(values.collect(tables)))

@@ -22,7 +22,7 @@ ANALYSIS_OUTPUTS = (
     "results/data/",
     "results/figures/",
     "results/tables/",
-    "results/values.yml",
+    "results/values.json",
     "results/provenance/",
 )
 

@@ -53,7 +53,7 @@ def test_verify_names_what_a_changed_raw_data_byte_changes(built, tmp_path):
     text, ok = verify.report(verify.compare(committed_manifest(), tree), [])
     assert not ok
     differing = set(re.findall(r"^differs\s+(\S+)", text, re.M))
-    assert {"results/data/indicators.csv", "results/values.yml", "results/paper.html"} <= differing
+    assert {"results/data/indicators.csv", "results/values.json", "results/paper.html"} <= differing
     assert "results/figures/fig-timeline.svg" not in differing
 
 
