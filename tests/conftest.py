@@ -14,6 +14,19 @@ sys.path.insert(0, str(ROOT / "analysis"))
 sys.path.insert(0, str(ROOT))
 
 
+#: Folders whose tests run the real build (or a browser on its output): `make test-fast` skips them.
+BUILD_FOLDERS = ("build", "browser")
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test under tests/build and tests/browser `build`, so `-m "not build"` is the
+    fast subset without a marker to forget in each new file."""
+    for item in items:
+        folder = Path(item.path).relative_to(ROOT / "tests").parts[0]
+        if folder in BUILD_FOLDERS:
+            item.add_marker(pytest.mark.build)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A clean build of a copy of this tree: the tree's path, with results/ filled."""

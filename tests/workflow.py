@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from compendium import verify
+from tooling import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -1,5 +1,5 @@
-"""Build tooling of the compendium: how the manuscript is rendered, checked and published.
+"""Build tooling around the science package `compendium`: rendering, verification, provenance,
+privacy checks, benchmarks, the preview server and the step I/O helpers the workflow's scripts use.
 
-The science (pure functions) lives in `analysis/compendium`; this package calls it, never the
-reverse.
+Tooling calls the science (`analysis/compendium/`), never the reverse.
 """

@@ -136,7 +136,7 @@ def check_config(config: dict, source: str = "config/config.yaml") -> None:
             field="renderer",
         )
     if renderer == "pandoc":
-        from compendium.render import pandoc_binary
+        from tooling.render import pandoc_binary
 
         pandoc_binary()
 

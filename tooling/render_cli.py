@@ -28,8 +28,8 @@ def render(
     root: Path | None = None,
 ) -> None:
     """Render `document` to `output` in format `to` with the pandoc renderer."""
-    from compendium import formats
-    from compendium import render as pandoc_render
+    from tooling import formats
+    from tooling import render as pandoc_render
 
     if not document.is_file():
         raise BuildError("no such document", file=str(document))

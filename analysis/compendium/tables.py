@@ -122,7 +122,7 @@ def read_caption(captions_path, label: str) -> str:
 
 def write(frame: pd.DataFrame, label: str, captions_path, output) -> None:
     """The table as Markdown with its caption, through a temporary file."""
-    from compendium.workflow import write_text_atomic
+    from tooling.steps import write_text_atomic
 
     citation_columns = frame.attrs.get("citation_columns", [])
     shown = frame.copy()

@@ -1,10 +1,17 @@
-# Shared by every stage. Steps import the analysis package from this tree, also when the tree
-# is a temporary copy (tests, `make verify`, `make bench`), never from another checkout.
+# Shared by every stage. Steps import the science package (analysis/compendium) and the build
+# tooling (tooling/) from this tree, also when the tree is a temporary copy (tests, `make verify`,
+# `make bench`), never from another checkout.
 
 import os
+import sys
 from pathlib import Path
 
-from compendium.workflow import edition_epoch
+# The tooling package (tooling/) of this tree first, for this file as for every step: the
+# installed path points at the checkout the environment was made in, not at a temporary copy.
+sys.path.insert(0, workflow.basedir)
+
+from tooling.sources import build_inputs
+from tooling.steps import edition_epoch
 
 os.environ.update(
     PYTHONPATH=os.pathsep.join(
@@ -12,7 +19,7 @@ os.environ.update(
             None,
             [
                 str(Path(workflow.basedir) / "analysis"),
-                str(Path(workflow.basedir)),
+                workflow.basedir,
                 os.environ.get("PYTHONPATH"),
             ],
         )
@@ -21,3 +28,7 @@ os.environ.update(
 
 # Outputs carry the edition's date, never the time of the build (reproducible-builds.org).
 os.environ.setdefault("SOURCE_DATE_EPOCH", str(edition_epoch(config["edition_date"])))
+
+# Every source the build reads (data, code, manuscript, configuration, lock), listed as a fresh
+# clone holds them; the manifest and the build receipt record their hashes.
+BUILD_INPUTS = build_inputs(Path(workflow.basedir))

@@ -1,9 +1,9 @@
 # Stage 5: the same manuscript as a Word document for co-authors and as JATS XML for journals and
-# archives. Always rendered by the pinned pandoc (see analysis/compendium/formats.py), whatever
+# archives. Always rendered by the pinned pandoc (see tooling/formats.py), whatever
 # the configured renderer, so that every build yields the same files.
 
 FORMAT_INPUTS = MANUSCRIPT_INPUTS | {
-    "code": [*MANUSCRIPT_INPUTS["code"], "analysis/compendium/formats.py"],
+    "code": [*MANUSCRIPT_INPUTS["code"], "tooling/formats.py"],
 }
 
 

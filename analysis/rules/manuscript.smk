@@ -21,7 +21,7 @@ MANUSCRIPT_INPUTS = {
     # The CJK subset that prints the Chinese titles of the reference list (HTML and PDF).
     "fonts": "manuscript/fonts/NotoSerifCJKsc-Subset.otf",
     "code": [
-        "analysis/compendium/render.py",
+        "tooling/render.py",
         "tooling/quarto.py",
         "tooling/render_cli.py",
     ],

@@ -1,4 +1,4 @@
-# Confidential data (see analysis/compendium/privacy.py and data/README.md, "Confidential data").
+# Confidential data (see tooling/privacy.py and data/README.md, "Confidential data").
 # data/restricted/ is optional and never committed; only `pseudonymise` passes what it holds
 # downstream, and `check_leaks` proves after every build that none of it reached an output.
 
@@ -13,7 +13,7 @@ rule pseudonymise:
     """Replace every sensitive value of data/restricted/ by a code; record if there is none."""
     input:
         restricted=RESTRICTED_FILES,
-        code="analysis/compendium/privacy.py",
+        code="tooling/privacy.py",
     output:
         tables=directory("results/pseudonymised"),
         report="results/checks/pseudonymisation.txt",
@@ -34,7 +34,7 @@ rule check_leaks:
         ],
         pseudonymisation="results/checks/pseudonymisation.txt",
         restricted=RESTRICTED_FILES,
-        code="analysis/compendium/privacy.py",
+        code="tooling/privacy.py",
     output:
         report=LEAK_REPORT,
     log:

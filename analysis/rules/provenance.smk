@@ -32,7 +32,7 @@ rule provenance:
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
         lock="requirements.lock",
-        code="analysis/compendium/provenance.py",
+        code="tooling/provenance.py",
     output:
         captions="results/provenance/captions.json",
         appendix="results/provenance/appendix.md",
@@ -56,7 +56,8 @@ rule manifest:
             "results/provenance/appendix.md",
         ],
         lock="requirements.lock",
-        code="analysis/compendium/provenance.py",
+        code="tooling/provenance.py",
+        sources=BUILD_INPUTS,
     output:
         manifest="results/manifest.json",
     log:

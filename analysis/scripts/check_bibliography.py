@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from compendium.bibliography import check_citations, cited_keys, load_bibliography
-from compendium.workflow import reported_errors, write_text_atomic
+from tooling.steps import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
     entries = load_bibliography(snakemake.input.bibliography)

@@ -1,13 +1,13 @@
 """results/checks/leaks.txt: no sensitive value of data/restricted/ in any file under results/.
 
-Runs after every other step of the build; one hit fails the build (see compendium.privacy).
+Runs after every other step of the build; one hit fails the build (see tooling.privacy).
 """
 
 from pathlib import Path
 
-from compendium import privacy
 from compendium.datapackage import ValidationFailed
-from compendium.workflow import reported_errors, write_text_atomic
+from tooling import privacy
+from tooling.steps import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
     restricted = privacy.RESTRICTED

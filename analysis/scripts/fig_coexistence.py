@@ -1,7 +1,7 @@
 """fig-coexistence: modalities active per year, against the regulatory instruments."""
 
 from compendium import derive, figures
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     cases = derive.read_cleaned(snakemake.input.cases)

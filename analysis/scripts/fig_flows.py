@@ -1,7 +1,7 @@
 """fig-flows: the knowledge-flow network between communities, cycles highlighted."""
 
 from compendium import derive, figures, network
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     flows = derive.read_cleaned(snakemake.input.flows)

@@ -1,7 +1,7 @@
 """fig-timeline: the dated events 2000-2012 by kind."""
 
 from compendium import derive, figures
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     events = derive.read_cleaned(snakemake.input.events)

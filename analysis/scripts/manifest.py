@@ -1,14 +1,17 @@
-"""results/manifest.json: every published file with its hash, and the tool versions."""
+"""results/manifest.json: every published file with its hash, the tool versions, the inputs."""
 
 from pathlib import Path
 
-from compendium import provenance
-from compendium.workflow import reported_errors, write_text_atomic
+from tooling import provenance
+from tooling.sources import input_hashes
+from tooling.steps import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
     steps = provenance.steps_from_workflow(snakemake.params.steps)
     records = provenance.records(list(snakemake.input.artifacts), steps, Path.cwd())
     environment = provenance.tool_versions(Path(snakemake.input.lock).read_text())
+    inputs = input_hashes(list(snakemake.input.sources), Path.cwd())
     write_text_atomic(
-        snakemake.output.manifest, provenance.to_json(provenance.manifest(records, environment))
+        snakemake.output.manifest,
+        provenance.to_json(provenance.manifest(records, environment, inputs)),
     )

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from compendium import provenance
-from compendium.workflow import reported_errors, write_text_atomic
+from tooling import provenance
+from tooling.steps import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
     steps = provenance.steps_from_workflow(snakemake.params.steps)

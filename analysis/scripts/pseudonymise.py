@@ -1,12 +1,12 @@
 """results/pseudonymised/: the restricted tables with every sensitive value replaced by a code.
 
-The only step that reads data/restricted/ for use downstream (see compendium.privacy).
+The only step that reads data/restricted/ for use downstream (see tooling.privacy).
 """
 
 from pathlib import Path
 
-from compendium import privacy
-from compendium.workflow import reported_errors, write_text_atomic
+from tooling import privacy
+from tooling.steps import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
     restricted = privacy.RESTRICTED

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from compendium import render
-from compendium.workflow import reported_errors
+from tooling import render
 from tooling.render_cli import render as render_document
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     inputs = render.inputs_from_step(snakemake.input)

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from compendium.notebooks import execute
-from compendium.workflow import reported_errors
+from tooling.notebooks import execute
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     outputs = {name: path for name, path in snakemake.output.items() if name != "executed"}

@@ -1,7 +1,7 @@
 """tbl-fieldwork: the study design."""
 
 from compendium import derive, tables
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     fieldwork = derive.read_cleaned(snakemake.input.fieldwork)

@@ -1,7 +1,7 @@
 """tbl-indicators: every quantitative statement."""
 
 from compendium import derive, tables
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     indicators = derive.read_cleaned(snakemake.input.indicators)

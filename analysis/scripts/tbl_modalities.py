@@ -1,7 +1,7 @@
 """tbl-modalities: the typology computed from the coded cases."""
 
 from compendium import derive, tables
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     cases = derive.read_cleaned(snakemake.input.cases)

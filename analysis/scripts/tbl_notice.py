@@ -1,7 +1,7 @@
 """tbl-notice: the January 2012 notice's stages and self-evaluation form."""
 
 from compendium import derive, tables
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     provisions = derive.read_cleaned(snakemake.input.provisions)

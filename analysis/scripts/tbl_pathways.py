@@ -1,7 +1,7 @@
 """tbl-pathways: the 2010 draft's approval pathways."""
 
 from compendium import derive, tables
-from compendium.workflow import reported_errors
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     provisions = derive.read_cleaned(snakemake.input.provisions)

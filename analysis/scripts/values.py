@@ -1,7 +1,7 @@
 """results/values.json: every number and date the prose states."""
 
 from compendium import derive, values
-from compendium.workflow import reported_errors, write_text_atomic
+from tooling.steps import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
     tables = {

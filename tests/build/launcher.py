@@ -1,4 +1,4 @@
-"""Running a tree's build the way `make` does: `python -m compendium.build <snakemake command>`.
+"""Running a tree's build the way `make` does: `python -m tooling.console <snakemake command>`.
 
 The launcher and the package are taken from the tree itself (PYTHONPATH), so a test of a copy
 exercises the copy's code, as `make` in that copy would.
@@ -17,12 +17,12 @@ SNAKEMAKE = [str(BIN / "snakemake"), "--cores", "2", "--rerun-incomplete", "--sh
 
 
 def command(*targets: str) -> list[str]:
-    return [str(BIN / "python"), "-m", "compendium.build", *SNAKEMAKE, *targets]
+    return [str(BIN / "python"), "-m", "tooling.console", *SNAKEMAKE, *targets]
 
 
 def launch_environment(tree: Path, **extra: str) -> dict[str, str]:
     env = environment()
-    paths = [str(tree / "analysis"), env.get("PYTHONPATH")]
+    paths = [str(tree / "analysis"), str(tree), env.get("PYTHONPATH")]
     env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
     env.update(extra)
     return env

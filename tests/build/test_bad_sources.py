@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from compendium.build import Presenter
 from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
 from tests.workflow import BIN, ROOT, copy_sources, copy_tree
+from tooling.console import Presenter
 
 
 @dataclass

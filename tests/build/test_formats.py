@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from compendium.formats import front_matter
 from tests.build.test_paper import SECTIONS
+from tooling.formats import front_matter
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XLINK = "{http://www.w3.org/1999/xlink}"

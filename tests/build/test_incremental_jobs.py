@@ -1,6 +1,6 @@
 """After a small edit, the build runs exactly the jobs downstream of the change, and no others.
 
-Not a timing test: each edit of `make bench` (compendium.bench.EDITS) is applied to a copy of the
+Not a timing test: each edit of `make bench` (tooling.bench.EDITS) is applied to a copy of the
 built tree and Snakemake's dry run of that copy is compared with the jobs the change needs. What
 a change needs is written per edit (which steps read what changed); what is downstream of those
 steps is Snakemake's own answer (`--dry-run --forcerun`), so new rules need no edit here.
@@ -12,10 +12,8 @@ import ast
 
 import pytest
 
-from compendium import bench, floor
 from tests.workflow import copy_sources, copy_tree
-
-pytestmark = pytest.mark.build
+from tooling import bench, lower_bound
 
 #: Rules of the analysis: what they write must not be redone when only the prose changes.
 ANALYSIS_OUTPUTS = (
@@ -29,7 +27,7 @@ ANALYSIS_OUTPUTS = (
 
 @pytest.fixture(scope="module")
 def plan(built) -> dict:
-    return floor.plan(built)
+    return lower_bound.plan(built)
 
 
 def jobs_after(edit: bench.Edit, built, plan, tmp_path) -> tuple[list[str], list[str]]:

@@ -163,6 +163,6 @@ def test_two_builds_at_once_in_one_tree_take_turns(built, tmp_path, clean_result
 def test_make_builds_through_the_launcher_under_the_tree_lock():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\npaper:", 1)[1].split("\n\n", 1)[0]
-    assert "python -m compendium.build --lock $(BUILD_LOCK) $(SNAKEMAKE)" in recipe
+    assert "python -m tooling.console --lock $(BUILD_LOCK) $(SNAKEMAKE)" in recipe
     assert "BUILD_LOCK := .snakemake/make-build.lock" in makefile
     assert "--rerun-incomplete" in makefile.split("SNAKEMAKE :=", 1)[1].splitlines()[0]

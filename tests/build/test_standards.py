@@ -1,4 +1,4 @@
-"""The built paper against the standards it claims (compendium.standards).
+"""The built paper against the standards it claims (tooling.standards).
 
 HTML: zero errors from the W3C Nu Html Checker; zero serious or critical axe-core violations;
 language, one h1, headings in order, alt text, table captions and header cells. PDF: PDF/UA-1
@@ -20,8 +20,8 @@ import re
 import pytest
 import yaml
 
-from compendium import standards
 from tests.conftest import ROOT
+from tooling import standards
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -202,6 +202,6 @@ def test_cjk_font_covers_every_cjk_character_of_the_sources():
     missing = standards.missing_cjk_characters(ROOT)
     assert not missing, (
         f"{standards.FONT_DIRECTORY / standards.CJK_FONT_FILE} lacks {''.join(sorted(missing))}; "
-        "remake it: python -m compendium.standards subset-font NotoSerifCJK-Regular.ttc "
+        "remake it: python -m tooling.standards subset-font NotoSerifCJK-Regular.ttc "
         f"(see {standards.FONT_DIRECTORY}/README.md)"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from compendium import verify
 from tests.workflow import ROOT, copy_sources, copy_tree, snakemake
+from tooling import verify
 
 
 def committed_manifest() -> dict:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compendium import preview
 from tests.workflow import ROOT
+from tooling import preview, sources
 
 WORKFLOW = ROOT / ".github" / "workflows" / "build.yml"
 ACTION = re.compile(r"^(?P<name>(?:actions|quarto-dev)/[\w.-]+(?:/[\w.-]+)*)@v(?P<major>\d+)$")
@@ -27,11 +27,7 @@ PAPER = ["results/paper.html", "results/paper.pdf", "results/paper.docx", "resul
 
 def source_files() -> list[str]:
     """The files of the tree as a fresh clone would have them: tracked or new, not ignored."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return sorted(name for name in listed.split("\0") if name)
+    return sources.source_files(ROOT)
 
 
 def locked_versions() -> dict[str, str]:

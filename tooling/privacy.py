@@ -195,7 +195,7 @@ def pseudonymise(tables: dict) -> dict[str, tuple[list, list]]:
 
 
 def write_tables(pseudonymised: dict[str, tuple[list, list]], directory: Path) -> list[Path]:
-    from compendium.workflow import write_text_atomic
+    from tooling.steps import write_text_atomic
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []

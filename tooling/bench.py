@@ -1,6 +1,6 @@
 """`make bench`: the build's scenarios timed against the floor, in temporary copies of the tree.
 
-    python -m compendium.bench [--scenarios NAME,...] [--repeat N] [--budget SECONDS]
+    python -m tooling.bench [--scenarios NAME,...] [--repeat N] [--budget SECONDS]
 
 Scenarios, each run several times (median and spread, peak memory, and for the incremental
 ones the jobs Snakemake ran):
@@ -10,7 +10,7 @@ ones the jobs Snakemake ran):
 - ``noop``: ``make`` with nothing to do;
 - ``edit_manuscript``, ``edit_data``, ``edit_figure_code``: ``make`` after one small edit of a
   built tree (a sentence of the manuscript, a cell of a raw table, one figure's function);
-- ``floor``: the same work as ``clean`` in one Python process (``compendium.floor``).
+- ``floor``: the same work as ``clean`` in one Python process (``tooling.lower_bound``).
 
 Writes ``results/bench/bench.json`` and ``results/bench/bench.md``, and the table between the
 ``bench:start`` and ``bench:end`` markers of README.md. Repetitions are fitted to a time budget
@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from compendium import floor
-from compendium.verify import copy_sources
+from tooling import lower_bound
+from tooling.verify import copy_sources
 
 ROOT = Path.cwd()
 OUTPUT = Path("results") / "bench"
@@ -237,7 +237,7 @@ def build_environment(tree: Path | None = None) -> dict[str, str]:
     }
     environment["PATH"] = f"{bin_dir()}{os.pathsep}{environment.get('PATH', '')}"
     if tree is not None:
-        environment["PYTHONPATH"] = str(tree / "analysis")
+        environment["PYTHONPATH"] = os.pathsep.join([str(tree / "analysis"), str(tree)])
     return environment
 
 
@@ -277,7 +277,7 @@ def expected_jobs(built: Path, edit: Edit, the_plan: dict | None = None) -> list
     """The jobs a build should run after `edit` of the built tree `built` (not changed here)."""
     propagates = list(edit.propagates)
     if edit.readers_propagate:
-        propagates += readers(the_plan or floor.plan(built), edit.path)
+        propagates += readers(the_plan or lower_bound.plan(built), edit.path)
     downstream = snakemake_dry_run(built, "--forcerun", *propagates) if propagates else []
     return sorted(set(edit.reruns) | set(downstream))
 
@@ -477,7 +477,7 @@ class Bench:
         edit = EDITS[name]
         if name not in self.expected:
             if self.plan is None:
-                self.plan = floor.plan(built)
+                self.plan = lower_bound.plan(built)
             self.expected[name] = expected_jobs(built, edit, self.plan)
         tree = self.workspace / name
         shutil.rmtree(tree, ignore_errors=True)
@@ -488,7 +488,7 @@ class Bench:
             run = self._build(tree, f"the build after editing {edit.describe}")
             run.jobs = jobs_in(run.output)
             run.job_seconds = job_seconds(tree, since)
-            full_log = tree / ".snakemake" / "log" / "make.log"  # written by compendium.build
+            full_log = tree / ".snakemake" / "log" / "make.log"  # written by tooling.console
             run.reasons = job_reasons(
                 full_log.read_text(encoding="utf-8") if full_log.exists() else run.output
             )
@@ -502,11 +502,11 @@ class Bench:
             self.sources("floor")
         plan_file = self.workspace / "plan.json"
         if not plan_file.exists():
-            plan_file.write_text(json.dumps(floor.plan(tree)), encoding="utf-8")
+            plan_file.write_text(json.dumps(lower_bound.plan(tree)), encoding="utf-8")
         shutil.rmtree(tree / "results", ignore_errors=True)
         timings = self.workspace / "floor-timings.json"
         command = [
-            sys.executable, "-m", "compendium.floor", "--quiet",
+            sys.executable, "-m", "tooling.lower_bound", "--quiet",
             "--plan", str(plan_file), "--timings", str(timings),
         ]  # fmt: skip
         run = measure(command, tree, build_environment(tree))
@@ -985,7 +985,7 @@ def _make_started(now: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m compendium.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tooling.bench", description=__doc__)
     parser.add_argument("--scenarios", help="comma-separated subset of: " + ", ".join(SCENARIOS))
     parser.add_argument("--repeat", type=int, help="repetitions of every scenario")
     parser.add_argument("--budget", type=float, default=BUDGET_SECONDS, help="seconds in all")

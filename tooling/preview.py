@@ -7,7 +7,7 @@ build, not several). Builds take the same lock as `make`, so a preview never run
 build of the tree. The server is Python's own, bound to 127.0.0.1 and serving `results/` with
 caching off, so a reload in the browser always shows the latest build. Ctrl-C stops both.
 
-Usage: python -m compendium.preview [--port N] [--interval SECONDS] -- SNAKEMAKE-COMMAND...
+Usage: python -m tooling.preview [--port N] [--interval SECONDS] -- SNAKEMAKE-COMMAND...
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from compendium import build as make_build
+from tooling import console
 
 #: What an author edits: a change to any file below these starts a build.
 WATCHED = ("manuscript", "data", "references.bib", "config")
@@ -96,10 +96,10 @@ def build(command: list[str]) -> bool:
 
     True if it succeeded. Ctrl-C during a build stops Snakemake first, then the preview.
     """
-    presenter = make_build.Presenter()
-    with make_build.tree_lock():
-        make_build.recover()
-        returncode = make_build.run([*command, TARGET], presenter)
+    presenter = console.Presenter()
+    with console.tree_lock():
+        console.recover()
+        returncode = console.run([*command, TARGET], presenter)
     if presenter.interrupted or returncode in (-signal.SIGINT, 130):
         raise KeyboardInterrupt
     return returncode == 0
@@ -145,7 +145,7 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m compendium.preview", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tooling.preview", description=__doc__)
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
     parser.add_argument("command", nargs="+", help="the Snakemake command that builds")

@@ -57,7 +57,9 @@ def step_of(path: str, steps: list[Step]) -> Step | None:
 
 def data_inputs(step: Step) -> list[str]:
     """The inputs a reader cares about: data and captions, not the package's code files."""
-    return [path for path in step.inputs if not path.startswith("analysis/compendium/")]
+    return [
+        path for path in step.inputs if not path.startswith(("analysis/compendium/", "tooling/"))
+    ]
 
 
 def records(paths: list[str], steps: list[Step], root: Path) -> list[dict]:
@@ -105,7 +107,7 @@ def tool_versions(lock_text: str) -> dict:
     """Python, pandoc, typst and every package pinned in the lock file, as installed."""
     from importlib import metadata
 
-    from compendium.render import pandoc_version
+    from tooling.render import pandoc_version
 
     packages = {}
     for name in re.findall(r"^([A-Za-z0-9_.-]+)==", lock_text, re.M):
@@ -121,13 +123,16 @@ def tool_versions(lock_text: str) -> dict:
     }
 
 
-def manifest(artifact_records: list[dict], environment: dict) -> dict:
+def manifest(artifact_records: list[dict], environment: dict, inputs: dict[str, str]) -> dict:
+    """Published files, the tools that made them, and the sources they were made from (path →
+    SHA-256), so that `make verify TIER=0` can check both without building."""
     return {
         "artifacts": [
             {key: record[key] for key in ("path", "sha256", "size", "rule")}
             for record in artifact_records
         ],
         "environment": environment,
+        "inputs": inputs,
     }
 
 

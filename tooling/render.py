@@ -22,7 +22,7 @@ from pathlib import Path
 from compendium.errors import BuildError
 
 PANDOC_LANGUAGES = {"zh": "zh-Hans"}
-TYPST_DIRECTORY = Path(__file__).resolve().parents[2] / "manuscript" / "typst"
+TYPST_DIRECTORY = Path(__file__).resolve().parents[1] / "manuscript" / "typst"
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def _pandoc_environment() -> dict[str, str]:
 
 
 def _epoch() -> int:
-    from compendium.workflow import source_date_epoch
+    from tooling.steps import source_date_epoch
 
     return source_date_epoch()
 
@@ -210,7 +210,7 @@ def render_pdf(inputs: Inputs, output: Path, root: Path) -> None:
     """
     import typst
 
-    from compendium import standards
+    from tooling import standards
 
     output.parent.mkdir(parents=True, exist_ok=True)
     # typst reads only files under its root, the generated source included
@@ -222,7 +222,7 @@ def render_pdf(inputs: Inputs, output: Path, root: Path) -> None:
         render_typst_source(inputs, source)
         partial = Path(scratch) / "paper.pdf"
         try:
-            # Archival and accessible (compendium.standards): PDF/A-2b and PDF/UA-1 at once;
+            # Archival and accessible (tooling.standards): PDF/A-2b and PDF/UA-1 at once;
             # the bundled fonts plus the project's CJK subset, never the system's.
             typst.compile(
                 str(source),

@@ -1,6 +1,6 @@
 """The floor: a clean build's work done in one Python process, with no orchestration.
 
-    python -m compendium.floor [--plan PLAN.json] [--timings TIMINGS.json]
+    python -m tooling.lower_bound [--plan PLAN.json] [--timings TIMINGS.json]
 
 `make bench` measures the build against this yardstick. It does what a clean build does
 (validate the coded data, check the bibliography, clean every table, draw every figure, write
@@ -124,10 +124,10 @@ def plan(tree: Path, python: str = sys.executable) -> dict:
     """The plan of the workflow in `tree`, read by a separate Python process."""
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(tree / "analysis"), environment.get("PYTHONPATH")])
+        filter(None, [str(tree / "analysis"), str(tree), environment.get("PYTHONPATH")])
     )
     completed = subprocess.run(
-        [python, "-m", "compendium.floor", "--print-plan"],
+        [python, "-m", "tooling.lower_bound", "--print-plan"],
         cwd=tree,
         capture_output=True,
         text=True,
@@ -213,7 +213,7 @@ class StepContext:
 
 
 def execute_in_process(source: Path, executed: Path, parameters: dict, root: Path) -> None:
-    """`compendium.notebooks.execute` without a kernel: the notebook's cells run here.
+    """`tooling.notebooks.execute` without a kernel: the notebook's cells run here.
 
     Same reader, same injected parameters, same cells in the same order, each notebook in a
     fresh namespace; the executed copy is written without outputs.
@@ -221,7 +221,7 @@ def execute_in_process(source: Path, executed: Path, parameters: dict, root: Pat
     import jupytext
     import nbformat
 
-    from compendium import notebooks
+    from tooling import notebooks
 
     notebook = jupytext.read(source)
     notebooks.inject_parameters(notebook, parameters)
@@ -251,7 +251,7 @@ def run_step(rule: dict, config: dict) -> None:
 
 def run(the_plan: dict, say: Callable[[str], None] | None = None) -> dict[str, float]:
     """Every step of the plan, in order, in this process; seconds per step."""
-    from compendium import notebooks
+    from tooling import notebooks
 
     os.environ.update(the_plan["environment"])
     notebooks.execute = execute_in_process  # read by run_notebook.py when it runs
@@ -266,7 +266,7 @@ def run(the_plan: dict, say: Callable[[str], None] | None = None) -> dict[str, f
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m compendium.floor", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tooling.lower_bound", description=__doc__)
     parser.add_argument("--plan", type=Path, help="the workflow's steps, from --print-plan")
     parser.add_argument("--timings", type=Path, help="write the seconds of each step here")
     parser.add_argument("--print-plan", action="store_true", help="print the plan and stop")

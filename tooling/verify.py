@@ -1,12 +1,17 @@
-"""`make verify`: rebuild the paper from a clean copy of the sources and compare every published
-file with the committed manifest, one line per artifact.
+"""`make verify`: check every published file against the committed manifest, in three tiers.
 
-The rebuild never reuses the working `results/`: it copies the files a fresh clone would hold
-into a temporary folder and builds there, as a reviewer with a new checkout would.
+    python -m tooling.verify [--tier 0|1|2]
+
+Tier 0 builds nothing: published files against their recorded hashes, sources against the input
+hashes the manifest records (seconds). Tier 1 re-renders the paper from the recorded
+intermediates. Tier 2 rebuilds everything from a clean copy of the sources, as a reviewer with
+a new checkout would: it never reuses the working `results/`. The tree a rebuild made is kept
+under `results/verify/` when something differs, for inspection.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -15,31 +20,23 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from compendium.provenance import sha256
+from tooling import sources, tiers
+from tooling.provenance import sha256
 
 MANIFEST = "manifest.json"
 SNAKEMAKE_ARGUMENTS = ["--cores", "2", "--rerun-incomplete", "--quiet", "rules"]
+#: Where a rebuilt tree is kept when it does not reproduce the manifest.
+KEPT = Path("results") / "verify"
 
 
 def source_files(root: Path) -> list[str]:
-    """The files of the tree as a fresh clone would have them: tracked or new, not ignored."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return sorted(name for name in listed.split("\0") if name and (root / name).is_file())
+    """The files of the tree as a fresh clone would have them (also without git)."""
+    return sources.source_files(root)
 
 
 def copy_sources(root: Path, destination: Path) -> Path:
     """A copy of the sources (no results, no Snakemake state) at `destination`."""
-    for name in source_files(root):
-        target = destination / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / name, target)
-    return destination
+    return sources.copy_sources(root, destination)
 
 
 def rebuild(tree: Path) -> subprocess.CompletedProcess:
@@ -127,24 +124,78 @@ def report(outcomes: list[Outcome], tools: list[str]) -> tuple[str, bool]:
     return "\n".join(lines), ok
 
 
-def main(root: Path) -> int:
-    manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+def uncommitted_warning(root: Path) -> str | None:
+    """A warning when the sources differ from the last commit: the check is of this tree."""
+    if not sources.is_git_checkout(root):
+        return None
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=normal"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    if not status:
+        return None
+    listed = ", ".join(line[3:] for line in status[:5]) + (", ..." if len(status) > 5 else "")
+    return (
+        f"warning: {len(status)} uncommitted change(s) in the working tree ({listed}): "
+        "this verifies the tree as it is now, not the last commit"
+    )
+
+
+def keep(tree: Path, root: Path, tier: int) -> Path:
+    """Move a rebuilt tree that did not reproduce the manifest to results/verify/tier-N."""
+    kept = root / KEPT / f"tier-{tier}"
+    shutil.rmtree(kept, ignore_errors=True)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(tree, kept)
+    return kept
+
+
+def rebuilt(manifest: dict, root: Path, tier: int) -> tuple[str, bool]:
+    """Tier 1 or 2: build in a scratch tree and compare its results with the manifest."""
     with tempfile.TemporaryDirectory(prefix="verify-") as scratch:
-        tree = copy_sources(root, Path(scratch) / "tree")
-        print(f"verify: building a clean copy of the sources in {tree}", flush=True)
-        completed = rebuild(tree)
+        tree = Path(scratch) / "tree"
+        if tier == 1:
+            tiers.tier1_tree(root, tree)
+            print(f"verify: re-rendering from the recorded intermediates in {tree}", flush=True)
+            completed = tiers.rerender(tree)
+        else:
+            copy_sources(root, tree)
+            print(f"verify: building a clean copy of the sources in {tree}", flush=True)
+            completed = rebuild(tree)
         if completed.returncode != 0:
             print(completed.stderr[-3000:], file=sys.stderr)
-            print("verify: the clean build failed", file=sys.stderr)
-            return 1
+            return f"verify: the tier {tier} build failed", False
         current = json.loads((tree / "results" / "manifest.json").read_text(encoding="utf-8"))
         text, ok = report(
             compare(manifest, tree) + unrecorded(manifest, current),
             tool_differences(manifest["environment"], current["environment"]),
         )
+        if not ok:
+            text += f"\nThe rebuilt tree is kept for inspection: {keep(tree, root, tier)}"
+    return text, ok
+
+
+def main(argv: list[str] | None = None, root: Path | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make verify", description=__doc__.splitlines()[0])
+    parser.add_argument("--tier", type=int, choices=(0, 1, 2), default=2)
+    tier = parser.parse_args(argv).tier
+    root = (root or Path.cwd()).resolve()
+    manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    warning = uncommitted_warning(root)
+    if warning:
+        print(warning, file=sys.stderr)
+    text, ok = tiers.tier0(manifest, root)
+    if tier == 0 or (not ok and tier == 1):
+        print(text)
+        if not ok and tier == 1:
+            print("verify: tier 1 needs intermediates that tier 0 accepts; use TIER=2")
+        return 0 if ok else 1
+    text, ok = rebuilt(manifest, root, tier)
     print(text)
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path.cwd()))
+    sys.exit(main())

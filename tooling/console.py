@@ -1,6 +1,6 @@
 """Entry point of `make`: one build at a time, recovery after an interruption, plain messages.
 
-    python -m compendium.build [--lock PATH] [--] SNAKEMAKE-COMMAND...
+    python -m tooling.console [--lock PATH] [--] SNAKEMAKE-COMMAND...
 
 What it adds around Snakemake:
 
@@ -39,7 +39,7 @@ RESULTS = Path("results")
 CONFIG = Path("config") / "config.yaml"
 
 #: What our steps write while they work: `x.partial` next to the output `x`
-#: (compendium.workflow.write_text_atomic), and hidden scratch directories beside the output
+#: (tooling.steps.write_text_atomic), and hidden scratch directories beside the output
 #: (`.typst-*`, `.docx-*`, `.jats-*`, `.quarto-*`). No step has a hidden output of its own.
 SCRATCH_FILES = ("*.partial",)
 SCRATCH_DIRECTORIES = (".*",)
@@ -587,7 +587,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--"]:
         argv = argv[1:]
     if not argv:
-        _say("usage: python -m compendium.build [--lock PATH] [--] SNAKEMAKE-COMMAND...")
+        _say("usage: python -m tooling.console [--lock PATH] [--] SNAKEMAKE-COMMAND...")
         return 2
     try:
         with tree_lock(lock):

@@ -1,7 +1,7 @@
 """The manuscript as a Word document (for co-authors) and as JATS XML (for journals and archives).
 
 Both come from the same sources, filters and bibliography as the HTML and the PDF, through the
-pinned pandoc (`compendium.render`); they are rendered with pandoc whatever `renderer` says, so
+pinned pandoc (`tooling.render`); they are rendered with pandoc whatever `renderer` says, so
 that every build yields the same DOCX and JATS.
 
 DOCX: pandoc's Word writer, figures embedded as SVG (read by Word 2016 and later and by
@@ -31,8 +31,8 @@ from xml.parsers.expat import ExpatError
 import yaml
 
 from compendium.errors import BuildError
-from compendium.render import Inputs, render_with_pandoc
-from compendium.workflow import write_text_atomic
+from tooling.render import Inputs, render_with_pandoc
+from tooling.steps import write_text_atomic
 
 JATS_FLAVOUR = "jats_archiving"
 

@@ -8,7 +8,7 @@ of their labels against the white page reach WCAG AA contrast.
 
 The CJK characters of the bibliography need a font that typst does not bundle. The project
 keeps a subset of Noto Serif CJK SC with exactly the characters its sources use
-(`manuscript/fonts/`); `python -m compendium.standards subset-font SOURCE` remakes it from the
+(`manuscript/fonts/`); `python -m tooling.standards subset-font SOURCE` remakes it from the
 full font when a source gains a character (SOURCE: the Regular .ttc or .otf of Noto Serif CJK,
 for example from Debian's fonts-noto-cjk package).
 """
@@ -490,7 +490,7 @@ def main(arguments: list[str]) -> int:
         subset_cjk_font(Path(arguments[1]), characters, output)
         print(f"{output.relative_to(root)}: {len(characters)} CJK characters")
         return 0
-    print("usage: python -m compendium.standards subset-font NOTO-SERIF-CJK-REGULAR.(ttc|otf)")
+    print("usage: python -m tooling.standards subset-font NOTO-SERIF-CJK-REGULAR.(ttc|otf)")
     return 2
 
 
