@@ -180,7 +180,7 @@ local function expand_inlines(inlines, source)
         elseif following and following.t == 'Quoted' then
           text = text .. '"' .. pandoc.utils.stringify(following.content) .. '"'
         else
-          local start = text:sub(open):match('^{{<%s*%S*') or '{{<'
+          local start = text:sub(open):match('^{{<%s*%S*%s*%S*') or '{{<'
           common.fail_at(source.path, common.escape_pattern(start),
             "malformed shortcode '" .. start .. "' (no closing >}} in the same paragraph, "
             .. 'or formatting inside it)')

@@ -288,3 +288,35 @@ def test_mistakes_stop_the_render_with_file_and_line(
     assert len(lines) == 1, result.stderr  # one line, no Lua traceback
     assert lines[0].startswith("error: " + message)
     assert not (project / output_path(document, to)).exists()
+
+
+# Provenance ----------------------------------------------------------------------------------
+
+
+def test_a_static_image_is_a_figure_whose_provenance_is_its_file_and_hash(project: Path) -> None:
+    import hashlib
+
+    (project / "results" / "captions.json").write_text("{}", encoding="utf-8")
+    command = [sys.executable, "-m", "tooling.render_cli", "manuscript/static-figure.qmd"]
+    command += ["--to", "html", "--output", "results/static.html"]
+    command += ["--provenance", "results/captions.json"]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    text = visible_text((project / "results" / "static.html").read_text(encoding="utf-8"))
+    text = re.sub(r" ([.;])", r"\1", text)  # visible_text spaces out inline elements
+    digest = hashlib.sha256((FIXTURES / "figures" / "square.svg").read_bytes()).hexdigest()
+    caption = "Figure 1: A grey square drawn by hand Static file manuscript/figures/square.svg;"
+    assert f"{caption} SHA-256 {digest[:12]}." in text
+    assert "See Figure 1." in text
+
+
+def test_a_figure_with_no_provenance_stops_with_its_line(project: Path) -> None:
+    (project / "results" / "captions.json").write_text("{}", encoding="utf-8")
+    command = [sys.executable, "-m", "tooling.render_cli", "manuscript/fail-no-provenance.qmd"]
+    command += ["--to", "html", "--output", "results/remote.html"]
+    command += ["--provenance", "results/captions.json"]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "error: manuscript/fail-no-provenance.qmd:7: no provenance for 'fig-remote'"
+    )
