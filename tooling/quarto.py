@@ -85,7 +85,8 @@ def format_options(document: Path, to: str) -> dict:
     for path, folder in [*sources, (document, document.parent)]:
         config = _read_yaml(path) if path.suffix == ".yml" else front_matter(path)
         chosen = (config.get("format") or {}) if isinstance(config.get("format"), dict) else {}
-        for key, value in (chosen.get(name) or {}).items():
+        given = chosen.get(name)
+        for key, value in (given if isinstance(given, dict) else {}).items():
             options[key] = _paths(value, folder)[0] if key == "css" else value
     return options
 
@@ -97,14 +98,29 @@ def variables_file(document: Path) -> Path | None:
     return None
 
 
-def write_variables_json(source: Path, target: Path) -> Path:
-    """The values as JSON for the filters (a JSON file is copied, a YAML file converted)."""
-    if source.suffix == ".json":
-        shutil.copyfile(source, target)
-    else:
-        values = _read_yaml(source)
-        target.write_text(json.dumps(values, ensure_ascii=False, default=str), encoding="utf-8")
+def write_variables_json(source: Path | None, extra: dict | None, target: Path) -> Path:
+    """The values as JSON for the filters: the values file (JSON, or YAML like
+    `_variables.yml`) with a document's own `_quarto-vars` over it."""
+    values: dict = {}
+    if source is not None:
+        if source.suffix == ".json":
+            values = json.loads(source.read_text(encoding="utf-8"))
+        else:
+            values = _read_yaml(source)
+    if extra:
+        values = _merged(values, extra)
+    target.write_text(json.dumps(values, ensure_ascii=False, default=str), encoding="utf-8")
     return target
+
+
+def _merged(base: dict, over: dict) -> dict:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def static_images(document: Path) -> dict[str, str]:

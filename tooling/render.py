@@ -104,13 +104,13 @@ def pandoc_arguments(inputs: Inputs, to: str, scratch: Path) -> Iterator[list[st
     if metadata.get("number-sections") is True:
         arguments.append("--number-sections")
     values = inputs.values or quarto.variables_file(document)
-    if values is not None:
-        if values.suffix != ".json":
-            values_json = quarto.write_variables_json(values, scratch / "variables.json")
-            arguments.append(f"--metadata=variables-file:{values_json}")
-        else:
-            arguments.append(f"--metadata=variables-file:{values}")
-        arguments.append(f"--metadata=variables-source:{values}")  # the name in messages
+    if values is not None or "_quarto-vars" in metadata:
+        values_json = quarto.write_variables_json(
+            values, metadata.get("_quarto-vars"), scratch / "variables.json"
+        )
+        arguments.append(f"--metadata=variables-file:{values_json}")
+        name = values or document  # the file named in messages
+        arguments.append(f"--metadata=variables-source:{name}")
     for name in quarto.FILTERS:
         arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / name}")
     if inputs.provenance:

@@ -165,22 +165,41 @@ local function number_header(header, source)
   return header
 end
 
+-- The attributes after a display equation, `{#eq-x}` or `{#eq-x alt="..."}` (pandoc reads them
+-- as words): the id, the alt text and how many inlines they took; nil if there are none.
+local function equation_attributes(inlines, first)
+  local start = inlines[first]
+  if not (start and start.t == 'Str' and start.text:match('^{#eq%-')) then return nil end
+  local text, last = '', first
+  while inlines[last] do
+    local element = inlines[last]
+    text = text .. (element.t == 'Str' and element.text or element.t == 'Quoted'
+      and '"' .. pandoc.utils.stringify(element.content) .. '"' or ' ')
+    if element.t == 'Str' and element.text:match('}$') then break end
+    last = last + 1
+  end
+  local id = text:match('^{#(eq%-[%w_%-:.]+)[%s}]')
+  if not id then return nil end
+  return id, text:match('alt%s*=%s*"(.-)"'), last - first + 1
+end
+
 -- `$$ ... $$ {#eq-x}`: the equation and its number, "(1)", as Quarto shows it.
 local function number_equations(para, source)
   local content, changed = pandoc.Inlines{}, false
   local i = 1
   while i <= #para.content do
     local element = para.content[i]
-    local after = para.content[i + 1]
-    local label = para.content[i + 2]
-    local id = element.t == 'Math' and element.mathtype == 'DisplayMath' and after
-      and after.t == 'Space' and label and label.t == 'Str' and label.text:match('^{#(eq%-[%w_%-:.]+)}$')
+    local id, alt, taken
+    if element.t == 'Math' and element.mathtype == 'DisplayMath' and para.content[i + 1]
+        and para.content[i + 1].t == 'Space' then
+      id, alt, taken = equation_attributes(para.content, i + 2)
+    end
     if id then
       local number = next_number('eq')
       define(id, source, { kind = 'eq', number = number })
       content:insert(pandoc.Span({ element, pandoc.Str(NBSP .. '(' .. number .. ')') },
-        pandoc.Attr(id, { 'quarto-equation' })))
-      i, changed = i + 3, true
+        pandoc.Attr(id, { 'quarto-equation' }, alt and { alt = alt } or {})))
+      i, changed = i + 2 + taken, true
     else
       content:insert(element)
       i = i + 1

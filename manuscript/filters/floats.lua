@@ -40,6 +40,21 @@ local function has_subfloats(blocks)
   return found
 end
 
+-- A raw HTML table's own <caption>, which Quarto takes as the float's caption.
+local function raw_caption(content)
+  local caption
+  content = content:walk{ RawBlock = function(raw)
+    local text = raw.format:match('html') and raw.text:match('<caption[^>]*>(.-)</caption>')
+    if text and not caption then
+      caption = pandoc.Blocks{ pandoc.Plain(pandoc.utils.blocks_to_inlines(
+        pandoc.read(text, 'html').blocks)) }
+      raw.text = raw.text:gsub('<caption[^>]*>.-</caption>%s*', '', 1)
+      return raw
+    end
+  end }
+  return caption, content
+end
+
 local function div_float(div, kind)
   local content, caption = div.content, nil
   local given = div.attributes[kind .. '-cap']
@@ -67,6 +82,7 @@ local function div_float(div, kind)
     return tbl
   end
   if kind == 'tbl' then content = content:walk{ Table = subtable } end
+  if not caption then caption, content = raw_caption(content) end
   if not caption and not has_subfloats(content) then
     common.fail_at(common.input, '#' .. common.escape_pattern(div.identifier),
       "float '#" .. div.identifier .. "' has no caption (its last paragraph is the caption)")
@@ -213,6 +229,16 @@ local function refuse_code_cells(doc)
   return doc
 end
 
+-- `![](x.png){#fig-x}`: no caption, so pandoc makes no figure; Quarto numbers it all the same.
+local function uncaptioned_figure(para)
+  local image = #para.content == 1 and para.content[1]
+  if image and image.t == 'Image' and kind_of(image.identifier) then
+    local id = image.identifier
+    image.identifier = ''
+    return pandoc.Figure({ pandoc.Plain{ image } }, pandoc.Caption(), pandoc.Attr(id))
+  end
+end
+
 local function linked_figure(para)
   local link = #para.content == 1 and para.content[1]
   local image = link and link.t == 'Link' and #link.content == 1 and link.content[1]
@@ -238,7 +264,7 @@ return {
   { Div = conditional },
   {
     Image = fig_alt,
-    Para = linked_figure,
+    Para = function(para) return linked_figure(para) or uncaptioned_figure(para) end,
     Div = function(div)
       refuse_quarto_only(div)
       local kind = kind_of(div.identifier)

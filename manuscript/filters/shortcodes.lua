@@ -23,6 +23,7 @@ package.path = pandoc.path.directory(PANDOC_SCRIPT_FILE) .. '/?.lua;' .. package
 local common = require('common')
 
 local variables_path, variables_source, variables, metadata
+local extension_shortcodes -- the document loads its own (`shortcodes:`): Quarto runs those
 
 local QUARTO_ONLY = {
   video = true, embed = true, lipsum = true, placeholder = true, brand = true, version = true,
@@ -99,7 +100,12 @@ end
 -- The value of an inline shortcode: a string (plain text) or pandoc Inlines.
 local function resolve(words, source, raw)
   local name, key = words[1], words[2]
-  local function stop(message) common.fail_at(source.path, common.escape_pattern(raw), message) end
+  local function location()
+    local found = common.locate(source.path, common.escape_pattern(raw))
+    if found ~= source.path then return found end -- else markdown changed it: find the name
+    return common.locate(source.path, '{{<%s*' .. common.escape_pattern(name or ''))
+  end
+  local function stop(message) common.fail(location(), message) end
   if name == 'var' then
     if not key then stop("malformed shortcode '" .. raw .. "' (expected {{< var key >}})") end
     local value = dig(load_variables(stop), key)
@@ -135,8 +141,9 @@ local function resolve(words, source, raw)
     return keys
   elseif name == 'include' or name == 'pagebreak' then
     stop("'" .. raw .. "' must stand alone in its own paragraph")
-  elseif QUARTO_ONLY[name] then
-    common.unsupported(source.path, common.escape_pattern(raw), "the '" .. name .. "' shortcode")
+  elseif QUARTO_ONLY[name] or extension_shortcodes then
+    common.fail(location(), "the '" .. name .. "' shortcode is not supported by the pandoc "
+      .. 'renderer (works with renderer: quarto)')
   end
   stop("unknown shortcode '" .. raw .. "' (this renderer knows var, meta, env, kbd, "
     .. 'include and pagebreak)')
@@ -179,6 +186,11 @@ local function expand_inlines(inlines, source)
           text = text .. ' '
         elseif following and following.t == 'Quoted' then
           text = text .. '"' .. pandoc.utils.stringify(following.content) .. '"'
+        elseif following and (following.t == 'Emph' or following.t == 'Strong'
+            or following.t == 'Code') then
+          -- markdown read `_word_` inside the shortcode as formatting: take the source back
+          text = text .. pandoc.write(pandoc.Pandoc{ pandoc.Plain{ following } }, 'markdown')
+            :gsub('%s+$', '')
         else
           local start = text:sub(open):match('^{{<%s*%S*%s*%S*') or '{{<'
           common.fail_at(source.path, common.escape_pattern(start),
@@ -308,12 +320,14 @@ local function process_meta(value, source)
 end
 
 function Pandoc(doc)
+  doc.meta['_quarto'] = nil -- Quarto's own settings for its tests and tools, never shown
   local field = doc.meta['variables-file']
   variables_path = field and pandoc.utils.stringify(field)
   local source = doc.meta['variables-source']
   variables_source = source and pandoc.utils.stringify(source) or variables_path
   doc.meta['variables-file'], doc.meta['variables-source'] = nil, nil
   local main = { path = common.input, chain = { common.input } }
+  extension_shortcodes = doc.meta.shortcodes ~= nil
   metadata = doc.meta
   doc.meta = process_meta(doc.meta, main)
   metadata = doc.meta -- the body sees the title etc. with their own shortcodes expanded
