@@ -3,7 +3,8 @@ appendix.lua: Quarto's appendix region.
 
 Sections marked `.appendix` leave the body for its end, in their order, unnumbered; after them
 come the references (unless the document placed `::: {#refs}` itself) and, when the document has
-`citation:` metadata, the "Citation" section: "For attribution, please cite this work as:" and
+`license:`, a "Reuse" section with it (a Creative Commons name written out with its version and
+link, as Quarto writes it); with `citation:` metadata, the "Citation" section: "For attribution, please cite this work as:" and
 the document's own entry, formatted by citeproc with the document's CSL style. (Footnotes follow,
 where pandoc's writers put them.) Titles follow `lang` (common.lua). Runs before crossref.lua,
 so that the appendix does not take section numbers.
@@ -85,16 +86,46 @@ local function cite_as(meta)
   return entry
 end
 
+-- "CC BY" -> "CC BY 4.0" and its deed; "CC0" -> "CC0 1.0"; any other text as it is.
+local function licence_blocks(licence)
+  local out = pandoc.Blocks{}
+  for _, item in ipairs(common.list(licence)) do
+    local text, url
+    if pandoc.utils.type(item) == 'table' and (item.text or item.url) then
+      text = pandoc.utils.stringify(item.text or item.url)
+      url = item.url and pandoc.utils.stringify(item.url)
+    else
+      text = pandoc.utils.stringify(item)
+      local kinds, version = text:match('^CC[%s%-]+([A-Za-z%-]+)%s*([%d.]*)$')
+      if text:match('^CC0') then
+        text, url = 'CC0 1.0', 'https://creativecommons.org/publicdomain/zero/1.0/'
+      elseif kinds then
+        version = version ~= '' and version or '4.0'
+        text = 'CC ' .. kinds:upper() .. ' ' .. version
+        url = 'https://creativecommons.org/licenses/' .. kinds:lower() .. '/' .. version .. '/'
+      end
+    end
+    local inlines = pandoc.Inlines(text)
+    out:insert(pandoc.Para(url and { pandoc.Link(inlines, url) } or inlines))
+  end
+  return out
+end
+
 function Pandoc(doc)
   local words = common.words(doc.meta)
   local body, appendices = split_appendices(doc.blocks)
   local wants_citation = doc.meta.citation ~= nil and doc.meta.citation ~= false
-  if #appendices == 0 and not wants_citation then return nil end
+  if #appendices == 0 and not wants_citation and not doc.meta.license then return nil end
   body:extend(appendices)
+  if (wants_citation or doc.meta.license) and not has_refs_div(body) then
+    body:insert(pandoc.Div({}, pandoc.Attr('refs')))
+  end
+  if doc.meta.license then
+    body:insert(pandoc.Header(2, words['section-title-reuse'],
+      pandoc.Attr('quarto-reuse', { 'unnumbered', 'appendix' })))
+    body:extend(licence_blocks(doc.meta.license))
+  end
   if wants_citation then
-    if not has_refs_div(body) then
-      body:insert(pandoc.Div({}, pandoc.Attr('refs')))
-    end
     body:insert(pandoc.Header(2, words['section-title-citation'],
       pandoc.Attr('quarto-citation', { 'unnumbered', 'appendix' })))
     body:insert(pandoc.Para(words['appendix-attribution-cite-as']))

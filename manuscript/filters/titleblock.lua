@@ -44,8 +44,11 @@ local function date(meta)
     local epoch = tonumber(os.getenv('SOURCE_DATE_EPOCH') or '') or os.time()
     text = os.date('!%Y-%m-%d', epoch)
   end
-  local year, month, day = text:match('^(%d%d%d%d)%-(%d%d)%-(%d%d)$')
-  if year and (not meta['date-format'] or pandoc.utils.stringify(meta['date-format']) == 'long') then
+  local year, month, day = text:match('^(%d%d%d%d)[-/](%d%d?)[-/](%d%d?)$')
+  local format = meta['date-format'] and pandoc.utils.stringify(meta['date-format']) or 'long'
+  if year and format == 'iso' then
+    meta.date = pandoc.MetaInlines(pandoc.Inlines(string.format('%s-%02d-%02d', year, month, day)))
+  elseif year and format == 'long' then
     local lang = meta.lang and pandoc.utils.stringify(meta.lang):lower():match('^(%a+)') or 'en'
     meta.date = pandoc.MetaInlines(pandoc.Inlines(long_date(year, month, day, lang)))
   elseif year then
