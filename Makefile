@@ -19,10 +19,55 @@ INSTALLED := $(VENV)/.installed
 BUILD_LOCK := .snakemake/make-build.lock
 SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --rerun-incomplete --show-failed-logs
 
-.PHONY: paper preview test test-fast lint verify manifest report bench clean lock help
+# What `make` compares to decide that nothing changed (see the `paper` rule). The inputs are every
+# file of the tree except what is known not to be read by the workflow: generated files and
+# state (results/, .snakemake/, the virtualenv, caches), version control, the tests and the docs,
+# editors' swap and backup files. A file nobody listed is thus an input by default: adding a data
+# table, a rule file or a filter needs no edit here. Paths make cannot carry as prerequisites
+# (spaces, `:`, `#`, `%`, wildcards) make every `make` run Snakemake instead of being skipped.
+MAKE_STATE := .snakemake/make
+BUILT := $(MAKE_STATE)/built
+INPUT_LIST := $(MAKE_STATE)/inputs
+OUTPUT_LIST := $(MAKE_STATE)/outputs
+HASH := \#
+NOT_INPUTS := ./.git ./$(VENV) ./.snakemake ./results ./tests ./docs
+FIND_INPUTS := find . \( $(foreach path,$(NOT_INPUTS),-path '$(path)' -o) -name __pycache__ \
+	-o -name .pytest_cache -o -name .ruff_cache \) -prune -o -type f ! -name '*~' ! -name '.*.sw?' \
+	! -name '.$(HASH)*' ! -name '$(HASH)*$(HASH)' ! -name '*.pyc' \( -path '*[[:space:]:$(HASH)$$%*?[\;]*' \
+	-exec echo ODD-NAME \; -quit -o -print \)
+# The list is rewritten only when it changes (a file added or removed, another build command):
+# then it is newer than the stamp. The environment's SOURCE_DATE_EPOCH changes the outputs too.
+ifneq ($(if $(MAKECMDGOALS),$(filter paper manifest report,$(MAKECMDGOALS)),paper),)
+BUILD_INPUTS := $(shell mkdir -p $(MAKE_STATE) && new=$(INPUT_LIST).$$$$ && \
+	{ $(FIND_INPUTS) | LC_ALL=C sort; echo 'command: $(SNAKEMAKE) $(SOURCE_DATE_EPOCH)'; } > $$new && \
+	{ cmp -s $$new $(INPUT_LIST) && rm $$new || mv $$new $(INPUT_LIST); } && \
+	grep -v '^command: ' $(INPUT_LIST))
+RECORDED_OUTPUTS := $(shell cat $(OUTPUT_LIST) 2>/dev/null)
+BUILD_NEEDED := $(filter ODD-NAME,$(BUILD_INPUTS)) $(wildcard .snakemake/incomplete/*) \
+	$(filter-out $(wildcard $(RECORDED_OUTPUTS)),$(RECORDED_OUTPUTS))
+BUILD_INPUTS := $(filter-out ODD-NAME,$(BUILD_INPUTS))
+BUILD_NEEDED := $(strip $(BUILD_NEEDED))
+endif
 
-paper: $(INSTALLED) $(BIN)/compendium-render ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
-	@$(BIN)/python -m tooling.console --lock $(BUILD_LOCK) $(SNAKEMAKE)
+.PHONY: FORCE paper preview test test-fast lint verify manifest report bench clean lock help
+
+paper: $(BUILT) $(BIN)/compendium-render ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
+
+# `make` with nothing to do answers without starting Python: the stamp of the last finished build
+# is compared with every input of the workflow by make itself, one stat per file. Snakemake runs
+# (and decides what to redo) when any input is newer than the stamp, when the list of inputs or
+# the build command changed, when an output of the last build is gone, or when Snakemake has
+# marked a job incomplete. The console removes the stamp before Snakemake starts and writes it
+# back, dated from that start, only when the build succeeds: an interrupted or failed build
+# never leaves a stamp that says it finished.
+$(BUILT): $(INSTALLED) $(BUILD_INPUTS) $(INPUT_LIST) $(if $(BUILD_NEEDED),FORCE)
+	@$(BIN)/python -m tooling.console --lock $(BUILD_LOCK) --stamp $@ --outputs $(OUTPUT_LIST) \
+		$(SNAKEMAKE)
+
+# An input removed since this Makefile listed it: the build runs (Snakemake decides).
+$(BUILD_INPUTS):
+
+FORCE:
 
 preview: $(INSTALLED) ## Rebuild the HTML paper on every change to manuscript/ or data/ and serve it on localhost
 	@$(BIN)/python -m tooling.preview --port $(PORT) -- $(SNAKEMAKE)

@@ -43,6 +43,17 @@ TABLES = [
     "tbl-pathways",
     "tbl-notice",
     "tbl-coverage",
+    "tbl-robustness",
+    "tbl-timeline-key",
+]
+
+# What a reader or reviewer receives besides the paper: every figure, table, value and cleaned
+# table (the paper is rendered from them).
+PUBLISHED_BEFORE_RENDER = [
+    *expand("results/figures/{figure}.svg", figure=FIGURES),
+    *expand("results/tables/{table}.md", table=TABLES),
+    "results/values.json",
+    *expand("results/data/{table}.csv", table=CLEANED_TABLES),
 ]
 
 # The paper as readers receive it.
@@ -52,6 +63,9 @@ PAPER_OUTPUTS = [
     "results/paper.docx",
     "results/paper.xml",
 ]
+
+# For journals and archives: the standard build receipt and the MECA submission bundle.
+RECEIPTS = ["results/provenance.intoto.json", "results/paper-meca.zip"]
 
 
 include: "analysis/rules/common.smk"
@@ -67,6 +81,8 @@ include: "analysis/rules/values.smk"
 include: "analysis/rules/manuscript.smk"
 # 4b. The same manuscript as DOCX (for co-authors) and JATS XML (for journals and archives).
 include: "analysis/rules/formats.smk"
+# 5a. For journals and archives: the build receipt (in-toto/SLSA) and the MECA bundle.
+include: "analysis/rules/receipts.smk"
 # 5. Provenance of every artifact and the manifest a reviewer verifies against (`make verify`).
 include: "analysis/rules/provenance.smk"
 # 6. Confidential data: pseudonymised on the way in, and no value of it in any output.
@@ -80,3 +96,4 @@ rule all:
         "results/manifest.json",
         "results/checks/leaks.txt",
         "results/checks/data-validation.txt",
+        "results/checks/claims.txt",

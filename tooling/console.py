@@ -1,6 +1,6 @@
 """Entry point of `make`: one build at a time, recovery after an interruption, plain messages.
 
-    python -m tooling.console [--lock PATH] [--] SNAKEMAKE-COMMAND...
+    python -m tooling.console [--lock PATH] [--stamp PATH --outputs PATH] [--] SNAKEMAKE-COMMAND...
 
 What it adds around Snakemake:
 
@@ -16,6 +16,8 @@ What it adds around Snakemake:
   exceptions, shell commands and tracebacks. Errors Snakemake raises itself (a bad setting in
   `config/config.yaml`, a missing source file) are turned into the same one-line form. The whole
   unfiltered output of the last build is kept in `.snakemake/log/make.log`.
+- **A stamp of success** (`--stamp`, `--outputs`): what lets the next `make` skip Snakemake when
+  nothing changed (tooling.build_stamp).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tooling import build_stamp
 
 STATE = Path(".snakemake")
 LOCK = STATE / "make-build.lock"
@@ -203,7 +207,7 @@ class Presenter:
 
     def finish(self, returncode: int) -> None:
         self._flush_block()
-        if returncode == 0:
+        if returncode == 0 and not self.interrupted:
             return
         if self.interrupted or returncode in (-signal.SIGINT, 130):
             self.write(
@@ -562,9 +566,12 @@ def run(command: list[str], presenter: Presenter | None = None) -> int:
     process = subprocess.Popen(
         command, stderr=subprocess.PIPE, text=True, errors="replace", env=environment
     )
-    previous[signal.SIGTERM] = signal.signal(
-        signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM)
-    )
+
+    def terminated(*_) -> None:
+        presenter.interrupted = True
+        process.send_signal(signal.SIGTERM)
+
+    previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, terminated)
     try:
         with open(FULL_LOG, "w", encoding="utf-8") as log:
             assert process.stderr is not None
@@ -581,18 +588,30 @@ def run(command: list[str], presenter: Presenter | None = None) -> int:
 
 
 def main(argv: list[str]) -> int:
-    lock = LOCK
-    if argv[:1] == ["--lock"]:
-        lock, argv = Path(argv[1]), argv[2:]
+    options = {"--lock": str(LOCK), "--stamp": None, "--outputs": None}
+    while argv[:1] and argv[0] in options and len(argv) > 1:
+        options[argv[0]], argv = argv[1], argv[2:]
     if argv[:1] == ["--"]:
         argv = argv[1:]
-    if not argv:
-        _say("usage: python -m tooling.console [--lock PATH] [--] SNAKEMAKE-COMMAND...")
+    if not argv or bool(options["--stamp"]) != bool(options["--outputs"]):
+        _say(
+            "usage: python -m tooling.console [--lock PATH] [--stamp PATH --outputs PATH] "
+            "[--] SNAKEMAKE-COMMAND..."
+        )
         return 2
+    stamp = Path(options["--stamp"]) if options["--stamp"] else None
     try:
-        with tree_lock(lock):
+        with tree_lock(Path(options["--lock"])):
             recover()
-            returncode = run(argv)
+            started = build_stamp.begin(stamp) if stamp else None
+            presenter = Presenter()
+            returncode = run(argv, presenter)
+            if presenter.interrupted and returncode == 0:
+                # Snakemake may end a run it was asked to stop with status 0 once its running
+                # steps are done; the build is still unfinished, and must not be stamped.
+                returncode = 130
+            if started and returncode == 0:
+                build_stamp.finish(started, stamp, Path(options["--outputs"]))
     except KeyboardInterrupt:  # while waiting for the other build
         _say("make: interrupted")
         return 130

@@ -32,6 +32,7 @@ FILTERS = (
     "appendix.lua",
     "crossref.lua",
     "titleblock.lua",
+    "html-table-scroll.lua",
 )
 RENDERERS = ("pandoc", "quarto")
 FORMATS = {"html": "html", "pdf": "typst", "docx": "docx", "jats": "jats"}

@@ -34,6 +34,7 @@ class Inputs:
     values: Path | None = None
     #: the workflow's record of which step made each figure and table
     provenance: Path | None = None
+    reference_filter: Path | None = None
 
 
 def inputs_from_step(named_inputs) -> Inputs:
@@ -46,6 +47,7 @@ def inputs_from_step(named_inputs) -> Inputs:
         manuscript=Path(named_inputs.manuscript),
         values=optional("values"),
         provenance=optional("provenance"),
+        reference_filter=optional("reference_filter"),
     )
 
 
@@ -126,6 +128,9 @@ def pandoc_arguments(inputs: Inputs, to: str, scratch: Path) -> Iterator[list[st
         arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / 'typst-paths.lua'}")
     arguments += ["--citeproc", "--fail-if-warnings"]
     arguments += [f"--bibliography={path}" for path in _as_list(metadata.get("bibliography"))]
+    if inputs.reference_filter:
+        # reads what citeproc wrote, so it comes after --citeproc (command-line order)
+        arguments.append(f"--lua-filter={inputs.reference_filter}")
     arguments += ["--metadata=link-citations:true", "--metadata=link-bibliography:true"]
     yield arguments
 

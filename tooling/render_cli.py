@@ -25,6 +25,7 @@ def render(
     *,
     values: Path | None = None,
     provenance: Path | None = None,
+    reference_filter: Path | None = None,
     root: Path | None = None,
 ) -> None:
     """Render `document` to `output` in format `to` with the pandoc renderer."""
@@ -33,7 +34,12 @@ def render(
 
     if not document.is_file():
         raise BuildError("no such document", file=str(document))
-    inputs = pandoc_render.Inputs(manuscript=document, values=values, provenance=provenance)
+    inputs = pandoc_render.Inputs(
+        manuscript=document,
+        values=values,
+        provenance=provenance,
+        reference_filter=reference_filter,
+    )
     if to == "html":
         pandoc_render.render_html(inputs, output)
     elif to == "pdf":

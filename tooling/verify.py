@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tooling import sources, tiers
+from tooling import differences, sources, tiers
 from tooling.provenance import sha256
 
 MANIFEST = "manifest.json"
@@ -50,24 +50,27 @@ def rebuild(tree: Path) -> subprocess.CompletedProcess:
 @dataclass(frozen=True)
 class Outcome:
     path: str
-    status: str  # reproduced, differs, missing, new
+    status: str  # reproduced, labels (differs only in tool versions printed), differs, ...
     detail: str = ""
+    #: For a real difference: what changed (values, table lines), when the recorded file is here.
+    changes: tuple[str, ...] = ()
 
     def line(self) -> str:
-        return f"{self.status:<10} {self.path}" + (f"  ({self.detail})" if self.detail else "")
+        head = f"{self.status:<10} {self.path}" + (f"  ({self.detail})" if self.detail else "")
+        return "\n".join([head, *(f"           {change}" for change in self.changes)])
 
 
 def tool_differences(recorded: dict, current: dict) -> list[str]:
     """Tools whose versions differ between the manifest and this environment."""
-    differences = []
+    found = []
     for tool in ("python", "pandoc", "typst"):
         if recorded.get(tool) != current.get(tool):
-            differences.append(f"{tool} {current.get(tool)} here, {recorded.get(tool)} in manifest")
+            found.append(f"{tool} {current.get(tool)} here, {recorded.get(tool)} in manifest")
     recorded_packages = recorded.get("packages", {})
     for name, version in sorted(current.get("packages", {}).items()):
         if recorded_packages.get(name) != version:
-            differences.append(f"{name} {version} here, {recorded_packages.get(name)} in manifest")
-    return differences
+            found.append(f"{name} {version} here, {recorded_packages.get(name)} in manifest")
+    return found
 
 
 def compare(manifest: dict, results_root: Path) -> list[Outcome]:
@@ -103,25 +106,61 @@ def unrecorded(manifest: dict, current: dict) -> list[Outcome]:
 
 
 def report(outcomes: list[Outcome], tools: list[str]) -> tuple[str, bool]:
-    """The lines a reviewer reads, and whether everything was reproduced."""
+    """The lines a reviewer reads, and whether all content was reproduced."""
     lines = [outcome.line() for outcome in outcomes]
     counts = {
         status: sum(outcome.status == status for outcome in outcomes)
-        for status in ("reproduced", "differs", "missing", "new")
+        for status in ("reproduced", "labels", "differs", "missing", "new")
     }
-    ok = counts["reproduced"] == len(outcomes)
+    ok = counts["reproduced"] + counts["labels"] == len(outcomes)
     lines.append(
-        f"{counts['reproduced']} reproduced, {counts['differs']} differ, "
-        f"{counts['missing']} missing, {counts['new']} new, of {len(outcomes)} artifacts"
+        f"{counts['reproduced']} reproduced, {counts['labels']} reproduced but for the tool "
+        f"versions they print, {counts['differs']} differ, {counts['missing']} missing, "
+        f"{counts['new']} new, of {len(outcomes)} artifacts"
     )
-    if not ok and tools:
+    if counts["labels"]:
+        lines.append(
+            "Every figure, table and number was reproduced in the files marked `labels`: they "
+            "differ only in the environment they print (" + "; ".join(tools) + ")."
+        )
+    if counts["differs"] and tools:
         lines.append(
             "This environment's tools differ from the ones that made the manifest, which can "
             "change bytes without any change of content: " + "; ".join(tools)
         )
-    elif not ok:
+    elif counts["differs"]:
         lines.append("The tools are the same versions as the manifest's: a difference is real.")
     return "\n".join(lines), ok
+
+
+def explained(manifest: dict, tree: Path, outcomes: list[Outcome]) -> list[Outcome]:
+    """Mark the files that match the manifest once `tree` prints the recorded tool versions."""
+    if not any(outcome.status == "differs" for outcome in outcomes):
+        return outcomes
+    completed = differences.relabel(tree, tree / MANIFEST)
+    if completed.returncode != 0:
+        return outcomes
+    again = {outcome.path: outcome.status for outcome in compare(manifest, tree)}
+    return [
+        Outcome(outcome.path, "labels", "same content, other tool versions printed")
+        if outcome.status == "differs" and again.get(outcome.path) == "reproduced"
+        else outcome
+        for outcome in outcomes
+    ]
+
+
+def described(manifest: dict, root: Path, tree: Path, outcomes: list[Outcome]) -> list[Outcome]:
+    """For each real difference whose recorded file is at hand in `root`, what changed."""
+    recorded = {artifact["path"]: artifact["sha256"] for artifact in manifest["artifacts"]}
+    result = []
+    for outcome in outcomes:
+        published = root / outcome.path
+        at_hand = published.is_file() and sha256(published) == recorded.get(outcome.path)
+        if outcome.status == "differs" and at_hand:
+            changes = differences.describe(outcome.path, published, tree / outcome.path)
+            outcome = Outcome(outcome.path, outcome.status, outcome.detail, tuple(changes))
+        result.append(outcome)
+    return result
 
 
 def uncommitted_warning(root: Path) -> str | None:
@@ -168,10 +207,12 @@ def rebuilt(manifest: dict, root: Path, tier: int) -> tuple[str, bool]:
             print(completed.stderr[-3000:], file=sys.stderr)
             return f"verify: the tier {tier} build failed", False
         current = json.loads((tree / "results" / "manifest.json").read_text(encoding="utf-8"))
-        text, ok = report(
-            compare(manifest, tree) + unrecorded(manifest, current),
-            tool_differences(manifest["environment"], current["environment"]),
-        )
+        tools = tool_differences(manifest["environment"], current["environment"])
+        outcomes = compare(manifest, tree)
+        if tools:
+            outcomes = explained(manifest, tree, outcomes)
+        outcomes = described(manifest, root, tree, outcomes)
+        text, ok = report(outcomes + unrecorded(manifest, current), tools)
         if not ok:
             text += f"\nThe rebuilt tree is kept for inspection: {keep(tree, root, tier)}"
     return text, ok

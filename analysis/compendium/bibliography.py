@@ -206,3 +206,34 @@ def check_citations(
         raise BuildError(message, file=manuscript, line=first_line, field="citation")
     cited_set = {key for key, _ in cited}
     return sorted(key for key in bib_entries if key not in cited_set)
+
+
+STATUSES = ("verified", "likely", "identification uncertain")  # strongest first
+
+
+def check_statuses(bib_entries: Mapping[str, Entry], *, file: str | None = None) -> None:
+    """Every entry says how sure it is, and says it as its weakest part.
+
+    The reference list marks each entry that is not "verified", so a status that overstates
+    what was confirmed would hide an unchecked field from the reader: an entry listing
+    unconfirmed parts (`x-unconfirmed`) cannot be "verified", and a "likely" entry must say
+    which parts are unconfirmed.
+    """
+    lines = _entry_lines(Path(file).read_text(encoding="utf-8")) if file else {}
+    for key, entry in bib_entries.items():
+        status = entry.fields.get("x-status", "").strip()
+        unconfirmed = entry.fields.get("x-unconfirmed", "").strip()
+        problem = None
+        if status not in STATUSES:
+            problem = f"x-status {status!r} is not one of {', '.join(STATUSES)}"
+        elif status == "verified" and unconfirmed:
+            problem = f"x-status is 'verified' but x-unconfirmed lists {unconfirmed!r}"
+        elif status == "likely" and not unconfirmed:
+            problem = "x-status is 'likely' but x-unconfirmed does not say what is unconfirmed"
+        if problem:
+            raise BuildError(
+                f"entry {key!r}: {problem}",
+                file=file,
+                line=lines.get(key.lower()),
+                field="x-status",
+            )

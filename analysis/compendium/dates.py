@@ -113,6 +113,9 @@ def precision_agrees(coded: str, precision: str) -> bool:
     implied = implied_precision(coded)
     if precision == "decade_part":
         return implied == "years"
+    if precision == "bounded":
+        # Only bounds are known ("after 2003, year not given"): any interval of two parts.
+        return "/" in coded
     return implied == precision
 
 
@@ -121,10 +124,13 @@ def prose_date(coded: str, precision: str | None = None) -> str:
 
     `2009-05-01` → "1 May 2009"; `2012-01` → "January 2012"; `2009-Q3/2009-Q4` → "Q3–Q4 2009";
     `2009-07/2011-04` → "July 2009–April 2011"; `2000/2003` with precision `decade_part` →
-    "early 2000s" (the coding rule read backwards).
+    "early 2000s" (the coding rule read backwards); `2003/2011` with precision `bounded` →
+    "between 2003 and 2011 (year not given)".
     """
     if "/" in coded:
         start, end = coded.split("/")
+        if precision == "bounded":
+            return f"between {_prose_part(start)} and {_prose_part(end)} (year not given)"
         if precision == "decade_part" and start.isdigit() and end.isdigit():
             first, last = int(start), int(end)
             part = {(0, 3): "early", (3, 6): "mid", (7, 9): "late"}.get((first % 10, last % 10))

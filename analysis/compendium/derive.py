@@ -2,8 +2,8 @@
 
 "National experimental pluralism" is the coexistence of divergent modalities of clinical
 experimentation under one jurisdiction. Two of its three computed faces live here (the third,
-the knowledge-flow cycles, is in `network`): which modalities are active in each year, and which
-regulatory instrument addresses which modality.
+the knowledge-flow cycles, is in `network`): in which years the article shows each modality
+active, and which regulatory instrument addresses which modality.
 """
 
 from __future__ import annotations
@@ -56,57 +56,111 @@ def timeline_events(events: pd.DataFrame, instruments: pd.DataFrame) -> pd.DataF
             labels[index] = None
     result = events.copy()
     result["label"] = [labels[index] for index in events.index]
+    numbers = timeline_numbers(events)
+    result["number"] = [numbers.get(event_id) for event_id in events["event_id"]]
+    result["row"] = [timeline_row(event) for _, event in events.iterrows()]
     return result
 
 
-def active_years(cases: pd.DataFrame, present: int = PRESENT_YEAR) -> pd.DataFrame:
-    """One row per (case, year) in which the article shows the case active.
+#: The states a modality can be in, in a year, as the coding supports them.
+DOCUMENTED = "documented"  # inside the span the article shows
+POSSIBLE = "possible"  # before a start the article gives only as a bound ("by 2007"): unknown
+ABSENT = ""  # before a stated start: the article says it had not begun
 
-    A case runs from `first_year` to `last_year`; without `last_year` it runs to the article's
-    present. A case without `first_year` is undated and left out of the per-year view.
+
+#: Kinds of event that are rules or guidance: from outside China they get a timeline row of
+#: their own, so that no foreign rule is read as China's.
+RULE_KINDS = ("regulation", "guideline", "policy", "draft", "notice")
+RULES_ABROAD = "rules outside China"
+
+
+def timeline_numbers(events: pd.DataFrame) -> dict[str, int]:
+    """Each event's number on the timeline and in its key: chronological, ties by id."""
+    keys = [key for key in ("date_start", "date_end", "event_id") if key in events.columns]
+    ordered = events[events["date_start"].notna()].sort_values(keys)
+    return {event_id: number for number, event_id in enumerate(ordered["event_id"], start=1)}
+
+
+def timeline_row(event: pd.Series) -> str:
+    """The timeline row of an event: its kind, except rules from outside China."""
+    if event.get("jurisdiction") == "outside-china" and event.get("kind") in RULE_KINDS:
+        return RULES_ABROAD
+    return event.get("kind")
+
+
+def modality_spans(modalities: pd.DataFrame) -> pd.DataFrame:
+    """One row per modality, in the article's order, with its span as the coding gives it.
+
+    The span comes from what the article says about the modality itself (`span_*` columns of
+    the modalities table, each with its evidence and locator), never from the dates of the
+    citations that happen to mention a case of it. A start coded `no-later-than` is
+    left-censored (the modality may be older); an end coded `ongoing` is right-censored at the
+    article's present.
     """
-    rows = []
-    for _, case in cases.iterrows():
-        if pd.isna(case["first_year"]):
-            continue
-        last = present if pd.isna(case.get("last_year")) else int(case["last_year"])
-        for year in range(int(case["first_year"]), last + 1):
-            rows.append({"case_id": case["case_id"], "modality": case["modality"], "year": year})
-    return pd.DataFrame(rows, columns=["case_id", "modality", "year"])
+    ordered = modalities.sort_values(["position", "modality_id"])
+    return pd.DataFrame(
+        {
+            "modality": ordered["modality_id"],
+            "label": ordered["label"],
+            "start": ordered["span_start"].astype(int),
+            "start_bound": ordered["span_start_bound"],
+            "start_evidence": ordered["span_start_evidence"],
+            "start_locator": ordered["span_start_locator"],
+            "end": ordered["span_end"].astype(int),
+            "end_bound": ordered["span_end_bound"],
+            "end_evidence": ordered["span_end_evidence"],
+            "end_locator": ordered["span_end_locator"],
+        }
+    ).reset_index(drop=True)
 
 
-def coexistence(
-    cases: pd.DataFrame, modalities: list[str], first_year: int, last_year: int
-) -> pd.DataFrame:
-    """Years × modalities: how many coded cases of each modality are active each year.
+def modality_state(span: pd.Series, year: int) -> str:
+    """Documented inside the span; possible before a bounded start or after an ongoing end;
+    absent otherwise."""
+    if span["start"] <= year <= span["end"]:
+        return DOCUMENTED
+    if year < span["start"] and span["start_bound"] == "no-later-than":
+        return POSSIBLE
+    if year > span["end"] and span["end_bound"] == "ongoing":
+        return POSSIBLE
+    return ABSENT
 
-    The count of modalities with at least one active case is the `coexisting` column.
-    """
-    active = active_years(cases)
+
+def coexistence(spans: pd.DataFrame, first_year: int, last_year: int) -> pd.DataFrame:
+    """Years × modalities, each cell the modality's state that year; `documented` counts the
+    modalities the article shows active that year (a lower bound where starts are censored),
+    `possible` those that may have been active."""
     years = range(first_year, last_year + 1)
-    counts = (
-        active.groupby(["year", "modality"]).size().unstack(fill_value=0)
-        if not active.empty
-        else pd.DataFrame()
+    states = pd.DataFrame(
+        {
+            span["modality"]: [modality_state(span, year) for year in years]
+            for _, span in spans.iterrows()
+        },
+        index=pd.Index(years, name="year"),
     )
-    counts = counts.reindex(index=years, columns=modalities, fill_value=0).fillna(0).astype(int)
-    counts.index.name = "year"
-    counts["coexisting"] = (counts[modalities] > 0).sum(axis=1)
-    return counts
+    modalities = list(spans["modality"])
+    states["documented"] = (states[modalities] == DOCUMENTED).sum(axis=1)
+    states["possible"] = states["documented"] + (states[modalities] == POSSIBLE).sum(axis=1)
+    return states
 
 
-def peak_coexistence(counts: pd.DataFrame) -> tuple[int, list[int]]:
-    """The largest number of coexisting modalities and the years it is reached."""
-    peak = int(counts["coexisting"].max())
-    return peak, [int(year) for year in counts.index[counts["coexisting"] == peak]]
+def years_all_documented(states: pd.DataFrame, modalities: list[str]) -> list[int]:
+    """The years in which every modality is documented active side by side."""
+    every = (states[modalities] == DOCUMENTED).all(axis=1)
+    return [int(year) for year in states.index[every]]
+
+
+#: What a coverage cell says when the article is silent about the pair: distinct from a
+#: `not-addressed` row, which the article states.
+SILENT = "(article silent)"
 
 
 def coverage_matrix(
     coverage: pd.DataFrame, modalities: list[str], instruments: list[str]
 ) -> pd.DataFrame:
-    """Modalities × instruments, each cell how the instrument addresses the modality ('' if
-    the article does not say it does)."""
-    matrix = pd.DataFrame("", index=modalities, columns=instruments)
+    """Modalities × instruments, each cell how the instrument addresses the modality, and
+    SILENT where the article does not say."""
+    matrix = pd.DataFrame(SILENT, index=modalities, columns=instruments)
     for _, row in coverage.iterrows():
         if row["modality"] in matrix.index and row["instrument_id"] in matrix.columns:
             matrix.loc[row["modality"], row["instrument_id"]] = row["how"]

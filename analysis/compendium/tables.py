@@ -82,7 +82,7 @@ FIELDWORK_ASPECTS = {
     "place": "Places",
     "stakeholder_group": "Stakeholder groups interviewed",
     "method": "Further methods",
-    "document_type": "Documents analysed",
+    "document_type": "Documents analyzed",
 }
 
 
@@ -210,9 +210,22 @@ def pathways(provisions: pd.DataFrame) -> pd.DataFrame:
 NOTICE_PARTS = {"stage": "Stage", "form_item": "Self-evaluation form item"}
 
 
+#: When a part of the notice applies. The article dates none of the stages; it says the
+#: initial one-year phase, opened by the notice, covers only the first two of them, and the
+#: self-evaluation form belongs to the first.
+FIRST_PHASE = "initial one-year phase"
+LATER = "announced for later; not described"
+
+
+def _notice_phase(provision: pd.Series) -> str:
+    if provision["element"] == "form_item":
+        return f"{FIRST_PHASE} (self-evaluation)"
+    return LATER if provision["effect"] == "announced for later" else FIRST_PHASE
+
+
 def notice(provisions: pd.DataFrame) -> pd.DataFrame:
-    """The January 2012 notice: its stages in order (with pinyin names and dates), then the
-    items of its self-evaluation form in order."""
+    """The January 2012 notice: its stages in order (with pinyin names and the phase each
+    belongs to), then the items of its self-evaluation form in order."""
     selected = provisions[provisions["instrument_id"] == "notice-2012"]
     rows = []
     for element, part in NOTICE_PARTS.items():
@@ -225,12 +238,12 @@ def notice(provisions: pd.DataFrame) -> pd.DataFrame:
                     "No.": _year_text(provision["position"]),
                     "Name": provision["name"],
                     "Pinyin": provision["name_pinyin"],
-                    "Date": provision["date_as_written"],
+                    "When": _notice_phase(provision),
                 }
             )
-    result = pd.DataFrame(rows, columns=["Part", "No.", "Name", "Pinyin", "Date"])
+    result = pd.DataFrame(rows, columns=["Part", "No.", "Name", "Pinyin", "When"])
     result.attrs["alignments"] = {"No.": "right"}
-    result.attrs["widths"] = {"Part": 3, "No.": 1, "Name": 7, "Pinyin": 5, "Date": 3}
+    result.attrs["widths"] = {"Part": 3, "No.": 1, "Name": 6, "Pinyin": 4, "When": 5}
     return result
 
 
@@ -263,10 +276,19 @@ def coverage(
 EXAMPLES_PER_MODALITY = 3
 
 
+def active_years(modality: pd.Series) -> str:
+    """'since 2004, ongoing' / 'by 2007, ongoing': the span as the coding supports it."""
+    start = ("since " if modality["span_start_bound"] == "stated" else "by ") + str(
+        modality["span_start"]
+    )
+    end = "ongoing" if modality["span_end_bound"] == "ongoing" else f"until {modality['span_end']}"
+    return f"{start}, {end}"
+
+
 def modalities(cases: pd.DataFrame, vocabulary: pd.DataFrame) -> pd.DataFrame:
     """The typology: per modality its driver and oversight (coded from the article's
-    description of the modality), the settings and evidence of its coded cases, examples and
-    the number of cases."""
+    description of the modality), the years the article shows it active, the settings of its
+    coded cases, examples and the number of cases."""
     rows = []
     for _, modality in vocabulary.iterrows():
         own = cases[cases["modality"] == modality["modality_id"]].sort_values(
@@ -275,6 +297,7 @@ def modalities(cases: pd.DataFrame, vocabulary: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "Modality": modality["label"],
+                "Active": active_years(modality),
                 "Driver": modality["driver"],
                 "Settings": join_values(own["setting"]),
                 "Evidence produced": modality["evidence"],
@@ -286,7 +309,85 @@ def modalities(cases: pd.DataFrame, vocabulary: pd.DataFrame) -> pd.DataFrame:
     result = pd.DataFrame(rows)
     result.attrs["alignments"] = {"Cases": "right"}
     result.attrs["widths"] = {
-        "Modality": 3, "Driver": 5, "Settings": 4, "Evidence produced": 5,
+        "Modality": 3, "Active": 2, "Driver": 5, "Settings": 4, "Evidence produced": 5,
         "Oversight": 4, "Examples": 5, "Cases": 1,
     }  # fmt: skip
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# tbl-robustness
+
+#: The findings of the cycle analysis, as the robustness table words them (row order).
+FINDINGS = {
+    "any_cycle": "Knowledge returns to a community it left (at least one cycle)",
+    "clinic_lab_cycle": "A cycle joins the lab and the clinic side",
+    "for_profit_on_cycle": "The for-profit providers lie on a cycle",
+    "origin_on_cycle": (
+        "The article's own loop closes where it starts (patient-driven clinicians on a cycle)"
+    ),
+    "regulators_off_cycles": "The regulators lie on no cycle",
+    "cycle_count": "Number of cycles",
+    "flow_count": "Flows counted",
+}
+#: Rows shown for reference, not findings: how many flows each alternative keeps.
+REFERENCE_ONLY = {"flow_count"}
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "holds" if value else "does not hold"
+    return str(value)
+
+
+def robustness(results: dict[str, dict[str, object]], labels: dict[str, str]) -> pd.DataFrame:
+    """Finding × coding alternative, and whether the finding comes out the same under all.
+
+    `results` is {alternative id: findings} (network.robustness); `labels` names the columns.
+    A count is robust only if it is the same number everywhere; the flows counted are shown
+    for reference and judged like any other row.
+    """
+    from compendium import network
+
+    rows = []
+    for finding, wording in FINDINGS.items():
+        row = {"Finding": wording}
+        for identifier, result in results.items():
+            row[labels[identifier]] = _cell(result[finding])
+        values = [result[finding] for result in results.values()]
+        if finding in REFERENCE_ONLY:
+            row["Robust?"] = "(for reference)"
+        elif network.is_robust(results, finding):
+            row["Robust?"] = "yes: " + _cell(values[0])
+        else:
+            row["Robust?"] = "no: depends on the coding"
+        rows.append(row)
+    result = pd.DataFrame(rows)
+    result.attrs["widths"] = {"Finding": 6, "Robust?": 3, **{labels[key]: 2 for key in results}}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# tbl-timeline-key
+
+
+def timeline_key(events: pd.DataFrame) -> pd.DataFrame:
+    """Every mark of the timeline by its number: the date as coded (in words), its row and what
+    happened. `events` as `derive.timeline_events` returns them."""
+    from compendium import dates
+
+    shown = events[events["number"].notna()].sort_values("number")
+    result = pd.DataFrame(
+        {
+            "No.": shown["number"].map(lambda number: str(int(number))),
+            "Date": [
+                dates.prose_date(coded, precision)
+                for coded, precision in zip(shown["date_coded"], shown["precision"])
+            ],
+            "Row": shown["row"].map(lambda row: row[0].upper() + row[1:]),
+            "What happened": shown["summary"],
+        }
+    )
+    result.attrs["alignments"] = {"No.": "right"}
+    result.attrs["widths"] = {"No.": 1, "Date": 3, "Row": 2, "What happened": 10}
     return result

@@ -164,32 +164,76 @@ def year_span(years: list[int]) -> str:
     return join_words([str(year) for year in years])
 
 
-def coexistence_values(cases: pd.DataFrame, modalities: pd.DataFrame) -> dict:
-    labels = list(modalities["modality_id"])
-    per_year = derive.coexistence(cases, labels, derive.FIRST_YEAR, derive.PRESENT_YEAR)
-    peak, peak_years = derive.peak_coexistence(per_year)
+def _in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: 'Patient-driven ...' → 'patient-driven ...',
+    an acronym kept ('SFDA-approved ...')."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def coexistence_values(modalities: pd.DataFrame) -> dict:
+    """What the modality spans support: the years all modalities are documented side by side,
+    how many starts are only bounds, and how many modalities the article shows still going on."""
+    spans = derive.modality_spans(modalities)
+    states = derive.coexistence(spans, derive.FIRST_YEAR, derive.PRESENT_YEAR)
+    together = derive.years_all_documented(states, list(spans["modality"]))
+    bounded = spans[spans["start_bound"] == "no-later-than"]
+    stated = spans[spans["start_bound"] == "stated"]
+    labels = dict(zip(spans["modality"], spans["label"]))
     return {
-        "peak_count": str(peak),
-        "peak_years": year_span(peak_years),
+        "modalities": str(len(spans)),
+        "all_documented_years": year_span(together),
+        "all_documented_from": str(together[0]) if together else None,
+        "bounded_starts": str(len(bounded)),
+        "stated_starts": str(len(stated)),
+        "stated_start_modalities": join_words(
+            [_in_sentence(labels[m]) for m in stated["modality"]]
+        ),
+        "ongoing": str(int((spans["end_bound"] == "ongoing").sum())),
         "first_year": str(derive.FIRST_YEAR),
         "last_year": str(derive.PRESENT_YEAR),
-        "undated_cases": str(int(cases["first_year"].isna().sum())),
-        "by_year": {str(year): str(int(row["coexisting"])) for year, row in per_year.iterrows()},
+        "documented_by_year": {
+            str(year): str(int(row["documented"])) for year, row in states.iterrows()
+        },
+        "span": {
+            span["modality"]: {
+                "start": str(span["start"]),
+                "start_bound": span["start_bound"],
+                "end": str(span["end"]),
+                "end_bound": span["end_bound"],
+            }
+            for _, span in spans.iterrows()
+        },
     }
 
 
-def flow_values(flows: pd.DataFrame, communities: pd.DataFrame) -> dict:
-    graph = network.flow_graph(flows, communities)
-    found = network.cycles(graph)
-    names = dict(zip(communities["community_id"], communities["name"]))
+def _word(value: object) -> str:
+    return (
+        {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    )
+
+
+def flow_values(flows: pd.DataFrame, communities: pd.DataFrame, settings: dict) -> dict:
+    """The network under the figure's alternative, and every finding under every alternative."""
+    results = network.robustness(flows, communities, settings)
+    shown = results[settings["figure_alternative"]]
+    by_strength = flows["evidence_strength"].value_counts()
+    backed = flows["case_id"].notna() & (flows["case_id"] != "")
     return {
-        "cycle_count": str(len(found)),
-        "edge_count": str(graph.number_of_edges()),
-        "communities_on_cycles": str(len({node for cycle in found for node in cycle})),
-        "longest_cycle_length": str(max((len(cycle) for cycle in found), default=0)),
-        "shortest_cycle": " → ".join(names[node] for node in (*found[0], found[0][0]))
-        if found
-        else "",
+        "cycle_count": str(shown["cycle_count"]),
+        "flow_total": str(len(flows)),
+        "stated": str(int(by_strength.get("stated", 0))),
+        "hedged": str(int(by_strength.get("hedged", 0))),
+        "inferred": str(int(by_strength.get("inferred", 0))),
+        "case_backed": str(int(backed.sum())),
+        "alternatives": str(len(results)),
+        "cycle_counts": join_words([str(result["cycle_count"]) for result in results.values()]),
+        "cycle_count_min": str(min(result["cycle_count"] for result in results.values())),
+        "cycle_count_max": str(max(result["cycle_count"] for result in results.values())),
+        "alternative": {
+            identifier: {finding: _word(value) for finding, value in result.items()}
+            for identifier, result in results.items()
+        },
+        "robust": {finding: _word(network.is_robust(results, finding)) for finding in shown},
     }
 
 
@@ -205,13 +249,13 @@ def _drop_empty(values: dict) -> dict:
     return result
 
 
-def collect(tables: dict[str, pd.DataFrame]) -> dict:
+def collect(tables: dict[str, pd.DataFrame], flow_settings: dict) -> dict:
     """All values, nested by kind then key."""
     return _drop_empty(
         {
             "count": counts(tables),
-            "coexistence": coexistence_values(tables["cases"], tables["modalities"]),
-            "flows": flow_values(tables["flows"], tables["communities"]),
+            "coexistence": coexistence_values(tables["modalities"]),
+            "flows": flow_values(tables["flows"], tables["communities"], flow_settings),
             "indicator": indicator_values(tables["indicators"]),
             "event": event_values(tables["events"]),
             "instrument": instrument_values(tables["instruments"]),

@@ -11,7 +11,7 @@ inputs = {"package": "data/datapackage.json", "bibliography": "references.bib"}
 outputs = {}
 
 # %%
-from compendium import clean
+from compendium import clean, evidence
 from compendium.bibliography import load_bibliography
 from compendium.datapackage import load_tables
 
@@ -32,11 +32,15 @@ citation_keys = load_bibliography(inputs["bibliography"]).keys()
 
 # %% [markdown]
 # ## Modalities and cases
-# A case's last year must not precede its first year: the coexistence view counts a case as
-# active in every year between them.
+# Each modality's span (the years the article shows it active) comes from what the article
+# says about the modality, with the phrase that gives each bound: a start year must be named
+# by its phrase, or the start is coded as a bound (`no-later-than`). A case's last year must
+# not precede its first year.
 
 # %%
-modalities = clean.finish(clean.frame(tables["modalities"]), "position")
+modalities = clean.frame(tables["modalities"])
+evidence.check_span_evidence(modalities)
+modalities = clean.finish(modalities, "position")
 cases = clean.frame(tables["cases"])
 clean.check_citation_keys(cases, citation_keys)
 clean.check_year_order(cases, "first_year", "last_year")

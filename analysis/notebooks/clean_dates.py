@@ -12,7 +12,7 @@ inputs = {"package": "data/datapackage.json", "bibliography": "references.bib"}
 outputs = {}
 
 # %%
-from compendium import clean
+from compendium import clean, evidence
 from compendium.bibliography import load_bibliography
 from compendium.datapackage import load_tables
 
@@ -23,10 +23,15 @@ citation_keys = load_bibliography(inputs["bibliography"]).keys()
 # ## Events
 # Every event is checked for a coded date whose form agrees with its precision term (a slip in
 # either column stops the build here), and for citation keys that exist in `references.bib`.
+# No year is guessed: each coded date names, in `date_evidence`, the few words of the article
+# that give it, and every year of the coded date must be among them. An event the article
+# does not date ("later", "after ... 2003") is coded as the interval between its bounds with
+# precision `bounded`.
 
 # %%
 events = clean.frame(tables["events"])
 clean.check_citation_keys(events, citation_keys)
+evidence.check_date_evidence(events)
 events = clean.add_date_intervals(events)
 events = clean.finish(events, ["date_start", "event_id"])
 events[["event_id", "date_as_written", "date_start", "date_end", "precision", "kind"]]
@@ -38,6 +43,7 @@ events[["event_id", "date_as_written", "date_start", "date_end", "precision", "k
 # %%
 instruments = clean.frame(tables["instruments"])
 clean.check_citation_keys(instruments, citation_keys)
+evidence.check_date_evidence(instruments)
 instruments = clean.add_date_intervals(instruments)
 instruments = clean.finish(instruments, ["date_start", "instrument_id"])
 instruments[["instrument_id", "short_name", "date_start", "date_end"]]

@@ -32,3 +32,29 @@ rule check_bibliography:
         "../../environment.yml"
     script:
         "../scripts/check_bibliography.py"
+
+
+rule check_claims:
+    """Check the article's claims (data/claims.yml) against the computed results."""
+    input:
+        claims="data/claims.yml",
+        modalities="results/data/modalities.csv",
+        coverage="results/data/coverage.csv",
+        instruments="results/data/instruments.csv",
+        flows="results/data/flows.csv",
+        communities="results/data/communities.csv",
+        code=[
+            "analysis/compendium/claims.py",
+            "analysis/compendium/derive.py",
+            "analysis/compendium/network.py",
+        ],
+    output:
+        report="results/checks/claims.txt",
+    log:
+        "results/logs/check_claims.log",
+    conda:
+        "../../environment.yml"
+    params:
+        flow_network=config["flow_network"],
+    script:
+        "../scripts/check_claims.py"

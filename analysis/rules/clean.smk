@@ -18,7 +18,11 @@ rule clean_dates:
         ),
         package="data/datapackage.json",
         bibliography="references.bib",
-        code=["analysis/compendium/clean.py", "analysis/compendium/dates.py"],
+        code=[
+            "analysis/compendium/clean.py",
+            "analysis/compendium/dates.py",
+            "analysis/compendium/evidence.py",
+        ],
     output:
         events="results/data/events.csv",
         instruments="results/data/instruments.csv",
@@ -95,7 +99,7 @@ rule clean_coding:
         ),
         package="data/datapackage.json",
         bibliography="references.bib",
-        code="analysis/compendium/clean.py",
+        code=["analysis/compendium/clean.py", "analysis/compendium/evidence.py"],
     output:
         modalities="results/data/modalities.csv",
         cases="results/data/cases.csv",

@@ -26,9 +26,8 @@ rule fig_timeline:
 
 
 rule fig_coexistence:
-    """Draw which modalities are active in each year against the regulatory instruments."""
+    """Draw the years the article shows each modality active, against the instruments."""
     input:
-        cases="results/data/cases.csv",
         modalities="results/data/modalities.csv",
         instruments="results/data/instruments.csv",
         code=[
@@ -70,5 +69,7 @@ rule fig_flows:
         "results/logs/fig_flows.log",
     conda:
         "../../environment.yml"
+    params:
+        flow_network=config["flow_network"],
     script:
         "../scripts/fig_flows.py"

@@ -14,6 +14,8 @@ MANUSCRIPT_INPUTS = {
         for path in Path("manuscript").rglob("*")
         if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
     ),
+    # runs after citeproc: marks the reference-list entries that are not fully verified
+    "reference_filter": "manuscript/filters/reference-status.lua",
     "provenance": "results/provenance/captions.json",
     "appendix": "results/provenance/appendix.md",
     "figures": expand("results/figures/{figure}.svg", figure=FIGURES),

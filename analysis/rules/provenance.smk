@@ -18,14 +18,6 @@ STEPS = [
     if step.script
 ]
 
-# What a reader or reviewer receives: the paper and every figure, table, value and cleaned table.
-PUBLISHED_BEFORE_RENDER = [
-    *expand("results/figures/{figure}.svg", figure=FIGURES),
-    *expand("results/tables/{table}.md", table=TABLES),
-    "results/values.json",
-    *expand("results/data/{table}.csv", table=CLEANED_TABLES),
-]
-
 
 rule provenance:
     """Record which step made each figure and table from which inputs, for captions and appendix."""
@@ -54,6 +46,7 @@ rule manifest:
             *PUBLISHED_BEFORE_RENDER,
             *PAPER_OUTPUTS,
             "results/provenance/appendix.md",
+            *RECEIPTS,
         ],
         lock="requirements.lock",
         code="tooling/provenance.py",

@@ -99,3 +99,43 @@ rule tbl_coverage:
         "../../environment.yml"
     script:
         "../scripts/tbl_coverage.py"
+
+
+rule tbl_robustness:
+    """Tabulate each cycle finding under every coding alternative of the config."""
+    input:
+        flows="results/data/flows.csv",
+        communities="results/data/communities.csv",
+        captions="manuscript/captions.yml",
+        code=["analysis/compendium/tables.py", "analysis/compendium/network.py"],
+    output:
+        table="results/tables/tbl-robustness.md",
+    log:
+        "results/logs/tbl_robustness.log",
+    conda:
+        "../../environment.yml"
+    params:
+        flow_network=config["flow_network"],
+    script:
+        "../scripts/tbl_robustness.py"
+
+
+rule tbl_timeline_key:
+    """Tabulate every numbered mark of the timeline: date, row and what happened."""
+    input:
+        events="results/data/events.csv",
+        instruments="results/data/instruments.csv",
+        captions="manuscript/captions.yml",
+        code=[
+            "analysis/compendium/tables.py",
+            "analysis/compendium/derive.py",
+            "analysis/compendium/dates.py",
+        ],
+    output:
+        table="results/tables/tbl-timeline-key.md",
+    log:
+        "results/logs/tbl_timeline_key.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/tbl_timeline_key.py"

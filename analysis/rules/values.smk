@@ -25,5 +25,7 @@ rule values:
         "results/logs/values.log",
     conda:
         "../../environment.yml"
+    params:
+        flow_network=config["flow_network"],
     script:
         "../scripts/values.py"

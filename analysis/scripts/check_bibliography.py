@@ -2,11 +2,17 @@
 
 from pathlib import Path
 
-from compendium.bibliography import check_citations, cited_keys, load_bibliography
+from compendium.bibliography import (
+    check_citations,
+    check_statuses,
+    cited_keys,
+    load_bibliography,
+)
 from tooling.steps import reported_errors, write_text_atomic
 
 with reported_errors(snakemake.log[0]):
     entries = load_bibliography(snakemake.input.bibliography)
+    check_statuses(entries, file=str(snakemake.input.bibliography))
     manuscript = Path(snakemake.input.manuscript)
     cited = cited_keys(manuscript.read_text(encoding="utf-8"))
     uncited = check_citations(entries, cited, manuscript=str(manuscript))

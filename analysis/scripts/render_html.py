@@ -13,5 +13,10 @@ with reported_errors(snakemake.log[0]):
         render.render_with_quarto(inputs, output, "html", root=Path.cwd())
     else:
         render_document(
-            inputs.manuscript, "html", output, values=inputs.values, provenance=inputs.provenance
+            inputs.manuscript,
+            "html",
+            output,
+            values=inputs.values,
+            provenance=inputs.provenance,
+            reference_filter=inputs.reference_filter,
         )

@@ -14,4 +14,5 @@ with reported_errors(snakemake.log[0]):
         Path(snakemake.output.xml),
         values=inputs.values,
         provenance=inputs.provenance,
+        reference_filter=inputs.reference_filter,
     )

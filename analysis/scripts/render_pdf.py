@@ -13,5 +13,10 @@ with reported_errors(snakemake.log[0]):
         render.render_with_quarto(inputs, output, "pdf", root=Path.cwd())
     else:
         render_document(
-            inputs.manuscript, "pdf", output, values=inputs.values, provenance=inputs.provenance
+            inputs.manuscript,
+            "pdf",
+            output,
+            values=inputs.values,
+            provenance=inputs.provenance,
+            reference_filter=inputs.reference_filter,
         )

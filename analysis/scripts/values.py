@@ -7,4 +7,7 @@ with reported_errors(snakemake.log[0]):
     tables = {
         name: derive.read_cleaned(path) for name, path in snakemake.input.items() if name != "code"
     }
-    write_text_atomic(snakemake.output.values, values.to_json(values.collect(tables)))
+    write_text_atomic(
+        snakemake.output.values,
+        values.to_json(values.collect(tables, snakemake.params.flow_network)),
+    )

@@ -29,10 +29,18 @@ def test_values_state_what_the_article_states(built):
 
 def test_the_pluralism_argument_is_computed(built):
     found = values(built)
-    by_year = {int(year): int(count) for year, count in found["coexistence"]["by_year"].items()}
-    assert int(found["coexistence"]["peak_count"]) == max(by_year.values())
-    assert int(found["coexistence"]["peak_count"]) >= 4  # several modalities side by side
+    by_year = {
+        int(year): int(count) for year, count in found["coexistence"]["documented_by_year"].items()
+    }
+    together = int(found["coexistence"]["all_documented_from"])
+    # every modality documented side by side from that year to the article's present, 2012
+    assert all(by_year[year] == int(found["count"]["modalities"]) for year in range(together, 2013))
+    assert found["coexistence"]["ongoing"] == found["count"]["modalities"]
     assert int(found["flows"]["cycle_count"]) >= 1  # knowledge moves in circles
+    assert found["flows"]["robust"]["clinic_lab_cycle"] == "yes"
+    assert found["flows"]["robust"]["cycle_count"] == "no"  # the count depends on the coding
+    claims = (built / "results" / "checks" / "claims.txt").read_text(encoding="utf-8")
+    assert claims.count("holds  ") >= 5
     modalities = pd.read_csv(built / "results" / "data" / "modalities.csv")
     assert int(found["count"]["modalities"]) == len(modalities)
 
@@ -44,7 +52,7 @@ def test_every_figure_and_table_exists(built):
         assert "<dc:date>" not in svg  # no build time in the figure
     for name in (
         "tbl-fieldwork", "tbl-modalities", "tbl-indicators",
-        "tbl-pathways", "tbl-notice", "tbl-coverage",
+        "tbl-pathways", "tbl-notice", "tbl-coverage", "tbl-robustness", "tbl-timeline-key",
     ):  # fmt: skip
         table = (built / "results" / "tables" / f"{name}.md").read_text(encoding="utf-8")
         assert table.rstrip().endswith(f"{{#{name}}}")

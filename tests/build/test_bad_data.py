@@ -116,6 +116,12 @@ def interval_ends_before_it_starts(tree: Path) -> Expected:
     return Expected(raw("events"), line, "date_coded", "ends before it starts")
 
 
+def year_without_its_evidence(tree: Path) -> Expected:
+    # A guessed year: the phrase quoted from the article does not name it.
+    line = set_cells(tree, "events", {"date_evidence": "later"}, first_with("precision", "year"))
+    return Expected(raw("events"), line, "date_evidence", "no phrase supports the year")
+
+
 def precision_disagrees(tree: Path) -> Expected:
     line = set_cells(tree, "events", {"precision": "day"}, first_with("precision", "year"))
     return Expected(raw("events"), line, "precision", "does not fit the coded date")
@@ -254,6 +260,7 @@ CATALOGUE = [
     Corruption("impossible day 2010-02-30", CLEAN_DATES, day_30_february),
     Corruption("interval ending before it starts", CLEAN_DATES, interval_ends_before_it_starts),
     Corruption("precision disagreeing with the coded date", CLEAN_DATES, precision_disagrees),
+    Corruption("year not named by its evidence phrase", CLEAN_DATES, year_without_its_evidence),
     Corruption("unknown citation key in a source cell", CLEAN_CODING, unknown_citation_key),
     Corruption("unknown provision id in coverage", CLEAN_CODING, unknown_provision_in_coverage),
     Corruption("last year before first year", CLEAN_CODING, last_year_before_first),

@@ -139,7 +139,7 @@ def test_jats_front_matter(jats, metadata):
     assert [text_of(c.find("string-name")) for c in contributors] == [
         author["name"] for author in metadata["author"]
     ]
-    assert text_of(contributors[0].find("role")).startswith("Author of the original article")
+    assert text_of(contributors[0].find("role")).startswith("Makers of this edition")
     assert meta.find("contrib-group/aff") is None and meta.find(".//aff") is None
     abstract = text_of(meta.find("abstract"))
     assert abstract.startswith("This reproducible edition restates")
@@ -237,3 +237,42 @@ def test_numbers_captions_and_reference_texts_agree_across_formats(built, html):
     assert numbers["html"], "no numbered figure, table or section found"
     for to in ("pdf", "docx", "jats"):
         assert numbers[to] == numbers["html"], to
+
+
+# The reference list's certainty marks ------------------------------------------------------------
+
+MARKS = {"likely": "[unverified]", "identification uncertain": "[not identified]"}
+
+
+@pytest.fixture(scope="session")
+def expected_marks(built) -> dict[str, str | None]:
+    """Each cited entry's mark as references.bib's x-status implies it (None: verified)."""
+    from compendium.bibliography import load_bibliography
+
+    entries = load_bibliography(built / "references.bib")
+    return {key: MARKS.get(entry.fields["x-status"]) for key, entry in entries.items()}
+
+
+def test_every_format_marks_exactly_the_entries_that_are_not_verified(
+    html, pdf_text, docx_paragraphs, jats, html_references, expected_marks
+):
+    html_entries = dict(
+        re.findall(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>(.*?)</div>', html, re.S)
+    )
+    jats_entries = {ref.get("id")[4:]: text_of(ref) for ref in jats.findall("back/ref-list/ref")}
+    docx_entries = styled(docx_paragraphs, "Bibliography")
+    assert set(html_entries) == set(jats_entries) == set(html_references)
+    marked = [key for key in html_references if expected_marks[key]]
+    assert marked and len(marked) < len(html_references)  # both kinds are cited
+    for key in html_references:
+        for shown in (flat(re.sub(r"<[^>]+>", "", html_entries[key])), jats_entries[key]):
+            mark = expected_marks[key]
+            if mark:
+                assert shown.endswith(mark), (key, shown)
+            else:
+                assert not shown.endswith("]"), (key, shown)
+    # DOCX and PDF carry no entry ids: as many marks as entries to mark
+    for kind, mark in MARKS.items():
+        count = sum(1 for key in html_references if expected_marks[key] == mark)
+        assert sum(text.endswith(mark) for text in docx_entries) == count, kind
+        assert flat(pdf_text).count(mark) == count + 1, kind  # + the note that explains it

@@ -94,7 +94,7 @@ def test_html_has_no_serious_or_critical_accessibility_violations(report):
 
 
 def test_html_declares_its_language_and_has_one_title_heading(html):
-    assert re.search(r'<html[^>]* lang="en-GB"', html)
+    assert re.search(r'<html[^>]* lang="en-US"', html)
     assert len(re.findall(r"<h1\b", html)) == 1
     assert re.search(r'<h1 class="title"', html)
     assert html.count("<main>") == 1 and html.count("</main>") == 1

@@ -1,9 +1,9 @@
-"""Derived views: timeline labels, active years, coexistence per year, peak, coverage matrix.
+"""Derived views: timeline labels and numbers, modality spans and coexistence, coverage matrix.
 
-Every frame is SYNTHETIC and written inline: invented cases (`two-years`, `open-ended`,
-`undated` ...), modalities `m-one`..`m-three` and instruments `rules-a`, `notice-b`. They pin
-the rules of the per-year view: a case dated 2009–2010 is active in both years, a case without
-a last year runs to the article's present (2012), an undated case is left out.
+Every frame is SYNTHETIC and written inline: modalities `m-one`..`m-three` and instruments
+`rules-a`, `notice-b`. They pin the rules of the per-year view: a modality is documented in the
+years of its span; before a start coded only as a bound it is possible, not absent; before a
+stated start it is absent.
 """
 
 from __future__ import annotations
@@ -14,28 +14,6 @@ import pytest
 from compendium import derive
 
 MODALITIES = ["m-one", "m-two", "m-three"]
-
-
-def cases_frame(rows: list[tuple[str, str | None, int | None, int | None]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "case_id": [row[0] for row in rows],
-            "modality": [row[1] for row in rows],
-            "first_year": pd.array([row[2] for row in rows], dtype="Int64"),
-            "last_year": pd.array([row[3] for row in rows], dtype="Int64"),
-        }
-    )
-
-
-CASES = cases_frame(
-    [
-        ("two-years", "m-one", 2009, 2010),
-        ("open-ended", "m-two", 2011, None),
-        ("undated", "m-three", None, None),
-        ("one-year", "m-one", 2003, 2003),
-        ("no-modality", None, 2010, 2010),
-    ]
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,82 +84,93 @@ def test_instrument_is_labelled_once_on_the_first_event_id_of_its_date():
 
 
 # --------------------------------------------------------------------------------------------
-# active_years
+# timeline numbers and rows
 
 
-def test_case_is_active_in_every_year_of_its_span():
-    active = derive.active_years(CASES)
-    years = active.groupby("case_id")["year"].apply(list).to_dict()
-    assert years["two-years"] == [2009, 2010]
-    assert years["one-year"] == [2003]
+def test_timeline_numbers_marks_in_date_order_with_ties_by_id():
+    events = pd.DataFrame(
+        {
+            "event_id": ["late", "early-b", "early-a", "undated"],
+            "date_start": ["2012-01-06", "2003-01-01", "2003-01-01", None],
+            "date_end": ["2012-01-06", "2003-12-31", "2003-12-31", None],
+        }
+    )
+    assert derive.timeline_numbers(events) == {"early-a": 1, "early-b": 2, "late": 3}
 
 
-def test_open_ended_case_runs_to_the_articles_present():
-    active = derive.active_years(CASES)
-    assert derive.PRESENT_YEAR == 2012
-    assert active.loc[active["case_id"] == "open-ended", "year"].tolist() == [2011, 2012]
-
-
-def test_present_year_can_be_moved():
-    active = derive.active_years(CASES, present=2013)
-    assert active.loc[active["case_id"] == "open-ended", "year"].tolist() == [2011, 2012, 2013]
-
-
-def test_undated_case_is_left_out():
-    active = derive.active_years(CASES)
-    assert "undated" not in set(active["case_id"])
-    assert list(active.columns) == ["case_id", "modality", "year"]
-
-
-def test_no_dated_case_gives_an_empty_frame_with_columns():
-    active = derive.active_years(cases_frame([("undated", "m-one", None, None)]))
-    assert active.empty
-    assert list(active.columns) == ["case_id", "modality", "year"]
-
-
-def test_case_without_last_year_column_runs_to_the_present():
-    frame = CASES.drop(columns="last_year")
-    active = derive.active_years(frame)
-    assert active.loc[active["case_id"] == "two-years", "year"].tolist() == list(range(2009, 2013))
+def test_rules_from_outside_china_get_their_own_row_media_do_not():
+    rows = [
+        {"kind": "regulation", "jurisdiction": "outside-china"},
+        {"kind": "guideline", "jurisdiction": "outside-china"},
+        {"kind": "media", "jurisdiction": "outside-china"},
+        {"kind": "regulation", "jurisdiction": "china"},
+    ]
+    assert [derive.timeline_row(pd.Series(row)) for row in rows] == [
+        derive.RULES_ABROAD,
+        derive.RULES_ABROAD,
+        "media",
+        "regulation",
+    ]
 
 
 # --------------------------------------------------------------------------------------------
-# coexistence and peak_coexistence
+# modality spans and coexistence
 
 
-def test_coexistence_counts_cases_per_modality_and_year():
-    counts = derive.coexistence(CASES, MODALITIES, 2008, 2012)
-    assert list(counts.index) == [2008, 2009, 2010, 2011, 2012]
-    assert counts.index.name == "year"
-    assert list(counts.columns) == [*MODALITIES, "coexisting"]
-    assert counts["m-one"].tolist() == [0, 1, 1, 0, 0]
-    assert counts["m-two"].tolist() == [0, 0, 0, 1, 1]
-    assert counts["m-three"].tolist() == [0, 0, 0, 0, 0]  # its only case is undated
-    assert counts["coexisting"].tolist() == [0, 1, 1, 1, 1]
+def spans_frame(rows: list[tuple[str, int, int, str, int, str]]) -> pd.DataFrame:
+    """(modality, position, start, start bound, end, end bound) rows of a modalities table."""
+    return pd.DataFrame(
+        {
+            "modality_id": [row[0] for row in rows],
+            "position": [row[1] for row in rows],
+            "label": [row[0].upper() for row in rows],
+            "span_start": [str(row[2]) for row in rows],
+            "span_start_bound": [row[3] for row in rows],
+            "span_start_evidence": ["words"] * len(rows),
+            "span_start_locator": ["Introduction ¶1"] * len(rows),
+            "span_end": [str(row[4]) for row in rows],
+            "span_end_bound": [row[5] for row in rows],
+            "span_end_evidence": ["words"] * len(rows),
+            "span_end_locator": ["Introduction ¶1"] * len(rows),
+        }
+    )
 
 
-def test_case_without_modality_is_not_counted_for_any():
-    counts = derive.coexistence(CASES, MODALITIES, 2010, 2010)
-    assert counts.loc[2010, MODALITIES].sum() == 1  # two-years only; no-modality is dropped
+SPANS = spans_frame(
+    [
+        ("m-two", 2, 2007, "no-later-than", 2012, "ongoing"),
+        ("m-one", 1, 2004, "stated", 2012, "ongoing"),
+        ("m-three", 3, 2005, "stated", 2008, "stated"),
+    ]
+)
 
 
-def test_overlapping_cases_make_modalities_coexist():
-    frame = cases_frame([("a", "m-one", 2009, 2010), ("b", "m-two", 2010, None),
-                         ("c", "m-three", 2010, 2011), ("d", "m-one", 2010, 2010)])  # fmt: skip
-    counts = derive.coexistence(frame, MODALITIES, 2009, 2012)
-    assert counts.loc[2010].tolist() == [2, 1, 1, 3]
-    assert derive.peak_coexistence(counts) == (3, [2010])
+def test_spans_follow_the_articles_order():
+    spans = derive.modality_spans(SPANS)
+    assert list(spans["modality"]) == ["m-one", "m-two", "m-three"]
+    assert spans.loc[1, "start"] == 2007
 
 
-def test_peak_lists_every_year_it_is_reached():
-    counts = derive.coexistence(CASES, MODALITIES, 2008, 2012)
-    assert derive.peak_coexistence(counts) == (1, [2009, 2010, 2011, 2012])
+def test_a_bounded_start_is_possible_before_it_a_stated_start_is_absent():
+    states = derive.coexistence(derive.modality_spans(SPANS), 2003, 2010)
+    assert states.loc[2003, "m-one"] == derive.ABSENT
+    assert states.loc[2006, "m-two"] == derive.POSSIBLE  # "by 2007": may be older
+    assert states.loc[2007, "m-two"] == derive.DOCUMENTED
+    assert states.loc[2009, "m-three"] == derive.ABSENT  # stated end 2008
 
 
-def test_coexistence_without_dated_cases_is_all_zero():
-    counts = derive.coexistence(cases_frame([("u", "m-one", None, None)]), MODALITIES, 2000, 2001)
-    assert counts.to_numpy().sum() == 0
-    assert derive.peak_coexistence(counts) == (0, [2000, 2001])
+def test_documented_counts_are_a_lower_bound_possible_counts_the_censored():
+    states = derive.coexistence(derive.modality_spans(SPANS), 2003, 2012)
+    assert states.loc[2004, "documented"] == 1
+    assert states.loc[2004, "possible"] == 2
+    assert states.loc[2007, "documented"] == 3
+    assert states.loc[2012, "documented"] == 2
+
+
+def test_years_all_documented():
+    states = derive.coexistence(derive.modality_spans(SPANS), 2000, 2012)
+    assert derive.years_all_documented(states, ["m-one", "m-two", "m-three"]) == [2007, 2008]
+    assert derive.years_all_documented(states, ["m-one", "m-two"]) == list(range(2007, 2013))
 
 
 # --------------------------------------------------------------------------------------------
@@ -200,13 +189,13 @@ def test_coverage_matrix_places_each_judgement_and_leaves_the_rest_empty():
     assert list(matrix.index) == MODALITIES
     assert list(matrix.columns) == ["rules-a", "notice-b"]
     assert matrix.loc["m-one"].tolist() == ["bans it", "asks for a self-evaluation"]
-    assert matrix.loc["m-two"].tolist() == ["", ""]
-    assert matrix.loc["m-three"].tolist() == ["", "not addressed"]
+    assert matrix.loc["m-two"].tolist() == [derive.SILENT, derive.SILENT]
+    assert matrix.loc["m-three"].tolist() == [derive.SILENT, "not addressed"]
 
 
 @pytest.mark.parametrize("modalities", [[], ["m-one"]])
-def test_coverage_matrix_without_judgements_is_empty_text(modalities):
+def test_coverage_matrix_without_judgements_says_the_article_is_silent(modalities):
     coverage = pd.DataFrame(columns=["instrument_id", "modality", "how"])
     matrix = derive.coverage_matrix(coverage, modalities, ["rules-a"])
     assert matrix.shape == (len(modalities), 1)
-    assert (matrix == "").all().all()
+    assert (matrix == derive.SILENT).all().all()

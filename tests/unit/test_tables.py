@@ -275,6 +275,7 @@ PROVISIONS = pd.DataFrame(
         "responsible_body": ["Body A", "Body B; Body C", None, None, None, None, None, None],
         "description": ["Second path.", "First path.", None, None, None, None, None, None],
         "date_as_written": [None, None, None, "by 1 July", None, "by 1 April", None, None],
+        "effect": [None, None, None, "announced for later", None, "in first phase", None, None],
     }
 )  # fmt: skip
 
@@ -300,12 +301,18 @@ def test_notice_lists_stages_then_form_items_each_in_order():
         ["Self-evaluation form item", "2", "Item two"],
     ]
     assert table["Pinyin"].tolist()[:2] == ["yi", "er"]
-    assert table["Date"].tolist()[:2] == ["by 1 April", "by 1 July"]
+    # The article dates no stage: each says which phase it belongs to instead.
+    assert table["When"].tolist() == [
+        tables.FIRST_PHASE,
+        tables.LATER,
+        f"{tables.FIRST_PHASE} (self-evaluation)",
+        f"{tables.FIRST_PHASE} (self-evaluation)",
+    ]
 
 
 def test_notice_without_provisions_is_empty_with_columns():
     table = tables.notice(PROVISIONS[PROVISIONS["instrument_id"] == "rules-2009"])
-    assert list(table.columns) == ["Part", "No.", "Name", "Pinyin", "Date"]
+    assert list(table.columns) == ["Part", "No.", "Name", "Pinyin", "When"]
     assert table.empty
 
 
@@ -316,6 +323,10 @@ MODALITIES = pd.DataFrame(
         "driver": ["drive one", "drive two"],
         "evidence": ["evidence one", "evidence two"],
         "oversight": ["oversight one", "oversight two"],
+        "span_start": ["2004", "2007"],
+        "span_start_bound": ["stated", "no-later-than"],
+        "span_end": ["2012", "2012"],
+        "span_end_bound": ["ongoing", "ongoing"],
     }
 )
 
@@ -337,9 +348,10 @@ def test_coverage_has_modalities_as_rows_and_instruments_in_date_order():
     )
     table = tables.coverage(coverage, MODALITIES, instruments)
     assert list(table.columns) == ["Modality", "2009 rules", "2010 draft", "2012 notice"]
+    silent = "(article silent)"  # distinct from a stated "not addressed"
     assert table.to_numpy().tolist() == [
-        ["Modality one", "bans it", "", ""],
-        ["Modality two", "", "", "asks for a self-evaluation"],
+        ["Modality one", "bans it", silent, silent],
+        ["Modality two", silent, silent, "asks for a self-evaluation"],
     ]
 
 
@@ -361,4 +373,44 @@ def test_modalities_table_summarises_cases_per_modality():
     assert table.loc["Modality two", "Driver"] == "drive two"
     assert table.loc["Modality two", "Evidence produced"] == "evidence two"
     assert table.loc["Modality two", "Oversight"] == "oversight two"
+    assert table.loc["Modality one", "Active"] == "since 2004, ongoing"
+    assert table.loc["Modality two", "Active"] == "by 2007, ongoing"
     assert list(table.index) == ["Modality one", "Modality two"]
+
+
+def test_robustness_says_a_finding_is_robust_only_where_every_alternative_agrees():
+    results = {
+        "all": {"any_cycle": True, "clinic_lab_cycle": True, "for_profit_on_cycle": True,
+                "origin_on_cycle": False, "regulators_off_cycles": True, "cycle_count": 3,
+                "flow_count": 24},
+        "merged": {"any_cycle": True, "clinic_lab_cycle": True, "for_profit_on_cycle": True,
+                   "origin_on_cycle": True, "regulators_off_cycles": True, "cycle_count": 1,
+                   "flow_count": 22},
+    }  # fmt: skip
+    table = tables.robustness(results, {"all": "All flows", "merged": "Merged"})
+    rows = table.set_index("Finding")
+    assert list(table.columns) == ["Finding", "All flows", "Merged", "Robust?"]
+    assert rows.loc[tables.FINDINGS["any_cycle"], "Robust?"] == "yes: holds"
+    assert rows.loc[tables.FINDINGS["origin_on_cycle"]].tolist() == [
+        "does not hold", "holds", "no: depends on the coding",
+    ]  # fmt: skip
+    assert rows.loc[tables.FINDINGS["cycle_count"], "Robust?"] == "no: depends on the coding"
+    assert rows.loc[tables.FINDINGS["flow_count"], "Robust?"] == "(for reference)"
+
+
+def test_timeline_key_numbers_every_mark_with_its_date_and_row():
+    events = pd.DataFrame(
+        {
+            "event_id": ["b", "a"],
+            "number": [2, 1],
+            "date_coded": ["2003/2011", "2009-05-01"],
+            "precision": ["bounded", "day"],
+            "row": ["market", "rules outside China"],
+            "summary": ["Switch to paid service", "Rules issued"],
+        }
+    )
+    table = tables.timeline_key(events)
+    assert table.to_numpy().tolist() == [
+        ["1", "1 May 2009", "Rules outside China", "Rules issued"],
+        ["2", "between 2003 and 2011 (year not given)", "Market", "Switch to paid service"],
+    ]

@@ -32,7 +32,21 @@ def floats(*items) -> pd.arrays.FloatingArray:
     return pd.array(list(items), dtype="Float64")
 
 
-MODALITIES = frame({"modality_id": ["m-one", "m-two", "m-three"]})
+MODALITIES = frame(
+    {
+        "modality_id": ["m-one", "m-two", "m-three"],
+        "position": ints(1, 2, 3),
+        "label": ["One", "Two", "Three"],
+        "span_start": ["2004", "2007", "2003"],
+        "span_start_bound": ["stated", "no-later-than", "no-later-than"],
+        "span_start_evidence": ["since 2004", "in 2007", "in 2003"],
+        "span_start_locator": ["Introduction ¶1"] * 3,
+        "span_end": ["2012", "2012", "2010"],
+        "span_end_bound": ["ongoing", "ongoing", "stated"],
+        "span_end_evidence": ["today", "today", "until 2010"],
+        "span_end_locator": ["Introduction ¶1"] * 3,
+    }
+)
 CASES = frame(
     {
         "case_id": ["case-a", "case-b", "case-c", "case-d"],
@@ -102,8 +116,23 @@ FLOWS = frame(
         "flow_id": ["f1", "f2", "f3", "f4"],
         "from_community": ["lab", "clinic", "market", "clinic"],
         "to_community": ["clinic", "market", "lab", "lab"],
+        "evidence_strength": ["hedged", "stated", "stated", "stated"],
+        "case_id": [None, "case-a", "case-b", "case-a"],
     }
 )
+#: Two alternatives: every flow, and stated flows with a case only (which drops f1, the only
+#: flow back from the lab, so no cycle is left).
+FLOW_SETTINGS = {
+    "figure_alternative": "all",
+    "clinic_side": ["clinic"],
+    "lab": "lab",
+    "origin": "clinic",
+    "regulators": [],
+    "alternatives": [
+        {"id": "all", "label": "All"},
+        {"id": "strict", "label": "Strict", "strengths": ["stated"], "case_backed_only": True},
+    ],
+}
 INFORMANTS = frame({"informant_id": ["informant-a", "informant-b"]})
 
 
@@ -241,36 +270,35 @@ def test_year_span(years, text):
 
 
 def test_coexistence_values():
-    found = values.coexistence_values(CASES, MODALITIES)
+    found = values.coexistence_values(MODALITIES)
     assert found["first_year"] == "2000"
     assert found["last_year"] == "2012"
-    assert found["undated_cases"] == "1"
-    assert found["peak_count"] == "2"
-    assert found["peak_years"] == "2010"
-    assert list(found["by_year"]) == [str(year) for year in range(2000, 2013)]
-    assert found["by_year"]["2003"] == "1"
-    assert found["by_year"]["2009"] == "1"
-    assert found["by_year"]["2010"] == "2"
-    assert found["by_year"]["2012"] == "1"
-
-
-def test_flow_values_name_the_shortest_cycle():
-    found = values.flow_values(FLOWS, COMMUNITIES)
-    assert found == {
-        "cycle_count": "2", "edge_count": "4", "communities_on_cycles": "3",
-        "longest_cycle_length": "3", "shortest_cycle": "Clinics → Labs → Clinics",
+    assert found["all_documented_years"] == "2007–2010"
+    assert found["bounded_starts"] == "2"
+    assert found["stated_start_modalities"] == "one"
+    assert found["ongoing"] == "2"
+    assert list(found["documented_by_year"]) == [str(year) for year in range(2000, 2013)]
+    assert found["documented_by_year"]["2003"] == "1"
+    assert found["documented_by_year"]["2004"] == "2"
+    assert found["documented_by_year"]["2011"] == "2"
+    assert found["span"]["m-two"] == {
+        "start": "2007", "start_bound": "no-later-than", "end": "2012", "end_bound": "ongoing",
     }  # fmt: skip
 
 
-def test_flow_values_without_cycles():
-    found = values.flow_values(FLOWS.iloc[:2], COMMUNITIES)
-    assert found["cycle_count"] == "0"
-    assert found["longest_cycle_length"] == "0"
-    assert found["shortest_cycle"] == ""
+def test_flow_values_report_every_alternative_and_what_is_robust():
+    found = values.flow_values(FLOWS, COMMUNITIES, FLOW_SETTINGS)
+    assert found["cycle_count"] == "2"
+    assert found["alternative"]["all"]["cycle_count"] == "2"
+    assert found["alternative"]["strict"]["cycle_count"] == "0"
+    assert found["cycle_counts"] == "2 and 0"
+    assert found["robust"]["any_cycle"] == "no"
+    assert found["robust"]["regulators_off_cycles"] == "yes"
+    assert (found["stated"], found["hedged"], found["case_backed"]) == ("3", "1", "3")
 
 
 def test_collect_nests_every_kind_and_every_value_is_text():
-    collected = values.collect(tables())
+    collected = values.collect(tables(), FLOW_SETTINGS)
     assert sorted(collected) == [
         "case", "coexistence", "count", "event", "fieldwork", "flows", "indicator", "instrument",
         "provision",
@@ -279,18 +307,17 @@ def test_collect_nests_every_kind_and_every_value_is_text():
 
 
 def test_collect_drops_keys_the_data_cannot_fill():
-    collected = values.collect(tables())
+    collected = values.collect(tables(), FLOW_SETTINGS)
     assert "case-c" not in collected["case"]  # undated, no scale: nothing to cite
-    assert "shortest_cycle" in collected["flows"]
+    assert "cycle_count" in collected["flows"]
 
 
 def test_json_is_sorted_unicode_and_reproducible():
-    collected = values.collect(tables())
+    collected = values.collect(tables(), FLOW_SETTINGS)
     text = values.to_json(collected)
-    assert text == values.to_json(values.collect(tables()))
+    assert text == values.to_json(values.collect(tables(), FLOW_SETTINGS))
     assert json.loads(text) == collected
     assert "Q3–Q4 2009" in text
-    assert "Clinics → Labs → Clinics" in text
     assert "\\u" not in text
     top_level = [line.split(":")[0] for line in text.splitlines() if line.startswith('  "')]
     assert top_level == sorted(top_level)

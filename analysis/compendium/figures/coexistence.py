@@ -82,33 +82,100 @@ def _instrument_labels(
     raise ValueError("no crossing-free placement for the instrument labels")
 
 
-def coexistence(cases: pd.DataFrame, modalities: pd.DataFrame, instruments: pd.DataFrame):
-    """Per year, the modalities with active coded cases (cell shade and number = cases), the
-    count of coexisting modalities beneath, and the regulatory instruments as dated lines.
+#: Instrument kinds drawn as dated lines: China's own rules. The Declaration of Helsinki is not
+#: a Chinese instrument, and the timeline shows it in a row of its own.
+LINE_KINDS = ("regulation", "draft", "notice")
+
+
+def _start_text(span: pd.Series) -> str:
+    return f"since {span['start']}" if span["start_bound"] == "stated" else f"by {span['start']}"
+
+
+def _span_bars(axes, plt, spans: pd.DataFrame, row_centre: dict, first: int, last: int) -> None:
+    """Per modality: a solid bar for the years the article shows it active, a hatched pale bar
+    back to the first year where the start is only a bound, an arrowhead where it is ongoing,
+    and the start written inside the solid bar."""
+    from matplotlib.patches import Polygon
+
+    for _, span in spans.iterrows():
+        colour = MODALITY_COLOURS.get(span["modality"], OKABE_ITO["grey"])
+        y = row_centre[span["modality"]]
+        top, bottom = y - CELL_HEIGHT / 2, y + CELL_HEIGHT / 2
+        if span["start_bound"] == "no-later-than" and span["start"] > first:
+            axes.add_patch(
+                plt.Rectangle(
+                    (first - 0.5, top),
+                    span["start"] - first,
+                    CELL_HEIGHT,
+                    facecolor=tint(colour, 0.12),
+                    edgecolor=tint(colour, 0.55),
+                    hatch="////",
+                    linewidth=0.5,
+                    zorder=1,
+                )
+            )
+        fill = tint(colour, 0.8)
+        axes.add_patch(
+            plt.Rectangle(
+                (span["start"] - 0.5, top),
+                span["end"] - span["start"] + 1,
+                CELL_HEIGHT,
+                facecolor=fill,
+                linewidth=0,
+                zorder=1,
+            )
+        )
+        if span["end_bound"] == "ongoing" and span["end"] >= last:
+            tip = last + 0.5 + 0.35
+            axes.add_patch(
+                Polygon(
+                    [(last + 0.5, top), (tip, y), (last + 0.5, bottom)],
+                    closed=True,
+                    facecolor=fill,
+                    linewidth=0,
+                    zorder=1,
+                    clip_on=False,
+                )
+            )
+        axes.text(
+            span["start"] - 0.45,
+            y,
+            _start_text(span),
+            ha="left",
+            va="center",
+            fontsize=6.5,
+            color=ink_on(fill),
+            zorder=3,
+        )
+
+
+def coexistence(modalities: pd.DataFrame, instruments: pd.DataFrame):
+    """Per modality, the span of years the article shows it active (its start stated, or only a
+    bound, its end ongoing at the article's present), the count of modalities documented side by
+    side each year beneath, and China's regulatory instruments as dated lines that stop above
+    that count.
     """
     from compendium import derive
 
     plt = pyplot()
-    order = _modality_order(modalities)
-    labels = dict(zip(modalities["modality_id"], modalities["label"], strict=True))
-    names = {modality: wrap(labels[modality], 30) for modality in order}
+    spans = derive.modality_spans(modalities)
+    order = list(spans["modality"])
+    names = {row["modality"]: wrap(row["label"], 30) for _, row in spans.iterrows()}
     first, last = derive.FIRST_YEAR, derive.PRESENT_YEAR
-    counts = derive.coexistence(cases, order, first, last)
-    most = max(int(counts[order].to_numpy().max()), 1)
+    states = derive.coexistence(spans, first, last)
 
-    total_name = "Modalities active"
+    total_name = "Documented side by side"
     left = max(text_size(name, 8)[0] for name in [*names.values(), total_name]) + 0.15
-    right = 0.15
+    right = 0.3  # room for the arrowheads of ongoing spans
     axes_width = TEXT_WIDTH - left - right
     per_year = axes_width / (last - first + 1)
 
     def inches(x: float) -> float:
         return left + (x - (first - 0.5)) * per_year
 
-    dated = instruments[instruments["date_start"].notna()].sort_values("date_start")
-    dated = dated[dated["year_start"].between(first, last)]
-    # A dated instrument takes effect from its first day: the line sits where that day falls,
-    # cells being centred on their year.
+    dated = instruments[instruments["date_start"].notna() & instruments["kind"].isin(LINE_KINDS)]
+    dated = dated[dated["year_start"].between(first, last)].sort_values("date_start")
+    # The line sits where the instrument's first day falls, years being centred on their tick.
     xs = [year_fraction(day) - 0.5 for day in dated["date_start"]]
     texts = list(dated["short_name"])
     widths = [text_size(text, 7)[0] for text in texts]
@@ -125,44 +192,19 @@ def coexistence(cases: pd.DataFrame, modalities: pd.DataFrame, instruments: pd.D
     rule = matrix_top + len(order) * CELL_ROW + 0.04
     total_centre = rule + 0.2
     plot_height = total_centre + 0.17
-    top, bottom = 0.06, 0.72
+    top, bottom = 0.06, 0.95
     figure = plt.figure(figsize=(TEXT_WIDTH, top + plot_height + bottom))
     axes = axes_in_inches(figure, left, bottom, axes_width, plot_height)
     axes.set_xlim(first - 0.5, last + 0.5)
     axes.set_ylim(plot_height, 0)
 
-    for modality in order:
-        colour = MODALITY_COLOURS.get(modality, OKABE_ITO["grey"])
-        for year, number in counts[modality].items():
-            if number == 0:
-                continue
-            fill = tint(colour, 0.3 + 0.7 * number / most)
-            y = row_centre[modality]
-            cell = plt.Rectangle(
-                (year - 0.44, y - CELL_HEIGHT / 2),
-                0.88,
-                CELL_HEIGHT,
-                facecolor=fill,
-                linewidth=0,
-                zorder=1,
-            )
-            axes.add_patch(cell)
-            axes.text(
-                year,
-                y,
-                str(number),
-                ha="center",
-                va="center",
-                fontsize=7,
-                color=ink_on(fill),
-                zorder=3,
-            )
+    _span_bars(axes, plt, spans, row_centre, first, last)
     axes.axhline(rule, color="#888888", linewidth=0.6, zorder=0)
-    for year, coexisting in counts["coexisting"].items():
+    for year, documented in states["documented"].items():
         axes.text(
             year,
             total_centre,
-            str(coexisting),
+            str(documented),
             ha="center",
             va="center",
             fontsize=8,
@@ -172,9 +214,10 @@ def coexistence(cases: pd.DataFrame, modalities: pd.DataFrame, instruments: pd.D
 
     for x, text, (tier, side) in zip(xs, texts, placement, strict=True):
         y = (tier + 0.5) * TIER
+        # The line stops at the rule: it never runs through the counts beneath.
         axes.plot(
             [x, x],
-            [y, plot_height],
+            [y, rule - 0.02],
             color="#333333",
             linewidth=0.7,
             linestyle=(0, (3, 2)),
@@ -205,12 +248,16 @@ def coexistence(cases: pd.DataFrame, modalities: pd.DataFrame, instruments: pd.D
     figure.text(
         0.5,
         0.06 / figure.get_figheight(),
-        "Number in a cell: coded cases of that modality active in that year (darker: more).\n"
-        "Dashed line: the date of a regulatory instrument.",
+        "Solid bar: years the article shows the modality active, from the start it gives "
+        "(\u201csince\u201d) or the\nearliest year it shows it (\u201cby\u201d). Hatched: "
+        "the start is only a bound, so the modality may be older. Arrowhead: still\n"
+        "going on at the article\u2019s present (2012). Bottom row: modalities documented "
+        "active that year (a lower bound).\nDashed line: the date of a Chinese regulatory "
+        "instrument.",
         ha="center",
         va="bottom",
-        fontsize=7.5,
+        fontsize=7,
         color="#111111",
-        linespacing=1.4,
+        linespacing=1.35,
     )
     return figure

@@ -62,6 +62,9 @@ FLOW_BENDS: dict[tuple[str, str], float] = {
 }
 OPPOSITE_BEND = 0.18
 
+#: Line style of an arrow by the evidence for its flow (a stated flow is drawn solid).
+STRENGTH_LINES = {"stated": "solid", "hedged": (0, (4, 2)), "inferred": (0, (1, 2))}
+
 CYCLE_FILL = tint(OKABE_ITO["vermillion"], 0.14)
 NODE_FILL = "#F2F2F2"
 FLOW_GREY = "#707070"
@@ -103,11 +106,19 @@ def _flow_key(axes, x: float, top: float) -> None:
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     rows = [
-        ("arrow", OKABE_ITO["vermillion"], 1.8, "Flow on a cycle"),
-        ("arrow", FLOW_GREY, 0.8, "Other flow of knowledge"),
-        ("box", None, None, "Community on a cycle"),
+        ("arrow", OKABE_ITO["vermillion"], 1.8, "Flow on a cycle", "solid"),
+        ("arrow", FLOW_GREY, 0.8, "Other flow of knowledge", "solid"),
+        (
+            "arrow",
+            FLOW_GREY,
+            0.8,
+            "Hedged (\u201cmay\u201d, one informant\u2019s account)",
+            "hedged",
+        ),
+        ("arrow", FLOW_GREY, 0.8, "Inferred, not stated", "inferred"),
+        ("box", None, None, "Community on a cycle", None),
     ]
-    for index, (kind, colour, width, text) in enumerate(rows):
+    for index, (kind, colour, width, text, style) in enumerate(rows):
         y = top - index * 0.19
         if kind == "arrow":
             axes.add_patch(
@@ -117,6 +128,7 @@ def _flow_key(axes, x: float, top: float) -> None:
                     arrowstyle="-|>",
                     color=colour,
                     linewidth=width,
+                    linestyle=STRENGTH_LINES.get(style, "solid"),
                     mutation_scale=10 if width > 1 else 8,
                 )
             )
@@ -135,7 +147,7 @@ def _flow_key(axes, x: float, top: float) -> None:
         axes.text(x + 0.52, y, text, ha="left", va="center", fontsize=7, color="#111111")
 
 
-def flows(graph):
+def flows(graph, alternative_label: str = "all coded flows"):
     """The knowledge-flow network, its cycles in the middle and in colour, and beneath it, for
     contrast, the linear lab-to-clinic line the drug regulators promote."""
     from matplotlib.patches import FancyArrowPatch
@@ -187,6 +199,7 @@ def flows(graph):
             connectionstyle=f"arc3,rad={bend}",
             color=OKABE_ITO["vermillion"] if cyclic else FLOW_GREY,
             linewidth=1.8 if cyclic else 0.8,
+            linestyle=STRENGTH_LINES[network.edge_strength(graph, source, target)],
             zorder=2 if cyclic else 1,
         )
         axes.add_patch(arrow)
@@ -204,7 +217,7 @@ def flows(graph):
         ]
         axes.text(
             *centre,
-            f"{len(found)} cycle{'s' if len(found) != 1 else ''}",
+            f"{len(found)} cycle{'s' if len(found) != 1 else ''}\n({alternative_label})",
             ha="center",
             va="center",
             fontsize=8,
@@ -212,7 +225,7 @@ def flows(graph):
             color="#111111",
         )
 
-    _flow_key(axes, x=0.1, top=0.1)
+    _flow_key(axes, x=0.1, top=0.3)
 
     strip = axes_in_inches(figure, 0, 0, TEXT_WIDTH, strip_height)
     strip.set_xlim(0, TEXT_WIDTH)

@@ -53,12 +53,27 @@ def pyplot():
     return plt
 
 
-def save_svg(figure, path: str | Path) -> None:
-    """Write an SVG without a date, through a temporary file."""
+def save_svg(figure, path: str | Path, titles: dict[str, str] | None = None) -> None:
+    """Write an SVG without a date, through a temporary file.
+
+    `titles` maps the gid of a drawn element to a tooltip: each becomes the SVG `<title>` of
+    that element's group, which browsers show on hover and screen readers read.
+    """
+    import io
+    from html import escape
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    figure.savefig(partial, format="svg", metadata={"Date": None, "Creator": None})
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    for gid, title in sorted((titles or {}).items()):
+        opening = f'<g id="{gid}">'
+        if opening not in svg:
+            raise ValueError(f"{path.name}: no element with gid '{gid}' to give a title")
+        svg = svg.replace(opening, f"{opening}\n   <title>{escape(title)}</title>", 1)
+    partial.write_text(svg, encoding="utf-8")
     partial.replace(path)
     pyplot().close(figure)
 

@@ -28,6 +28,7 @@ TIMELINE_GROUPS = (
     (OKABE_ITO["bluish_green"], ("clinical", "research", "market")),
     (OKABE_ITO["blue"], ("media", "guideline")),
     (OKABE_ITO["vermillion"], ("policy", "draft", "regulation", "notice")),
+    (OKABE_ITO["reddish_purple"], ("rules outside China",)),
     (OKABE_ITO["black"], ("fieldwork",)),
 )
 
@@ -37,13 +38,15 @@ POINT_PRECISIONS = {"day", "month"}
 
 #: Vertical sizes of the timeline, in inches: a lane holds one event; a row holds as many lanes
 #: as it has events at the same time, so a thicker row means more events, never a darker one.
-LANE = 0.085
+LANE = 0.105
 BAR = 0.055
 DIAMOND = 4.2  # marker size, points
 INSET = 0.03  # years trimmed off each end of a bar
 ROW_GAP = 0.11
 GROUP_GAP = 0.1
 LABEL_SIZE = 7.0
+NUMBER_SIZE = 5.5  # the mark's number, which the key table beneath the figure explains
+NUMBER_GAP = 0.025  # inches between a mark and its number
 
 
 def _timeline_rows(kinds_present: set[str]) -> list[tuple[str, str, int]]:
@@ -62,11 +65,13 @@ class _Mark:
     """One event as the timeline draws it, its dates in fractional years."""
 
     event_id: str
-    kind: str
+    kind: str  # the row: the event's kind, or "rules outside China"
     point: bool
     start: float
     end: float
     label: str | None
+    number: int
+    bounded: bool = False  # undated: it happened somewhere between the ends, not throughout
 
     @property
     def middle(self) -> float:
@@ -87,31 +92,51 @@ def _timeline_marks(events: pd.DataFrame, first_year: int, last_year: int) -> li
         marks.append(
             _Mark(
                 event_id=event["event_id"],
-                kind=event["kind"],
+                kind=event["row"],
                 point=event["precision"] in POINT_PRECISIONS and lasting.days <= 31,
                 start=max(year_fraction(event["date_start"]), first_year),
                 end=min(year_fraction(event["date_end"], end=True), last_year + 1),
                 label=label if isinstance(label, str) and label else None,
+                number=int(event["number"]),
+                bounded=event["precision"] == "bounded",
             )
         )
     return marks
 
 
-def _timeline_lanes(marks: list[_Mark], half_diamond: float) -> dict[str, int]:
-    """The lane of each event within its row: events whose marks would touch get separate
-    lanes. Milestones are placed first, so they take the top lane, right under their label."""
+def _number_side(mark: _Mark, half_diamond: float, width: float, last_year: int) -> str:
+    """A mark's number goes right of it, or left where it would run off the axis."""
+    right = (mark.middle + half_diamond if mark.point else mark.end) + width
+    return "right" if right <= last_year + 1 else "left"
+
+
+def _mark_extent(
+    mark: _Mark, half_diamond: float, per_year: float, last_year: int
+) -> tuple[float, float]:
+    """What a mark and its number take up along the row, in years."""
+    left, right = (
+        (mark.middle - half_diamond, mark.middle + half_diamond)
+        if mark.point
+        else (mark.start, mark.end)
+    )
+    width = (text_size(str(mark.number), NUMBER_SIZE)[0] + NUMBER_GAP) / per_year
+    if _number_side(mark, half_diamond, width, last_year) == "right":
+        return left, right + width
+    return left - width, right
+
+
+def _timeline_lanes(
+    marks: list[_Mark], half_diamond: float, per_year: float, last_year: int
+) -> dict[str, int]:
+    """The lane of each event within its row: events whose marks or numbers would touch get
+    separate lanes. Milestones are placed first, so they take the top lane, under their label."""
     lanes = {}
     for kind in sorted({mark.kind for mark in marks}):
         row = sorted(
             (mark for mark in marks if mark.kind == kind),
             key=lambda mark: (mark.label is None, mark.start, mark.end, mark.event_id),
         )
-        extents = [
-            (mark.middle - half_diamond, mark.middle + half_diamond)
-            if mark.point
-            else (mark.start, mark.end)
-            for mark in row
-        ]
+        extents = [_mark_extent(mark, half_diamond, per_year, last_year) for mark in row]
         stacked = stack_in_tiers(extents, 0.0)
         lanes.update({mark.event_id: lane for mark, lane in zip(row, stacked, strict=True)})
     return lanes
@@ -140,6 +165,38 @@ def _timeline_labels(
     return placed
 
 
+def _draw_number(
+    axes, mark: _Mark, y: float, half_diamond: float, per_year: float, last_year: int
+) -> None:
+    width = (text_size(str(mark.number), NUMBER_SIZE)[0] + NUMBER_GAP) / per_year
+    gap = NUMBER_GAP / per_year
+    side = _number_side(mark, half_diamond, width, last_year)
+    left, right = (
+        (mark.middle - half_diamond, mark.middle + half_diamond)
+        if mark.point
+        else (mark.start, mark.end)
+    )
+    axes.text(
+        right + gap if side == "right" else left - gap,
+        y,
+        str(mark.number),
+        fontsize=NUMBER_SIZE,
+        ha="left" if side == "right" else "right",
+        va="center",
+        color="#111111",
+        zorder=4,
+    )
+
+
+def titles(events: pd.DataFrame) -> dict[str, str]:
+    """The tooltip of each mark (its SVG <title>): number, date as written and what happened."""
+    return {
+        f"event-{event['event_id']}": f"{int(event['number'])}. {event['date_as_written']}: "
+        f"{event['summary']}"
+        for _, event in events[events["number"].notna()].iterrows()
+    }
+
+
 def timeline(events: pd.DataFrame, first_year: int = 2000, last_year: int = 2012):
     """Dated events by kind, a diamond for a day or month, a bar for a period or a coarser date;
     each milestone named once, just above its own mark, so no label touches another mark.
@@ -153,7 +210,7 @@ def timeline(events: pd.DataFrame, first_year: int = 2000, last_year: int = 2012
     plt = pyplot()
     marks = _timeline_marks(events, first_year, last_year)
     rows = _timeline_rows({mark.kind for mark in marks})
-    row_names = {kind: kind.capitalize() for kind, _, _ in rows}
+    row_names = {kind: kind[0].upper() + kind[1:] for kind, _, _ in rows}
     colours = {kind: colour for kind, colour, _ in rows}
 
     # The horizontal frame first (the left margin fits the longest row name): label widths
@@ -161,7 +218,8 @@ def timeline(events: pd.DataFrame, first_year: int = 2000, last_year: int = 2012
     left = max(text_size(name, 8.5)[0] for name in row_names.values()) + 0.2
     axes_width = TEXT_WIDTH - left - 0.12
     per_year = axes_width / (last_year + 1 - first_year)
-    lanes = _timeline_lanes(marks, half_diamond=0.7071 * DIAMOND / POINTS_PER_INCH / per_year)
+    half_diamond = 0.7071 * DIAMOND / POINTS_PER_INCH / per_year
+    lanes = _timeline_lanes(marks, half_diamond, per_year, last_year)
     labels = _timeline_labels(marks, per_year, first_year, last_year)
     lane_count = {
         kind: 1 + max(lanes[m.event_id] for m in marks if m.kind == kind) for kind in colours
@@ -197,17 +255,35 @@ def timeline(events: pd.DataFrame, first_year: int = 2000, last_year: int = 2012
         return centres[mark.kind] + (lanes[mark.event_id] - (lane_count[mark.kind] - 1) / 2) * LANE
 
     for mark in marks:
+        _draw_number(axes, mark, lane_y(mark), half_diamond, per_year, last_year)
         colour = colours[mark.kind]
         if mark.point:
             axes.plot(
                 mark.middle,
                 lane_y(mark),
+                gid=f"event-{mark.event_id}",
                 marker="D",
                 markersize=DIAMOND,
                 color=colour,
                 markeredgecolor="white",
                 markeredgewidth=0.5,
                 zorder=3,
+            )
+            continue
+        if mark.bounded:
+            # Only bounds are known: a thin line between end ticks, never a bar that would read
+            # as something lasting the whole time.
+            axes.plot(
+                [mark.start + INSET, mark.end - INSET],
+                [lane_y(mark)] * 2,
+                gid=f"event-{mark.event_id}",
+                color=colour,
+                linewidth=0.9,
+                linestyle=(0, (2, 1.5)),
+                marker="|",
+                markersize=5,
+                markevery=[0, 1],
+                zorder=2,
             )
             continue
         # A light fill with a full-strength edge: the bar reads as a span, and it still stands
@@ -221,6 +297,7 @@ def timeline(events: pd.DataFrame, first_year: int = 2000, last_year: int = 2012
             edgecolor=colour,
             linewidth=0.6,
             zorder=2,
+            gid=f"event-{mark.event_id}",
         )
         axes.add_patch(bar)
     for mark in marks:
@@ -274,23 +351,38 @@ def timeline(events: pd.DataFrame, first_year: int = 2000, last_year: int = 2012
             markeredgewidth=0.5,
         ),
         Patch(facecolor=tint("#555555", 0.45), edgecolor="#555555", linewidth=0.6),
+        Line2D(
+            [],
+            [],
+            color="#555555",
+            linewidth=0.9,
+            linestyle=(0, (2, 1.5)),
+            marker="|",
+            markersize=5,
+            markevery=[0, 1],
+        ),
     ]
     figure.legend(
         key,
-        ["Dated to the day or month", "A period, or the whole span a coarser date covers"],
+        [
+            "Dated to the day or month",
+            "A period, or a coarser date's span",
+            "Undated: between its bounds",
+        ],
         loc="lower center",
         bbox_to_anchor=(0.5, 0.16 / figure.get_figheight()),
-        ncol=2,
+        ncol=3,
         frameon=False,
         fontsize=7.5,
         handlelength=1.6,
-        columnspacing=2.0,
+        columnspacing=1.2,
         borderpad=0,
     )
     figure.text(
         0.5,
         0.04 / figure.get_figheight(),
-        "Each mark is one event; marks in one row that overlap in time are stacked.",
+        "Each mark is one event, numbered in date order as in the key table; "
+        "overlapping marks are stacked.",
         ha="center",
         va="bottom",
         fontsize=7.5,

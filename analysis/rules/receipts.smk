@@ -1,0 +1,44 @@
+# Stage 5a: what a journal or an archive takes in: a standard build receipt and a MECA bundle.
+# Included before provenance.smk so that the manifest names the rules that made them.
+
+
+rule receipt:
+    """Write the build receipt: an in-toto Statement with a SLSA Provenance predicate."""
+    input:
+        artifacts=[
+            *PUBLISHED_BEFORE_RENDER,
+            *PAPER_OUTPUTS,
+            "results/provenance/appendix.md",
+        ],
+        sources=BUILD_INPUTS,
+        lock="requirements.lock",
+        code=["tooling/receipt.py", "tooling/provenance.py"],
+    output:
+        receipt="results/provenance.intoto.json",
+    log:
+        "results/logs/receipt.log",
+    conda:
+        "../../environment.yml"
+    params:
+        config=config,
+    script:
+        "../scripts/receipt.py"
+
+
+rule meca:
+    """Bundle the JATS article, PDF, figures, coded data and receipt as MECA (NISO RP-30)."""
+    input:
+        jats="results/paper.xml",
+        pdf="results/paper.pdf",
+        figures=expand("results/figures/{figure}.svg", figure=FIGURES),
+        data=expand("results/data/{table}.csv", table=CLEANED_TABLES),
+        receipt="results/provenance.intoto.json",
+        code="tooling/meca.py",
+    output:
+        bundle="results/paper-meca.zip",
+    log:
+        "results/logs/meca.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/meca.py"

@@ -1,0 +1,96 @@
+"""How `make verify` reports a difference: what changed, where the rebuilt tree is kept, and a
+warning when the tree it checks is not the last commit. Small trees; no build."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from tooling import differences, verify
+
+RECORDED_VALUES = (
+    "fieldwork:\n  interviews: '82'\n  months: '8'\ncase:\n  beike:\n    first_year: '2010'\n"
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def manifest_of(path: str, text: str) -> dict:
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return {"artifacts": [{"path": path, "sha256": digest, "size": len(text), "rule": "values"}]}
+
+
+def test_a_changed_value_is_named_with_its_old_and_new_value(tmp_path):
+    manifest = manifest_of("results/values.yml", RECORDED_VALUES)
+    root, tree = tmp_path / "root", tmp_path / "tree"
+    write(root / "results" / "values.yml", RECORDED_VALUES)
+    write(tree / "results" / "values.yml", RECORDED_VALUES.replace("'82'", "'83'"))
+    outcomes = verify.described(manifest, root, tree, verify.compare(manifest, tree))
+    assert [outcome.status for outcome in outcomes] == ["differs"]
+    assert outcomes[0].changes == ("fieldwork.interviews: 82 → 83",)
+    text, ok = verify.report(outcomes, [])
+    assert not ok
+    assert "fieldwork.interviews: 82 → 83" in text
+
+
+def test_changed_table_lines_are_quoted(tmp_path):
+    recorded = "id,value\na,1\nb,2\n"
+    manifest = manifest_of("results/data/x.csv", recorded)
+    root, tree = tmp_path / "root", tmp_path / "tree"
+    write(root / "results" / "data" / "x.csv", recorded)
+    write(tree / "results" / "data" / "x.csv", recorded.replace("b,2", "b,3"))
+    (outcome,) = verify.described(manifest, root, tree, verify.compare(manifest, tree))
+    assert outcome.changes == ("-b,2", "+b,3")
+
+
+def test_nothing_is_described_without_the_recorded_file(tmp_path):
+    manifest = manifest_of("results/values.yml", RECORDED_VALUES)
+    root, tree = tmp_path / "root", tmp_path / "tree"
+    write(root / "results" / "values.yml", "tampered: yes\n")  # not the recorded bytes
+    write(tree / "results" / "values.yml", RECORDED_VALUES.replace("'8'", "'9'"))
+    (outcome,) = verify.described(manifest, root, tree, verify.compare(manifest, tree))
+    assert outcome.status == "differs" and outcome.changes == ()
+
+
+def test_a_difference_in_labels_only_counts_as_reproduced_content():
+    outcomes = [
+        verify.Outcome("results/values.yml", "reproduced"),
+        verify.Outcome("results/paper.html", "labels", "same content, other tool versions printed"),
+    ]
+    text, ok = verify.report(outcomes, ["python 3.12.1 here, 3.11.7 in manifest"])
+    assert ok
+    assert "1 reproduced, 1 reproduced but for the tool versions they print, 0 differ" in text
+    assert "python 3.12.1 here, 3.11.7 in manifest" in text
+
+
+def test_changed_values_lists_added_and_removed_keys():
+    assert differences.changed_values("a: 1\nb: 2\n", "a: 1\nc: 3\n") == [
+        "b: 2 → (none)",
+        "c: (none) → 3",
+    ]
+
+
+def test_a_rebuilt_tree_that_differs_is_kept_under_results(tmp_path):
+    tree = write(tmp_path / "scratch" / "tree" / "results" / "paper.html", "<p>x</p>").parents[1]
+    kept = verify.keep(tree, tmp_path / "root", 2)
+    assert kept == tmp_path / "root" / "results" / "verify" / "tier-2"
+    assert (kept / "results" / "paper.html").read_text() == "<p>x</p>"
+
+
+def test_uncommitted_changes_are_named(tmp_path):
+    def git(*arguments: str) -> None:
+        subprocess.run(["git", *arguments], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    write(tmp_path / "data.csv", "a\n")
+    git("add", "data.csv")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x")
+    assert verify.uncommitted_warning(tmp_path) is None
+    write(tmp_path / "data.csv", "b\n")
+    warning = verify.uncommitted_warning(tmp_path)
+    assert warning is not None and "data.csv" in warning and "not the last commit" in warning

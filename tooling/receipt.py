@@ -1,0 +1,76 @@
+"""results/provenance.intoto.json: the build receipt in the standard form supply-chain tools read.
+
+An in-toto Statement v1 (https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md)
+whose predicate is SLSA Provenance v1 (https://slsa.dev/spec/v1.0/provenance): the subjects are
+the published files with their SHA-256; the resolved dependencies are the sources the build read
+(data, code, manuscript, configuration, lock) with theirs; the builder's version map names the
+pinned tools, and every locked package appears as a builder dependency by its package URL.
+
+It carries no time stamp, host or commit: the receipt is published beside the paper and must be
+byte-identical across clean builds of the same sources, like every other output. The sources'
+hashes identify what was built better than a commit id could (a commit cannot record its own id).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPE = "https://slsa.dev/provenance/v1"
+
+#: Stable identifiers of this kind of build and of its builder. `urn:uuid:` is a registered URI
+#: scheme, so these are valid type URIs without depending on where the repository is hosted;
+#: docs/build-receipt.md says what they stand for.
+BUILD_TYPE = uuid.uuid5(uuid.NAMESPACE_URL, "stemcell-pluralism-compendium/build-type/make/v1").urn
+BUILDER_ID = uuid.uuid5(uuid.NAMESPACE_URL, "stemcell-pluralism-compendium/builder/make").urn
+
+
+def descriptors(hashes: dict[str, str]) -> list[dict]:
+    """ResourceDescriptors, one per file: its path as name and its SHA-256 as digest."""
+    return [{"name": path, "digest": {"sha256": digest}} for path, digest in sorted(hashes.items())]
+
+
+def package_url(name: str, version: str) -> str:
+    """A locked PyPI package as a package URL (purl), the form SLSA suggests for dependencies."""
+    return f"pkg:pypi/{name.lower().replace('_', '-')}@{version}"
+
+
+def statement(
+    published: dict[str, str],
+    inputs: dict[str, str],
+    environment: dict,
+    parameters: dict,
+    source_date_epoch: int,
+) -> dict:
+    """The in-toto Statement with its SLSA Provenance predicate (plain data, ready for JSON)."""
+    packages = environment["packages"]
+    return {
+        "_type": STATEMENT_TYPE,
+        "subject": descriptors(published),
+        "predicateType": PREDICATE_TYPE,
+        "predicate": {
+            "buildDefinition": {
+                "buildType": BUILD_TYPE,
+                "externalParameters": {"command": "make", "config": parameters},
+                "internalParameters": {"SOURCE_DATE_EPOCH": str(source_date_epoch)},
+                "resolvedDependencies": descriptors(inputs),
+            },
+            "runDetails": {
+                "builder": {
+                    "id": BUILDER_ID,
+                    "version": {
+                        "python": environment["python"],
+                        "pandoc": environment["pandoc"],
+                        "typst": environment["typst"],
+                        "snakemake": packages.get("snakemake") or "",
+                    },
+                    "builderDependencies": [
+                        {"name": name, "uri": package_url(name, version)}
+                        for name, version in sorted(packages.items())
+                        if version
+                    ],
+                },
+                "metadata": {},
+            },
+        },
+    }
