@@ -380,6 +380,10 @@ class Presenter:
             self._config_invalid(lines)
         elif name == "WorkflowError" and "Config file is not valid" in text:
             self._config_unreadable()
+        elif name == "BuildError":
+            # raised while the workflow is read (tooling.quarto.check_config): the message
+            # already names the file and line to fix, not the Snakefile line that asked
+            self.error(lines[0].strip() if lines else name)
         elif name == "MissingInputException":
             files = _affected_files(lines)
             rule = head["rule"] or "a step"
