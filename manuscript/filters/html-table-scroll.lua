@@ -13,7 +13,9 @@ if not FORMAT:match('html') then return {} end
 local function label(tbl)
   local caption = pandoc.utils.stringify(tbl.caption.long or {}):gsub('\194\160', ' ')
   local number = caption:match('^(Table%s+%d+)')
-  return number or (caption ~= '' and caption:sub(1, 60)) or 'Table'
+  if number then return number end
+  if caption == '' then return 'Table' end
+  return caption:match('^(.-)%.%s') or caption:gsub('%.$', '') -- its first sentence
 end
 
 function Table(tbl)
