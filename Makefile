@@ -49,7 +49,7 @@ BUILD_INPUTS := $(filter-out ODD-NAME,$(BUILD_INPUTS))
 BUILD_NEEDED := $(strip $(BUILD_NEEDED))
 endif
 
-.PHONY: FORCE paper preview test test-fast lint verify manifest report bench clean lock help
+.PHONY: FORCE paper preview test test-fast conformance lint verify manifest report bench clean lock help
 
 paper: $(BUILT) $(BIN)/compendium-render ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
 
@@ -76,7 +76,10 @@ test: $(INSTALLED) ## Run the whole test suite (builds the paper once, in a temp
 	$(BIN)/python -m pytest
 
 test-fast: $(INSTALLED) ## Run the tests that need no build (package, filters, settings): about half a minute
-	$(BIN)/python -m pytest -m "not build"
+	$(BIN)/python -m pytest -m "not build and not conformance"
+
+conformance: $(INSTALLED) ## Render every Quarto fixture of tests/conformance to HTML, PDF, DOCX and JATS
+	$(BIN)/python -m pytest -m conformance -q
 
 lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 	$(BIN)/ruff check .
