@@ -90,8 +90,9 @@ lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 verify: $(INSTALLED) ## Compare every artifact with manifest.json (TIER=0 hashes, 1 re-render, 2 rebuild)
 	$(BIN)/python -m tooling.verify --tier $(TIER)
 
-manifest: paper ## Record the hashes of this build's published files in manifest.json (commit it)
+manifest: paper ## Record this build's hashes in manifest.json and its figure/table map in README.md (commit both)
 	cp results/manifest.json manifest.json
+	$(BIN)/python -m tooling.provenance README.md results/provenance/readme-map.md
 
 report: paper ## Snakemake's self-contained report of the build: results/report.html
 	$(SNAKEMAKE) --report results/report.html

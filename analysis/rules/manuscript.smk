@@ -22,11 +22,6 @@ MANUSCRIPT_INPUTS = {
     "tables": expand("results/tables/{table}.md", table=TABLES),
     # The CJK subset that prints the Chinese titles of the reference list (HTML and PDF).
     "fonts": "manuscript/fonts/NotoSerifCJKsc-Subset.otf",
-    "code": [
-        "tooling/render.py",
-        "tooling/quarto.py",
-        "tooling/render_cli.py",
-    ],
 }
 
 
@@ -35,6 +30,7 @@ rule render_html:
     input:
         **MANUSCRIPT_INPUTS,
         css="manuscript/style.css",
+        code=imported_files("analysis/scripts/render_html.py"),
     output:
         html=report("results/paper.html", category="Paper", labels={"format": "HTML"}),
     log:
@@ -53,6 +49,7 @@ rule render_pdf:
         **MANUSCRIPT_INPUTS,
         typst_preamble="manuscript/typst/preamble.typ",
         typst_template="manuscript/typst/template.typ",
+        code=imported_files("analysis/scripts/render_pdf.py"),
     output:
         pdf=report("results/paper.pdf", category="Paper", labels={"format": "PDF"}),
     log:

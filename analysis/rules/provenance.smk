@@ -24,7 +24,7 @@ rule provenance:
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
         lock="requirements.lock",
-        code="tooling/provenance.py",
+        code=imported_files("analysis/scripts/provenance.py"),
     output:
         captions="results/provenance/captions.json",
         appendix="results/provenance/appendix.md",
@@ -49,7 +49,7 @@ rule manifest:
             *RECEIPTS,
         ],
         lock="requirements.lock",
-        code="tooling/provenance.py",
+        code=imported_files("analysis/scripts/manifest.py"),
         sources=BUILD_INPUTS,
     output:
         manifest="results/manifest.json",
