@@ -6,7 +6,6 @@
 # Word gets the PNG copy of each figure (manuscript/filters/docx-figures.lua): from an SVG,
 # pandoc would need rsvg-convert, a program outside the lock.
 DOCX_INPUTS = MANUSCRIPT_INPUTS | {
-    "filters": [*MANUSCRIPT_INPUTS["filters"], "manuscript/filters/docx-figures.lua"],
     "figures_png": expand("results/figures/{figure}.png", figure=FIGURES),
 }
 
