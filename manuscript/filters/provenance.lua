@@ -91,6 +91,8 @@ function Meta(meta)
   end
   provenance = pandoc.json.decode(handle:read('a'), false)
   handle:close()
+  meta['provenance-file'] = nil -- a scratch path: never into an output (Word keeps metadata)
+  return meta
 end
 
 function Figure(figure)
