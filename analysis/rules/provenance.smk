@@ -24,7 +24,8 @@ rule provenance:
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
         lock="requirements.lock",
-        code="tooling/provenance.py",
+        citation="CITATION.cff",
+        code=["tooling/provenance.py", "tooling/links.py"],
     output:
         captions="results/provenance/captions.json",
         appendix="results/provenance/appendix.md",
@@ -35,6 +36,7 @@ rule provenance:
         "../../environment.yml"
     params:
         steps=STEPS,
+        repository_url=config["repository_url"],
     script:
         "../scripts/provenance.py"
 
