@@ -87,8 +87,9 @@ lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 verify: $(INSTALLED) ## Compare every artifact with manifest.json (TIER=0 hashes, 1 re-render, 2 rebuild)
 	$(BIN)/python -m tooling.verify --tier $(TIER)
 
-manifest: paper ## Record the hashes of this build's published files in manifest.json (commit it)
+manifest: paper ## Record this build's hashes in manifest.json and its figure/table map in README.md (commit both)
 	cp results/manifest.json manifest.json
+	$(BIN)/python -m tooling.provenance README.md results/provenance/readme-map.md
 
 report: paper ## Snakemake's self-contained report of the build: results/report.html
 	$(SNAKEMAKE) --report results/report.html
@@ -113,10 +114,14 @@ help: ## List the verbs
 # built without fetching anything unpinned.
 # compendium.pth puts the science package (analysis/compendium) and the build tooling (tooling/)
 # on the path.
-# --no-compile: byte-compiling ~8,000 files doubles the setup time; Python compiles on import.
+# Byte-compiled once here, on every core (compileall -j 0), rather than by pip one file at a time:
+# where PYTHONDONTWRITEBYTECODE is set (containers, CI images often set it), Python would
+# otherwise recompile pandas, matplotlib and Snakemake from source in every step of every build,
+# seconds per step.
 $(INSTALLED): requirements.lock requirements-build.lock
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-build.lock
 	$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps --no-build-isolation -r requirements.lock
+	$(BIN)/python -m compileall -q -j 0 "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" > /dev/null
 	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "compendium.pth").write_text("".join(f"{pathlib.Path(path).resolve()}\n" for path in ("analysis", ".")))'
 	@touch $@

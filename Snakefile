@@ -1,55 +1,29 @@
 # The paper, as a table of contents: what it is made of, stage by stage.
 # Each stage's rules live in analysis/rules/; `make help` lists the verbs that run them.
 
-from snakemake.utils import min_version, validate
+import sys
+
+from snakemake.utils import min_version
+
+# This tree's packages first (also in a temporary copy): the installed path names another.
+sys.path.insert(0, workflow.basedir)
+
+from tooling import settings
+from tooling.dependencies import package_tables
+from tooling.steps import missing_sources, stop_on_error
 
 min_version("9.0")
 
-
-configfile: "config/config.yaml"
-
-
-validate(config, "config/config.schema.yaml")
+# The settings (config/config.yaml, validated by config/config.schema.yaml; `--config` overrides).
+with stop_on_error():
+    config.update(
+        settings.load("config/config.yaml", "config/config.schema.yaml", config)
+    )
 
 # The coded tables of data/raw/, as listed in data/datapackage.json; each is cleaned into
 # results/data/ and published with the paper.
-RAW_TABLES = [
-    "fieldwork",
-    "informants",
-    "events",
-    "instruments",
-    "provisions",
-    "modalities",
-    "cases",
-    "indicators",
-    "communities",
-    "flows",
-    "coverage",
-]
+RAW_TABLES = package_tables("data/datapackage.json")
 CLEANED_TABLES = RAW_TABLES
-
-# What the paper shows: each name is the label in the manuscript, the rule, the script and the
-# file under results/ (style: one name through the whole chain).
-FIGURES = ["fig-timeline", "fig-coexistence", "fig-flows"]
-TABLES = [
-    "tbl-fieldwork",
-    "tbl-modalities",
-    "tbl-indicators",
-    "tbl-pathways",
-    "tbl-notice",
-    "tbl-coverage",
-    "tbl-robustness",
-    "tbl-timeline-key",
-]
-
-# What a reader or reviewer receives besides the paper: every figure, table, value and cleaned
-# table (the paper is rendered from them).
-PUBLISHED_BEFORE_RENDER = [
-    *expand("results/figures/{figure}.svg", figure=FIGURES),
-    *expand("results/tables/{table}.md", table=TABLES),
-    "results/values.yml",
-    *expand("results/data/{table}.csv", table=CLEANED_TABLES),
-]
 
 # The paper as readers receive it.
 PAPER_OUTPUTS = [
@@ -71,6 +45,23 @@ include: "analysis/rules/clean.smk"
 # 3. Analyse: figures, tables and the values the prose cites.
 include: "analysis/rules/figures.smk"
 include: "analysis/rules/tables.smk"
+
+
+# What the paper shows, as the rules above make it: each name is the label in the manuscript,
+# the rule, the script and the file under results/ (style: one name through the whole chain).
+FIGURES = artifact_names("results/figures/")
+TABLES = artifact_names("results/tables/")
+
+# What a reader or reviewer receives besides the paper: every figure, table, value and cleaned
+# table (the paper is rendered from them).
+PUBLISHED_BEFORE_RENDER = [
+    *expand("results/figures/{figure}.svg", figure=FIGURES),
+    *expand("results/tables/{table}.md", table=TABLES),
+    "results/values.yml",
+    *expand("results/data/{table}.csv", table=CLEANED_TABLES),
+]
+
+
 include: "analysis/rules/values.smk"
 # 4. Render the manuscript to HTML and PDF.
 include: "analysis/rules/manuscript.smk"
@@ -82,6 +73,14 @@ include: "analysis/rules/receipts.smk"
 include: "analysis/rules/provenance.smk"
 # 6. Confidential data: pseudonymised on the way in, and no value of it in any output.
 include: "analysis/rules/privacy.smk"
+
+
+# Every source a step reads must exist before anything runs: one line per missing file.
+with stop_on_error():
+    if problem := missing_sources(
+        {step.name: list(step.input) for step in workflow.rules}
+    ):
+        raise problem
 
 
 rule all:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -27,6 +28,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.build)
 
 
+def pytest_terminal_summary(terminalreporter):
+    from tests.workflow import SNAKEMAKE_RUNS
+
+    if SNAKEMAKE_RUNS:
+        terminalreporter.write_sep("-", f"{len(SNAKEMAKE_RUNS)} Snakemake processes started")
+        for run in SNAKEMAKE_RUNS:
+            terminalreporter.write_line(run)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A clean build of a copy of this tree: the tree's path, with results/ filled."""
@@ -38,6 +48,36 @@ def built(tmp_path_factory):
     # Kept as built: later tests add files to results/ (a screenshot, a standards report).
     shutil.copytree(tree / "results", tree.parent / "results-as-built")
     return tree
+
+
+#: The independent edits of the `edited` build, each in its own part of the workflow: a value in
+#: one coding sheet, the drawing of one figure, and synthetic confidential data to protect.
+EDITED_VALUE = ("data/raw/indicators.csv", ",2847,", ",2919,")
+EDITED_FIGURE = ("analysis/compendium/figures/timeline.py", "DIAMOND = 4.2", "DIAMOND = 4.6")
+
+
+@pytest.fixture(scope="session")
+def edited(built, tmp_path_factory):
+    """The session build again after the edits above: its tree, the bytes of results/ before,
+    the jobs that ran and Snakemake's output. Tests of reruns, provenance and privacy assert on
+    this one rebuild."""
+    from tests.workflow import copy_tree, jobs_in, snakemake
+
+    tree = copy_tree(built, tmp_path_factory.mktemp("edited") / "tree")
+    before = {
+        str(path.relative_to(tree)): path.read_bytes()
+        for path in (tree / "results").rglob("*")
+        if path.is_file() and "logs" not in path.parts
+    }
+    for name, old, new in (EDITED_VALUE, EDITED_FIGURE):
+        text = (tree / name).read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        (tree / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    shutil.copytree(ROOT / "tests/fixtures/restricted/clean", tree / "data/restricted")
+    completed = snakemake(tree)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    output = completed.stdout + completed.stderr
+    return SimpleNamespace(tree=tree, before=before, ran=jobs_in(output), output=output)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,18 @@ from tooling import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+
+
+def declared(folder: str, suffix: str) -> list[str]:
+    """The artifacts the workflow's rules declare under results/<folder>/, by name: tests take
+    their lists of figures and tables from here, so adding one needs no test edit."""
+    files = sorted((ROOT / "analysis" / "rules").glob("*.smk"))
+    rules = "\n".join(path.read_text(encoding="utf-8") for path in files)
+    return sorted(set(re.findall(rf'"results/{folder}/([\w-]+)\.{suffix}"', rules)))
+
+
+FIGURES = declared("figures", "svg")
+TABLES = declared("tables", "md")
 
 
 def copy_sources(destination: Path, root: Path = ROOT) -> Path:
@@ -31,14 +44,32 @@ def environment() -> dict[str, str]:
     return env
 
 
+#: Every Snakemake process the tests start, by test: the session summary counts them (they are
+#: what makes the suite slow; the budget is ten per session).
+SNAKEMAKE_RUNS: list[str] = []
+
+
+def counted(arguments) -> None:
+    SNAKEMAKE_RUNS.append(
+        os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0] + " " + " ".join(arguments)
+    )
+
+
 def snakemake(tree: Path, *arguments: str, timeout: int = 900) -> subprocess.CompletedProcess:
     """Snakemake as `make` runs it, in `tree`."""
+    counted(arguments)
     command = [
         str(BIN / "snakemake"), "--cores", "2", "--rerun-incomplete", *arguments,
     ]  # fmt: skip
     return subprocess.run(
         command, cwd=tree, capture_output=True, text=True, env=environment(), timeout=timeout
     )
+
+
+def jobs_in(output: str) -> list[str]:
+    """The rules of the jobs Snakemake reports starting, in its output, without `all`."""
+    found = re.findall(r"^(?:local)?rule (\w+):$", output, re.M)
+    return sorted(set(found) - {"all"})
 
 
 def error_lines(completed: subprocess.CompletedProcess) -> list[str]:

@@ -13,9 +13,10 @@ What it adds around Snakemake:
   outputs of an interrupted job are redone because the Makefile passes `--rerun-incomplete`.
 - **Messages.** Snakemake's progress is shown as it happens, but a failure is shown as the
   step's own one-line `error: file:line: field: message`, not as Snakemake's blocks of
-  exceptions, shell commands and tracebacks. Errors Snakemake raises itself (a bad setting in
-  `config/config.yaml`, a missing source file) are turned into the same one-line form. The whole
-  unfiltered output of the last build is kept in `.snakemake/log/make.log`.
+  exceptions, shell commands and tracebacks. A missing source file, which Snakemake reports
+  itself, is turned into the same one-line form (settings are checked by the workflow itself,
+  tooling.settings). The whole unfiltered output of the last build is kept in
+  `.snakemake/log/make.log`.
 - **A stamp of success** (`--stamp`, `--outputs`): what lets the next `make` skip Snakemake when
   nothing changed (tooling.build_stamp).
 """
@@ -40,7 +41,6 @@ LOCK = STATE / "make-build.lock"
 SNAKEMAKE_LOCKS = STATE / "locks"
 FULL_LOG = STATE / "log" / "make.log"
 RESULTS = Path("results")
-CONFIG = Path("config") / "config.yaml"
 
 #: What our steps write while they work: `x.partial` next to the output `x`
 #: (tooling.steps.write_text_atomic), and hidden scratch directories beside the output
@@ -177,9 +177,8 @@ class Presenter:
     where they carry the only explanation, turned into one `error:` line.
     """
 
-    def __init__(self, write: Callable[[str], None] | None = None, config: Path = CONFIG) -> None:
+    def __init__(self, write: Callable[[str], None] | None = None) -> None:
         self.write = write or _say
-        self.config = config
         self.shown: set[str] = set()
         self.failed_rules: list[str] = []
         self.rule_logs: dict[str, str] = {}
@@ -376,11 +375,7 @@ class Presenter:
         text = "\n".join(lines)
         if text.strip() == "At least one job did not complete successfully.":
             return  # the failed steps have spoken
-        if name == "WorkflowError" and "Error validating config file" in text:
-            self._config_invalid(lines)
-        elif name == "WorkflowError" and "Config file is not valid" in text:
-            self._config_unreadable()
-        elif name == "MissingInputException":
+        if name == "MissingInputException":
             files = _affected_files(lines)
             rule = head["rule"] or "a step"
             for file in files or ["?"]:
@@ -396,68 +391,6 @@ class Presenter:
                     place += f":{head['line']}"
                 place += ": "
             self.error(f"{place}{first}")
-
-    def _config_invalid(self, lines: list[str]) -> None:
-        problem = next(
-            (line.split(": ", 1)[1] for line in lines if line.startswith("ValidationError: ")),
-            "invalid setting",
-        )
-        path = next(
-            (
-                re.findall(r"\['([^']+)'\]", line)
-                for line in lines
-                if line.startswith("On instance")
-            ),
-            [],
-        )
-        field = ".".join(path) or None
-        if field is None and (unexpected := re.search(r"\('([^']+)' was unexpected", problem)):
-            field = unexpected[1]
-        if field is None and (required := re.match(r"'([^']+)' is a required property", problem)):
-            field = required[1]
-        allowed = self._allowed_values(field)
-        if "was unexpected" in problem and (settings := self._settings()):
-            problem = f"unknown setting; the settings are: {', '.join(settings)}"
-        if allowed and "is not one of" in problem:
-            problem = problem.split(" is not one of")[0] + f" is not one of: {', '.join(allowed)}"
-        line = _line_of_key(self.config, field) if field else None
-        where = f"{self.config}:{line}" if line else str(self.config)
-        self.error(f"{where}: {field + ': ' if field else ''}{problem}")
-
-    def _schema(self) -> dict:
-        try:
-            import yaml
-
-            schema = yaml.safe_load((self.config.parent / "config.schema.yaml").read_text())
-        except Exception:
-            return {}
-        return schema if isinstance(schema, dict) else {}
-
-    def _settings(self) -> list[str]:
-        return [str(name) for name in self._schema().get("properties", {})]
-
-    def _allowed_values(self, field: str | None) -> list[str]:
-        try:
-            return [str(term) for term in self._schema()["properties"][field]["enum"]]
-        except (KeyError, TypeError):
-            return []
-
-    def _config_unreadable(self) -> None:
-        try:
-            import yaml
-
-            yaml.safe_load(self.config.read_text(encoding="utf-8"))
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark
-            line = f":{mark.line + 1}" if mark is not None else ""
-            self.error(f"{self.config}{line}: not valid YAML: {error.problem}")
-            return
-        except (OSError, UnicodeDecodeError) as error:
-            self.error(f"{self.config}: cannot be read: {error}")
-            return
-        except Exception:
-            pass
-        self.error(f"{self.config}: not valid YAML")
 
 
 def _inside_tree(path: str) -> bool:
@@ -531,18 +464,6 @@ def _affected_files(lines: list[str]) -> list[str]:
         elif collecting:
             collecting = False
     return files
-
-
-def _line_of_key(config: Path, key: str) -> int | None:
-    try:
-        text = config.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    last = key.split(".")[-1]
-    for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"^\s*['\"]?{re.escape(last)}['\"]?\s*:", line):
-            return number
-    return None
 
 
 # -------------------------------------------------------------------------------------------------

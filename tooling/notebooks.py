@@ -68,31 +68,27 @@ def _clean_text(text, root_text: str):
     return joined.replace(root_text, ".")
 
 
+#: Kernel start-ups tried before a notebook step gives up. Two steps starting kernels at once on
+#: two cores occasionally lose one before it answers its first request (`kernel_info`); a fresh
+#: kernel then starts normally.
+KERNEL_STARTS = 3
+
+#: Errors of our own code inside a notebook: their message already reads `file:line: field: ...`.
+OWN_ERRORS = ("BuildError", "ValidationFailed")
+
+
 def execute(source: Path, executed: Path, parameters: dict, root: Path) -> None:
     """Run `source` in a fresh kernel with `root` as working directory; write `executed`.
 
-    A failing cell raises BuildError naming the notebook and the cell, with the error's last
-    line, after the partial executed copy is written next to the log for inspection.
+    A failing cell raises BuildError with the cell's error as the kernel reported it (its name
+    and value, not its traceback text): our own errors keep their `file:line` message, any other
+    error is prefixed with the notebook's path.
     """
     import jupytext
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
-    notebook = jupytext.read(source)
-    inject_parameters(notebook, parameters)
-    client = NotebookClient(
-        notebook,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(root)}},
-        record_timing=False,
-        timeout=600,
-    )
-    try:
-        client.execute()
-    except CellExecutionError as error:
-        message = _last_error_line(str(error))
-        raise BuildError(message, file=None if _located(message) else str(source)) from None
+    notebook = inject_parameters(jupytext.read(source), parameters)
+    notebook = _run(notebook, source, root)
     scrub(notebook, root)
     executed.parent.mkdir(parents=True, exist_ok=True)
     temporary = executed.with_suffix(".partial")
@@ -100,25 +96,34 @@ def execute(source: Path, executed: Path, parameters: dict, root: Path) -> None:
     temporary.replace(executed)
 
 
-def _last_error_line(text: str) -> str:
-    """The line of a cell error that names the problem (the package's BuildError message)."""
-    lines = [line for line in _ANSI.sub("", text).splitlines() if line.strip()]
-    for line in reversed(lines):
-        if line.startswith(("BuildError: ", "ValidationFailed: ")):
-            return line.split(": ", 1)[1]
-    return lines[-1] if lines else "notebook failed"
+def _run(notebook, source: Path, root: Path):
+    """The executed notebook; a kernel that dies before the first cell is started again."""
+    import copy
 
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-#: The start of a message that already says where: `data/raw/events.csv:2: ...`.
-_LOCATION = re.compile(r"\S+:\d+:")
-
-
-def _located(message: str) -> bool:
-    """Whether the message names its own file and line.
-
-    A cleaning step's error points into the raw sheet the author has to fix; prefixing the
-    notebook's path would bury that location behind one the author need not open.
-    """
-    return _LOCATION.match(message) is not None
+    for attempt in range(1, KERNEL_STARTS + 1):
+        attempt_notebook = copy.deepcopy(notebook)
+        client = NotebookClient(
+            attempt_notebook,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(root)}},
+            record_timing=False,
+            timeout=600,
+        )
+        try:
+            client.execute()
+            return attempt_notebook
+        except CellExecutionError as error:
+            if error.ename in OWN_ERRORS:
+                raise BuildError(error.evalue) from None
+            raise BuildError(f"{error.ename}: {error.evalue}", file=str(source)) from None
+        except (DeadKernelError, RuntimeError, TimeoutError) as error:
+            if client.code_cells_executed or attempt == KERNEL_STARTS:
+                raise BuildError(
+                    f"the Python kernel failed after {client.code_cells_executed} cells "
+                    f"(start {attempt} of {KERNEL_STARTS}): {error}",
+                    file=str(source),
+                ) from None
+    raise AssertionError("unreachable")

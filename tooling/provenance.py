@@ -224,3 +224,21 @@ def readme_map(artifact_records: list[dict]) -> str:
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+README_MAP = ("<!-- provenance-map:start -->\n", "<!-- provenance-map:end -->")
+
+
+def refresh_readme(readme: Path, generated: Path) -> None:
+    """Replace the README's copy of the figure and table map by the one the build generated."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = README_MAP
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    readme.write_text(before + start + generated.read_text(encoding="utf-8") + end + after)
+
+
+if __name__ == "__main__":
+    import sys
+
+    refresh_readme(Path(sys.argv[1]), Path(sys.argv[2]))

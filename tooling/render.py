@@ -18,6 +18,12 @@ from pathlib import Path
 
 from compendium.errors import BuildError
 
+#: What the PDF claims to meet (typst 0.15 accepts this pair together): archival and accessible.
+PDF_STANDARDS = ("ua-1", "a-2b")
+
+#: Where the fonts the paper needs beyond typst's bundled ones live, from the repository root.
+FONT_DIRECTORY = Path("manuscript/fonts")
+
 
 @dataclass(frozen=True)
 class Inputs:
@@ -125,7 +131,42 @@ def run_pandoc(arguments: list[str], source: Path) -> None:
         message = lines[0] if lines else f"pandoc exited with status {completed.returncode}"
         if re.match(r"^[^\s:]+:\d+: ", message):  # our filters already say file:line
             raise BuildError(message)
-        raise BuildError(message, file=str(source))
+        raise pandoc_problem(message, source)
+
+
+#: pandoc's own messages, and what they tell the author: (pattern, field, message, the text to
+#: look for in the source to find the line).
+_PANDOC_PROBLEMS = (
+    (
+        re.compile(r"\[WARNING\] Citeproc: citation (?P<key>\S+) not found"),
+        "citation",
+        "citation key '{key}' has no entry in the bibliography",
+        "@{key}",
+    ),
+    (
+        re.compile(r"\[WARNING\] Could not fetch resource (?P<key>\S+)"),
+        None,
+        "file '{key}' not found",
+        "{key}",
+    ),
+)
+_AT_LINE = re.compile(r'^(?P<what>.*?) at "[^"]+" \(line (?P<line>\d+), column \d+\):?$')
+
+
+def pandoc_problem(message: str, source: Path) -> BuildError:
+    """pandoc's first complaint as `source:line: what is wrong`, the line found in the source."""
+    if match := _AT_LINE.match(message):
+        return BuildError(match["what"], file=str(source), line=int(match["line"]))
+    for pattern, field, words, needle in _PANDOC_PROBLEMS:
+        if match := pattern.search(message):
+            text = needle.format(key=match["key"])
+            lines = source.read_text(encoding="utf-8").splitlines()
+            found = [number for number, line in enumerate(lines, start=1) if text in line]
+            line = found[0] if len(found) == 1 else None
+            return BuildError(
+                words.format(key=match["key"]), file=str(source), line=line, field=field
+            )
+    return BuildError(message, file=str(source))
 
 
 def _pandoc_environment() -> dict[str, str]:
@@ -193,24 +234,22 @@ def render_pdf(inputs: Inputs, output: Path, root: Path) -> None:
     """
     import typst
 
-    from tooling import standards
-
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".typst-") as scratch:
         source = Path(scratch) / "paper.typ"
         render_typst_source(inputs, source)
         partial = Path(scratch) / "paper.pdf"
         try:
-            # Archival and accessible (tooling.standards): PDF/A-2b and PDF/UA-1 at once;
+            # Archival and accessible (checked by tests/standards.py): PDF/A-2b and PDF/UA-1;
             # the bundled fonts plus the project's CJK subset, never the system's.
             typst.compile(
                 str(source),
                 output=str(partial),
                 root=str(root),
-                font_paths=[str(root / standards.FONT_DIRECTORY)],
+                font_paths=[str(root / FONT_DIRECTORY)],
                 ignore_system_fonts=True,
                 timestamp=_epoch(),
-                pdf_standards=list(standards.PDF_STANDARDS),
+                pdf_standards=list(PDF_STANDARDS),
             )
         except typst.TypstError as error:
             raise BuildError(
@@ -248,10 +287,14 @@ def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> Non
     """
     quarto = shutil.which("quarto")
     if quarto is None:
+        from tooling.settings import line_of
+
+        config = Path("config/config.yaml")
         raise BuildError(
             "renderer 'quarto' selected but `quarto` is not on PATH; install Quarto or set "
             "renderer: pandoc",
-            file="config/config.yaml",
+            file=str(config),
+            line=line_of(config.read_text(encoding="utf-8"), "renderer"),
             field="renderer",
         )
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,13 @@ def source_date_epoch() -> int:
 
 
 @contextmanager
+def stop_on_error() -> Iterator[None]:
+    """While the workflow is read: a BuildError becomes its one line on stderr and exit 1."""
+    with reported_errors():
+        yield
+
+
+@contextmanager
 def reported_errors(log: str | os.PathLike | None = None) -> Iterator[None]:
     """Turn a BuildError into one line on stderr (and in the log) and exit 1, no traceback."""
     try:
@@ -52,3 +59,24 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     temporary = path.with_name(path.name + ".partial")
     temporary.write_text(text, encoding="utf-8", newline="\n")
     temporary.replace(path)
+
+
+def missing_sources(inputs_by_step: dict[str, list]) -> BuildError | None:
+    """Every source file (not a result) a step expects but the tree lacks, one line each, named
+    with the first step (in the order the workflow lists them) that needs it."""
+    seen: set[str] = set()
+    problems = []
+    for step, inputs in inputs_by_step.items():
+        for path in inputs:
+            if not isinstance(path, str) or path.startswith("results/") or path in seen:
+                continue
+            seen.add(path)
+            if not Path(path).exists():
+                problems.append(
+                    BuildError(
+                        f"file not found; expected by {step} (restore or create it)", file=path
+                    )
+                )
+    if not problems:
+        return None
+    return BuildError("\n".join(str(problem) for problem in problems))

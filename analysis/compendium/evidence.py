@@ -80,7 +80,10 @@ def check_date_evidence(
             raise clean._fail(
                 table, row["line"], evidence, f"the date '{value}' has no supporting phrase"
             )
-        missing = unsupported_years(value, row.get(precision) if precision else None, found)
+        try:
+            missing = unsupported_years(value, row.get(precision) if precision else None, found)
+        except ValueError as error:  # a coded date that does not parse: say where it is
+            raise clean._fail(table, row["line"], coded, str(error)) from None
         if missing:
             years = ", ".join(str(year) for year in missing)
             raise clean._fail(

@@ -114,7 +114,15 @@ def read_caption(captions_path, label: str) -> str:
     from compendium.errors import BuildError
 
     with open(captions_path, encoding="utf-8") as handle:
-        captions = yaml.safe_load(handle) or {}
+        try:
+            captions = yaml.safe_load(handle) or {}
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark
+            problem = " ".join(filter(None, [error.context, error.problem]))
+            line = mark.line + 1 if mark else None
+            raise BuildError(
+                f"not valid YAML: {problem}", file=str(captions_path), line=line
+            ) from None
     if label not in captions:
         raise BuildError(f"no caption for '{label}'", file=str(captions_path), field=label)
     return " ".join(str(captions[label]).split())

@@ -7,7 +7,7 @@ rule validate_data:
         package="data/datapackage.json",
         schemas=expand("data/schemas/{table}.schema.json", table=RAW_TABLES),
         tables=expand("data/raw/{table}.csv", table=RAW_TABLES),
-        code="analysis/compendium/datapackage.py",
+        code=imported_files("analysis/scripts/validate_data.py"),
     output:
         report="results/checks/data-validation.txt",
     log:
@@ -23,7 +23,7 @@ rule check_bibliography:
     input:
         bibliography="references.bib",
         manuscript="manuscript/article.qmd",
-        code="analysis/compendium/bibliography.py",
+        code=imported_files("analysis/scripts/check_bibliography.py"),
     output:
         report="results/checks/bibliography.txt",
     log:
@@ -43,11 +43,7 @@ rule check_claims:
         instruments="results/data/instruments.csv",
         flows="results/data/flows.csv",
         communities="results/data/communities.csv",
-        code=[
-            "analysis/compendium/claims.py",
-            "analysis/compendium/derive.py",
-            "analysis/compendium/network.py",
-        ],
+        code=imported_files("analysis/scripts/check_claims.py"),
     output:
         report="results/checks/claims.txt",
     log:

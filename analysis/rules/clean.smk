@@ -8,21 +8,12 @@ rule clean_dates:
         notebook="analysis/notebooks/clean_dates.py",
         # the tables it cleans and those they refer to (not the validation report: an edit
         # to another table must not rerun this step; the step validates what it reads)
-        tables=expand(
-            "data/raw/{table}.csv",
-            table=["events", "instruments", "provisions", "modalities"],
-        ),
-        schemas=expand(
-            "data/schemas/{table}.schema.json",
-            table=["events", "instruments", "provisions", "modalities"],
-        ),
+        tables=raw_tables("events", "instruments", "provisions", "modalities"),
         package="data/datapackage.json",
         bibliography="references.bib",
-        code=[
-            "analysis/compendium/clean.py",
-            "analysis/compendium/dates.py",
-            "analysis/compendium/evidence.py",
-        ],
+        code=imported_files(
+            "analysis/scripts/run_notebook.py", "analysis/notebooks/clean_dates.py"
+        ),
     output:
         events="results/data/events.csv",
         instruments="results/data/instruments.csv",
@@ -42,17 +33,13 @@ rule clean_quantities:
         notebook="analysis/notebooks/clean_quantities.py",
         # the tables it cleans and those they refer to (not the validation report: an edit
         # to another table must not rerun this step; the step validates what it reads)
-        tables=expand(
-            "data/raw/{table}.csv",
-            table=["indicators", "fieldwork", "cases", "modalities"],
-        ),
-        schemas=expand(
-            "data/schemas/{table}.schema.json",
-            table=["indicators", "fieldwork", "cases", "modalities"],
-        ),
+        tables=raw_tables("indicators", "fieldwork", "cases", "modalities"),
         package="data/datapackage.json",
         bibliography="references.bib",
-        code=["analysis/compendium/clean.py", "analysis/compendium/quantities.py"],
+        code=imported_files(
+            "analysis/scripts/run_notebook.py",
+            "analysis/notebooks/clean_quantities.py",
+        ),
     output:
         indicators="results/data/indicators.csv",
         fieldwork="results/data/fieldwork.csv",
@@ -71,35 +58,21 @@ rule clean_coding:
         notebook="analysis/notebooks/clean_coding.py",
         # the tables it cleans and those they refer to (not the validation report: an edit
         # to another table must not rerun this step; the step validates what it reads)
-        tables=expand(
-            "data/raw/{table}.csv",
-            table=[
-                "modalities",
-                "cases",
-                "informants",
-                "communities",
-                "flows",
-                "coverage",
-                "provisions",
-                "instruments",
-            ],
-        ),
-        schemas=expand(
-            "data/schemas/{table}.schema.json",
-            table=[
-                "modalities",
-                "cases",
-                "informants",
-                "communities",
-                "flows",
-                "coverage",
-                "provisions",
-                "instruments",
-            ],
+        tables=raw_tables(
+            "modalities",
+            "cases",
+            "informants",
+            "communities",
+            "flows",
+            "coverage",
+            "provisions",
+            "instruments",
         ),
         package="data/datapackage.json",
         bibliography="references.bib",
-        code=["analysis/compendium/clean.py", "analysis/compendium/evidence.py"],
+        code=imported_files(
+            "analysis/scripts/run_notebook.py", "analysis/notebooks/clean_coding.py"
+        ),
     output:
         modalities="results/data/modalities.csv",
         cases="results/data/cases.csv",

@@ -10,6 +10,8 @@ from pathlib import Path
 # installed path points at the checkout the environment was made in, not at a temporary copy.
 sys.path.insert(0, workflow.basedir)
 
+# A rule's code= inputs come from its program's imports; table lists from data/datapackage.json.
+from tooling.dependencies import imported_files, raw_tables
 from tooling.sources import build_inputs
 from tooling.steps import edition_epoch
 
@@ -29,6 +31,17 @@ os.environ.update(
 # Outputs carry the edition's date, never the time of the build (reproducible-builds.org).
 os.environ.setdefault("SOURCE_DATE_EPOCH", str(edition_epoch(config["edition_date"])))
 
+
 # Every source the build reads (data, code, manuscript, configuration, lock), listed as a fresh
 # clone holds them; the manifest and the build receipt record their hashes.
 BUILD_INPUTS = build_inputs(Path(workflow.basedir))
+
+
+def artifact_names(folder):
+    """The names (file stems) of the outputs under `folder` of the rules defined so far."""
+    return sorted(
+        Path(path).stem
+        for step in workflow.rules
+        for path in step.output
+        if str(path).startswith(folder)
+    )

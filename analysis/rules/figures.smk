@@ -6,11 +6,7 @@ rule fig_timeline:
     input:
         events="results/data/events.csv",
         instruments="results/data/instruments.csv",
-        code=[
-            "analysis/compendium/figures/style.py",
-            "analysis/compendium/figures/timeline.py",
-            "analysis/compendium/derive.py",
-        ],
+        code=imported_files("analysis/scripts/fig_timeline.py"),
     output:
         svg=report(
             "results/figures/fig-timeline.svg",
@@ -30,11 +26,7 @@ rule fig_coexistence:
     input:
         modalities="results/data/modalities.csv",
         instruments="results/data/instruments.csv",
-        code=[
-            "analysis/compendium/figures/style.py",
-            "analysis/compendium/figures/coexistence.py",
-            "analysis/compendium/derive.py",
-        ],
+        code=imported_files("analysis/scripts/fig_coexistence.py"),
     output:
         svg=report(
             "results/figures/fig-coexistence.svg",
@@ -54,11 +46,7 @@ rule fig_flows:
     input:
         flows="results/data/flows.csv",
         communities="results/data/communities.csv",
-        code=[
-            "analysis/compendium/figures/style.py",
-            "analysis/compendium/figures/flows.py",
-            "analysis/compendium/network.py",
-        ],
+        code=imported_files("analysis/scripts/fig_flows.py"),
     output:
         svg=report(
             "results/figures/fig-flows.svg",

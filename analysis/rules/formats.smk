@@ -2,15 +2,12 @@
 # archives. Always rendered by the pinned pandoc (see tooling/formats.py), whatever
 # the configured renderer, so that every build yields the same files.
 
-FORMAT_INPUTS = MANUSCRIPT_INPUTS | {
-    "code": ["tooling/render.py", "tooling/formats.py"],
-}
-
 
 rule render_docx:
     """Render the manuscript to a Word document with its figures, tables and references."""
     input:
-        **FORMAT_INPUTS,
+        **MANUSCRIPT_INPUTS,
+        code=imported_files("analysis/scripts/render_docx.py"),
     output:
         docx="results/paper.docx",
     log:
@@ -24,7 +21,8 @@ rule render_docx:
 rule render_jats:
     """Render the manuscript to JATS XML: front matter, labelled figures and tables, ref-list."""
     input:
-        **FORMAT_INPUTS,
+        **MANUSCRIPT_INPUTS,
+        code=imported_files("analysis/scripts/render_jats.py"),
     output:
         xml="results/paper.xml",
     log:

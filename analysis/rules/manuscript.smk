@@ -20,7 +20,6 @@ MANUSCRIPT_INPUTS = {
     "tables": expand("results/tables/{table}.md", table=TABLES),
     # The CJK subset that prints the Chinese titles of the reference list (HTML and PDF).
     "fonts": "manuscript/fonts/NotoSerifCJKsc-Subset.otf",
-    "code": "tooling/render.py",
 }
 
 
@@ -30,6 +29,7 @@ rule render_html:
         **MANUSCRIPT_INPUTS,
         css="manuscript/style.css",
         title_block_filter="manuscript/filters/html-title-block.lua",
+        code=imported_files("analysis/scripts/render_html.py"),
     output:
         html=report("results/paper.html", category="Paper", labels={"format": "HTML"}),
     log:
@@ -49,6 +49,7 @@ rule render_pdf:
         typst_preamble="manuscript/typst/preamble.typ",
         typst_paths_filter="manuscript/filters/typst-paths.lua",
         typst_template="manuscript/typst/template.typ",
+        code=imported_files("analysis/scripts/render_pdf.py"),
     output:
         pdf=report("results/paper.pdf", category="Paper", labels={"format": "PDF"}),
     log:

@@ -13,7 +13,7 @@ rule pseudonymise:
     """Replace every sensitive value of data/restricted/ by a code; record if there is none."""
     input:
         restricted=RESTRICTED_FILES,
-        code="tooling/privacy.py",
+        code=imported_files("analysis/scripts/pseudonymise.py"),
     output:
         tables=directory("results/pseudonymised"),
         report="results/checks/pseudonymisation.txt",
@@ -34,7 +34,7 @@ rule check_leaks:
         ],
         pseudonymisation="results/checks/pseudonymisation.txt",
         restricted=RESTRICTED_FILES,
-        code="tooling/privacy.py",
+        code=imported_files("analysis/scripts/check_leaks.py"),
     output:
         report=LEAK_REPORT,
     log:

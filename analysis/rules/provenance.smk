@@ -25,7 +25,7 @@ rule provenance:
         artifacts=PUBLISHED_BEFORE_RENDER,
         lock="requirements.lock",
         citation="CITATION.cff",
-        code=["tooling/provenance.py", "tooling/links.py"],
+        code=imported_files("analysis/scripts/provenance.py"),
     output:
         captions="results/provenance/captions.json",
         appendix="results/provenance/appendix.md",
@@ -51,7 +51,7 @@ rule manifest:
             *RECEIPTS,
         ],
         lock="requirements.lock",
-        code="tooling/provenance.py",
+        code=imported_files("analysis/scripts/manifest.py"),
         sources=BUILD_INPUTS,
     output:
         manifest="results/manifest.json",

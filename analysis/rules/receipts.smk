@@ -12,7 +12,7 @@ rule receipt:
         ],
         sources=BUILD_INPUTS,
         lock="requirements.lock",
-        code=["tooling/receipt.py", "tooling/provenance.py"],
+        code=imported_files("analysis/scripts/receipt.py"),
     output:
         receipt="results/provenance.intoto.json",
     log:
@@ -33,7 +33,7 @@ rule meca:
         figures=expand("results/figures/{figure}.svg", figure=FIGURES),
         data=expand("results/data/{table}.csv", table=CLEANED_TABLES),
         receipt="results/provenance.intoto.json",
-        code="tooling/meca.py",
+        code=imported_files("analysis/scripts/meca.py"),
     output:
         bundle="results/paper-meca.zip",
     log:

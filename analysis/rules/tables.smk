@@ -7,7 +7,7 @@ rule tbl_fieldwork:
     input:
         fieldwork="results/data/fieldwork.csv",
         captions="manuscript/captions.yml",
-        code="analysis/compendium/tables.py",
+        code=imported_files("analysis/scripts/tbl_fieldwork.py"),
     output:
         table="results/tables/tbl-fieldwork.md",
     log:
@@ -24,7 +24,7 @@ rule tbl_modalities:
         cases="results/data/cases.csv",
         modalities="results/data/modalities.csv",
         captions="manuscript/captions.yml",
-        code="analysis/compendium/tables.py",
+        code=imported_files("analysis/scripts/tbl_modalities.py"),
     output:
         table="results/tables/tbl-modalities.md",
     log:
@@ -40,7 +40,7 @@ rule tbl_indicators:
     input:
         indicators="results/data/indicators.csv",
         captions="manuscript/captions.yml",
-        code="analysis/compendium/tables.py",
+        code=imported_files("analysis/scripts/tbl_indicators.py"),
     output:
         table="results/tables/tbl-indicators.md",
     log:
@@ -56,7 +56,7 @@ rule tbl_pathways:
     input:
         provisions="results/data/provisions.csv",
         captions="manuscript/captions.yml",
-        code="analysis/compendium/tables.py",
+        code=imported_files("analysis/scripts/tbl_pathways.py"),
     output:
         table="results/tables/tbl-pathways.md",
     log:
@@ -72,7 +72,7 @@ rule tbl_notice:
     input:
         provisions="results/data/provisions.csv",
         captions="manuscript/captions.yml",
-        code="analysis/compendium/tables.py",
+        code=imported_files("analysis/scripts/tbl_notice.py"),
     output:
         table="results/tables/tbl-notice.md",
     log:
@@ -90,7 +90,7 @@ rule tbl_coverage:
         modalities="results/data/modalities.csv",
         instruments="results/data/instruments.csv",
         captions="manuscript/captions.yml",
-        code=["analysis/compendium/tables.py", "analysis/compendium/derive.py"],
+        code=imported_files("analysis/scripts/tbl_coverage.py"),
     output:
         table="results/tables/tbl-coverage.md",
     log:
@@ -107,7 +107,7 @@ rule tbl_robustness:
         flows="results/data/flows.csv",
         communities="results/data/communities.csv",
         captions="manuscript/captions.yml",
-        code=["analysis/compendium/tables.py", "analysis/compendium/network.py"],
+        code=imported_files("analysis/scripts/tbl_robustness.py"),
     output:
         table="results/tables/tbl-robustness.md",
     log:
@@ -126,11 +126,7 @@ rule tbl_timeline_key:
         events="results/data/events.csv",
         instruments="results/data/instruments.csv",
         captions="manuscript/captions.yml",
-        code=[
-            "analysis/compendium/tables.py",
-            "analysis/compendium/derive.py",
-            "analysis/compendium/dates.py",
-        ],
+        code=imported_files("analysis/scripts/tbl_timeline_key.py"),
     output:
         table="results/tables/tbl-timeline-key.md",
     log:

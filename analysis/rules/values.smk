@@ -14,11 +14,7 @@ rule values:
         flows="results/data/flows.csv",
         communities="results/data/communities.csv",
         informants="results/data/informants.csv",
-        code=[
-            "analysis/compendium/values.py",
-            "analysis/compendium/derive.py",
-            "analysis/compendium/network.py",
-        ],
+        code=imported_files("analysis/scripts/values.py"),
     output:
         values="results/values.yml",
     log:

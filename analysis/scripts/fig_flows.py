@@ -1,10 +1,11 @@
 """fig-flows: the knowledge-flow network between communities, cycles highlighted."""
 
-from compendium import derive, figures, network
+from compendium import derive, network
+from compendium.figures import flows, style
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
-    flows = derive.read_cleaned(snakemake.input.flows)
+    flow_table = derive.read_cleaned(snakemake.input.flows)
     communities = derive.read_cleaned(snakemake.input.communities)
     settings = snakemake.params.flow_network
     chosen = next(
@@ -12,6 +13,6 @@ with reported_errors(snakemake.log[0]):
         for alternative in settings["alternatives"]
         if alternative["id"] == settings["figure_alternative"]
     )
-    graph = network.alternative_graph(flows, communities, chosen)
-    figure = figures.flows(graph, chosen["label"].lower())
-    figures.save_svg(figure, snakemake.output.svg)
+    graph = network.alternative_graph(flow_table, communities, chosen)
+    figure = flows.flows(graph, chosen["label"].lower())
+    style.save_svg(figure, snakemake.output.svg)

@@ -1,12 +1,12 @@
 """fig-timeline: the dated events 2000-2012 by kind."""
 
-from compendium import derive, figures
-from compendium.figures.timeline import titles as timeline_titles
+from compendium import derive
+from compendium.figures import style, timeline
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     events = derive.read_cleaned(snakemake.input.events)
     instruments = derive.read_cleaned(snakemake.input.instruments)
     shown = derive.timeline_events(events, instruments)
-    figure = figures.timeline(shown)
-    figures.save_svg(figure, snakemake.output.svg, titles=timeline_titles(shown))
+    figure = timeline.timeline(shown)
+    style.save_svg(figure, snakemake.output.svg, titles=timeline.titles(shown))

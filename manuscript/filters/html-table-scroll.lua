@@ -13,13 +13,17 @@ if not FORMAT:match('html') then return {} end
 local function label(tbl)
   local caption = pandoc.utils.stringify(tbl.caption.long or {}):gsub('\194\160', ' ')
   local number = caption:match('^(Table%s+%d+)')
-  return number or (caption ~= '' and caption:sub(1, 60)) or 'Table'
+  if number then return number end
+  if caption == '' then return 'Table' end
+  return caption:match('^(.-)%.%s') or caption:gsub('%.$', '') -- its first sentence
 end
 
 function Table(tbl)
+  -- Attributes as a list of pairs: a Lua table keyed by name has no fixed order, and the
+  -- order it came out in changed the HTML's bytes from one build to the next.
   return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' }, {
-    role = 'region',
-    tabindex = '0',
-    ['aria-label'] = label(tbl),
+    { 'role', 'region' },
+    { 'tabindex', '0' },
+    { 'aria-label', label(tbl) },
   }))
 end

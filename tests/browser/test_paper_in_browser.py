@@ -133,3 +133,70 @@ def test_a_screenshot_is_kept_for_people_to_look_at(page_report):
     width = int.from_bytes(data[16:20], "big")
     height = int.from_bytes(data[20:24], "big")
     assert (width, height) == (VIEWPORT["width"], VIEWPORT["height"])
+
+
+# On a phone ------------------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+PHONE_LAYOUT = """() => ({
+    page_width: document.documentElement.scrollWidth,
+    tables: Array.from(document.querySelectorAll('table')).map(table => {
+        const region = table.parentElement;
+        const caption = table.querySelector('caption');
+        return {
+            id: table.id,
+            in_region: region.classList.contains('table-scroll'),
+            role: region.getAttribute('role'),
+            tabindex: region.getAttribute('tabindex'),
+            label: region.getAttribute('aria-label'),
+            region_right: region.getBoundingClientRect().right,
+            caption_right: caption ? caption.getBoundingClientRect().right : 0,
+        };
+    }),
+})"""
+
+
+@pytest.fixture(scope="module")
+def phone_layout(built):
+    """The paper at the width of a phone (390 px): what the layout measured."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium is not installed ({CHROMIUM}); .ci/run installs it")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    screenshot = built / "results" / "browser" / "paper-phone.png"
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGUMENTS, headless=True
+        )
+        try:
+            page = browser.new_context(viewport=PHONE).new_page()
+            page.goto((built / "results" / "paper.html").as_uri(), wait_until="load")
+            layout = page.evaluate(PHONE_LAYOUT)
+            page.screenshot(path=str(screenshot))
+        finally:
+            browser.close()
+    shown = ROOT / "results" / "browser" / "paper-phone.png"
+    shown.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(screenshot, shown)
+    return layout
+
+
+def test_on_a_phone_the_page_never_scrolls_sideways(phone_layout):
+    assert phone_layout["page_width"] <= PHONE["width"]
+
+
+def test_on_a_phone_a_wide_table_scrolls_in_its_own_named_region(phone_layout):
+    tables = phone_layout["tables"]
+    assert len(tables) >= 6  # the six numbered tables at least
+    for table in tables:
+        assert table["in_region"], table
+        assert (table["role"], table["tabindex"]) == ("region", "0"), table
+        assert table["label"], table
+        assert table["region_right"] <= PHONE["width"], table
+        assert table["caption_right"] <= PHONE["width"] + 1, table  # the caption stays readable
+    numbered = [table["label"] for table in tables if table["id"].startswith("tbl-")]
+    assert numbered[:2] == ["Table 1", "Table 2"]

@@ -11,12 +11,13 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.workflow import BIN, environment
+from tests.workflow import BIN, counted, environment
 
 SNAKEMAKE = [str(BIN / "snakemake"), "--cores", "2", "--rerun-incomplete", "--show-failed-logs"]
 
 
 def command(*targets: str) -> list[str]:
+    counted(targets)
     return [str(BIN / "python"), "-m", "tooling.console", *SNAKEMAKE, *targets]
 
 

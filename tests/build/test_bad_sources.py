@@ -1,11 +1,12 @@
-"""The catalogue of bad inputs beyond the data tables (those are in test_bad_data.py): the
-bibliography, the manuscript, captions, settings, notebooks, missing files and missing tools.
+"""The catalogue of bad inputs beyond the data tables (those are in tests/unit/test_bad_data.py):
+the bibliography, the manuscript, captions, settings, notebooks, missing files and missing tools.
 
-Each case corrupts a copy of the built tree (or of the sources, for files whose absence stops
-the build before anything runs), builds the failing step through the launcher as `make` does,
-and checks what the author sees: a non-zero exit, one `error: file[:line]: ...` line naming the
-problem, no Python traceback, and no half-written file under results/. docs/bad-input.md lists
-every case with its message.
+Each case corrupts a copy of the built tree and runs the code of the step that must refuse it,
+in this process, checking the one line the author is shown. Then one build per layer runs
+through the launcher as `make` does (data and steps, render, settings, missing sources) and
+checks what the author sees: a non-zero exit, one `error: file[:line]: ...` line per problem, no
+Python traceback, and no half-written file under results/. docs/bad-input.md lists every case
+with its message.
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from compendium import tables
+from compendium.bibliography import load_bibliography
+from compendium.errors import BuildError
 from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
+from tests.unit.test_bad_data import read_sheet, write_sheet
 from tests.workflow import BIN, ROOT, copy_sources, copy_tree
+from tooling import render, settings
 from tooling.console import Presenter
 
 
@@ -31,14 +36,6 @@ class Expected:
     file: str
     line: int | None
     words: tuple[str, ...]
-
-
-@dataclass
-class Case:
-    corrupt: Callable[[Path], Expected]
-    targets: tuple[str, ...]
-    fresh: bool = False  # corrupt a copy of the sources instead of the built tree
-    environment: dict[str, str] = field(default_factory=dict)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -66,6 +63,7 @@ def substitute(tree: Path, name: str, pattern: str, replacement: str) -> int:
 
 
 MANUSCRIPT = "manuscript/article.qmd"
+HTML = ("results/paper.html",)
 
 
 def unknown_citation(tree):
@@ -158,17 +156,6 @@ def failing_notebook_cell(tree):
     return Expected("analysis/notebooks/clean_quantities.py", None, ("NameError",))
 
 
-def remove(name: str) -> Callable[[Path], Expected]:
-    """Delete a source; the message names it and the first step found needing it."""
-
-    def corrupt(tree: Path) -> Expected:
-        (tree / name).unlink()
-        return Expected(name, None, ("file not found; expected by ",))
-
-    corrupt.__name__ = f"missing_{Path(name).stem}"
-    return corrupt
-
-
 def quarto_renderer_without_quarto(tree):
     line = substitute(tree, CONFIG, r"^renderer: .*$", "renderer: quarto")
     return Expected(CONFIG, line, ("renderer", "quarto", "not on PATH"))
@@ -186,74 +173,175 @@ def pandoc_missing(tree):
 #: PATH without Quarto: this environment's tools and the system's basic ones.
 PATH_WITHOUT_QUARTO = os.pathsep.join([str(BIN), "/usr/bin", "/bin"])
 
-HTML = ("results/paper.html",)
+# -------------------------------------------------------------------------------------------------
+# Each case run by the code of the step that refuses it, in this process, on a copy of the built
+# tree: the message must be the one docs/bad-input.md shows.
+
+
+def render_html() -> None:
+    """The HTML step's render, as analysis/rules/manuscript.smk declares it."""
+    filters = ("shortcodes", "crossref", "provenance")
+    inputs = render.Inputs(
+        manuscript=Path(MANUSCRIPT),
+        values=Path("results/values.yml"),
+        bibliography=Path("references.bib"),
+        filters=tuple(Path(f"manuscript/filters/{name}.lua") for name in filters),
+        css=Path("manuscript/style.css"),
+        provenance=Path("results/provenance/captions.json"),
+    )
+    if settings.load(CONFIG, "config/config.schema.yaml", {})["renderer"] == "quarto":
+        render.render_with_quarto(inputs, Path("results/paper.html"), "html", root=Path.cwd())
+    else:
+        render.render_html(inputs, Path("results/paper.html"))
+
+
+def check_bibliography() -> None:
+    load_bibliography("references.bib")
+
+
+def read_caption() -> None:
+    tables.read_caption("manuscript/captions.yml", "tbl-indicators")
+
+
+def load_settings() -> None:
+    settings.load(CONFIG, "config/config.schema.yaml", {})
+
+
 CASES = {
-    "unknown-citation": Case(unknown_citation, HTML),
-    "unknown-value": Case(unknown_value, HTML),
-    "unknown-cross-reference": Case(unknown_cross_reference, HTML),
-    "unknown-include": Case(unknown_include, HTML),
-    "missing-figure-file": Case(missing_figure, HTML),
-    "unclosed-shortcode": Case(unclosed_shortcode, HTML),
-    "duplicate-label": Case(duplicate_label, HTML),
-    "broken-front-matter": Case(broken_front_matter, HTML),
-    "malformed-bib-entry": Case(malformed_bib_entry, ("results/checks/bibliography.txt",)),
-    "duplicate-bib-entry": Case(duplicate_bib_entry, ("results/checks/bibliography.txt",)),
-    "missing-caption": Case(missing_caption, ("results/tables/tbl-indicators.md",)),
-    "captions-not-yaml": Case(captions_not_yaml, ("results/tables/tbl-indicators.md",)),
-    "unknown-renderer": Case(unknown_renderer, ()),
-    "unknown-setting": Case(unknown_setting, ()),
-    "malformed-edition-date": Case(malformed_edition_date, ()),
-    "config-not-yaml": Case(config_not_yaml, ()),
-    "failing-notebook-cell": Case(
-        failing_notebook_cell, ("results/notebooks/clean_quantities.ipynb",)
-    ),
-    "missing-raw-table": Case(remove("data/raw/cases.csv"), (), fresh=True),
-    "missing-schema": Case(remove("data/schemas/flows.schema.json"), (), fresh=True),
-    "missing-manuscript": Case(remove(MANUSCRIPT), (), fresh=True),
-    "missing-lua-filter": Case(remove("manuscript/filters/crossref.lua"), HTML, fresh=True),
-    "missing-stylesheet": Case(remove("manuscript/style.css"), HTML),
-    "missing-tool-quarto": Case(
-        quarto_renderer_without_quarto, HTML, environment={"PATH": PATH_WITHOUT_QUARTO}
-    ),
-    "missing-tool-pandoc": Case(pandoc_missing, HTML),
+    "unknown-citation": (unknown_citation, render_html),
+    "unknown-value": (unknown_value, render_html),
+    "unknown-cross-reference": (unknown_cross_reference, render_html),
+    "unknown-include": (unknown_include, render_html),
+    "missing-figure-file": (missing_figure, render_html),
+    "unclosed-shortcode": (unclosed_shortcode, render_html),
+    "duplicate-label": (duplicate_label, render_html),
+    "broken-front-matter": (broken_front_matter, render_html),
+    "missing-tool-quarto": (quarto_renderer_without_quarto, render_html),
+    "missing-tool-pandoc": (pandoc_missing, render_html),
+    "malformed-bib-entry": (malformed_bib_entry, check_bibliography),
+    "duplicate-bib-entry": (duplicate_bib_entry, check_bibliography),
+    "missing-caption": (missing_caption, read_caption),
+    "captions-not-yaml": (captions_not_yaml, read_caption),
+    "unknown-renderer": (unknown_renderer, load_settings),
+    "unknown-setting": (unknown_setting, load_settings),
+    "malformed-edition-date": (malformed_edition_date, load_settings),
+    "config-not-yaml": (config_not_yaml, load_settings),
 }
 
 
+def says(errors: list[str], expected: Expected) -> bool:
+    location = expected.file + (f":{expected.line}:" if expected.line else ":")
+    return any(
+        error.startswith(f"error: {location}") and all(word in error for word in expected.words)
+        for error in errors
+    )
+
+
 @pytest.mark.parametrize("name", list(CASES))
-def test_a_bad_source_stops_the_build_with_one_clear_line(built, tmp_path, name):
-    case = CASES[name]
-    if name == "missing-tool-quarto" and shutil.which("quarto", path=PATH_WITHOUT_QUARTO):
-        pytest.skip("quarto is installed on this machine")
-    destination = tmp_path / "tree"
-    tree = copy_sources(destination) if case.fresh else copy_tree(built, destination)
-    if name == "missing-tool-pandoc":
-        (tree / MANUSCRIPT).write_text(  # some change, so that the paper is rendered again
-            (tree / MANUSCRIPT).read_text(encoding="utf-8") + "\n", encoding="utf-8"
-        )
-    expected = case.corrupt(tree)
-    before = {target: _bytes(built / target) for target in case.targets}
+def test_a_bad_source_is_refused_with_one_clear_line(built, tmp_path, monkeypatch, name):
+    corrupt, step = CASES[name]
+    tree = copy_tree(built, tmp_path / "tree")
+    monkeypatch.chdir(tree)
+    if name == "missing-tool-quarto":
+        if shutil.which("quarto", path=PATH_WITHOUT_QUARTO):
+            pytest.skip("quarto is installed on this machine")
+        monkeypatch.setenv("PATH", PATH_WITHOUT_QUARTO)
+    if name == "missing-tool-pandoc":  # the tree's stand-in comes first on the import path
+        monkeypatch.syspath_prepend(str(tree / "analysis"))
+    expected = corrupt(tree)
 
-    completed = launch(tree, *case.targets, **case.environment)
+    with pytest.raises(BuildError) as raised:
+        step()
+
+    errors = [f"error: {line}" for line in str(raised.value).splitlines()]
+    assert all(ONE_LINE_ERROR.match(error) for error in errors), errors
+    assert says(errors, expected), f"expected {expected}; got {errors}"
+
+
+# -------------------------------------------------------------------------------------------------
+# End to end, one build per layer, through the launcher as `make` runs it: the author sees the
+# step's one line, no traceback, and no half-written or stale output is left.
+
+
+def launched(tree: Path, *arguments: str) -> tuple[list[str], str]:
+    completed = launch(tree, *arguments)
     seen = completed.stdout + completed.stderr
-
     assert completed.returncode != 0, seen[-3000:]
     assert "Traceback" not in seen, seen[-3000:]
     errors = error_lines(completed.stderr)
     assert errors, seen[-3000:]
-    for error in errors:
-        assert ONE_LINE_ERROR.match(error), error
-    location = expected.file + (f":{expected.line}:" if expected.line else ":")
-    matching = [
-        error
-        for error in errors
-        if error.startswith(f"error: {location}") and all(word in error for word in expected.words)
-    ]
-    assert matching, f"expected {location} and {expected.words}; got {errors}"
-    # Nothing half-written, and no output of the failed step left behind as if it were good.
+    assert all(ONE_LINE_ERROR.match(error) for error in errors), errors
     if (tree / "results").exists():
         assert leftovers(tree / "results") == []
-    for target in case.targets:
-        assert _bytes(tree / target) in (None, before[target]), target
+    return errors, seen
+
+
+def test_broken_steps_each_stop_with_their_line_and_the_rest_of_the_build_goes_on(built, tmp_path):
+    """A data problem found by a cleaning notebook, a failing notebook cell and a table without
+    its caption, in one build that keeps going past each failure."""
+    tree = copy_tree(built, tmp_path / "tree")
+    header, rows = read_sheet(tree, "events")
+    row = next(i for i, cells in enumerate(rows) if cells[header.index("precision")] == "year")
+    rows[row][header.index("precision")] = "day"
+    write_sheet(tree, "events", header, rows)
+    notebook = failing_notebook_cell(tree)
+    substitute(tree, "manuscript/captions.yml", r"^tbl-modalities:", "tbl-modalitiez:")
+    failed = [
+        "results/data/events.csv",
+        "results/notebooks/clean_quantities.ipynb",
+        "results/tables/tbl-modalities.md",
+    ]
+
+    errors, seen = launched(tree, "--keep-going")
+
+    where = Expected("data/raw/events.csv", row + 2, ("precision", "does not fit"))
+    assert says(errors, where), errors
+    assert says(errors, notebook), errors
+    caption = Expected("manuscript/captions.yml", None, ("tbl-modalities", "no caption"))
+    assert says(errors, caption), errors
+    assert "make: the build stopped in" in seen
+    for name in failed:  # gone, or as the session build left it: never half-made
+        assert _bytes(tree / name) in (None, _bytes(built / name)), name
+
+
+def test_a_manuscript_error_stops_the_render_with_its_line(built, tmp_path):
+    tree = copy_tree(built, tmp_path / "tree")
+    expected = unknown_citation(tree)
+    errors, _ = launched(tree, *HTML)
+    assert says(errors, expected), errors
+    assert _bytes(tree / "results/paper.html") == _bytes(built / "results/paper.html")
+
+
+def test_a_bad_setting_stops_the_build_before_any_step(tmp_path):
+    tree = copy_sources(tmp_path / "tree")
+    expected = unknown_renderer(tree)
+    errors, _ = launched(tree)
+    assert errors == [
+        f"error: {CONFIG}:{expected.line}: renderer: 'nonsense' is not one of: pandoc, quarto"
+    ]
+    assert not (tree / "results").exists()
+
+
+#: Sources deleted at once, and the first step (in the workflow's order) that reads each.
+MISSING = {
+    "missing-raw-table": ("data/raw/cases.csv", "validate_data"),
+    "missing-schema": ("data/schemas/flows.schema.json", "validate_data"),
+    "missing-manuscript": (MANUSCRIPT, "check_bibliography"),
+    "missing-lua-filter": ("manuscript/filters/crossref.lua", "render_html"),
+    "missing-stylesheet": ("manuscript/style.css", "render_html"),
+}
+
+
+def test_every_missing_source_is_named_before_any_step(tmp_path):
+    tree = copy_sources(tmp_path / "tree")
+    for name, _ in MISSING.values():
+        (tree / name).unlink()
+    errors, _ = launched(tree)
+    assert sorted(errors) == sorted(
+        f"error: {name}: file not found; expected by {step} (restore or create it)"
+        for name, step in MISSING.values()
+    )
+    assert not (tree / "results").exists()
 
 
 def _bytes(path: Path) -> bytes | None:
@@ -373,9 +461,10 @@ def documented_cases() -> set[str]:
 
 
 def test_the_docs_list_every_case_of_the_catalogue_with_its_message():
-    from tests.build.test_bad_data import CATALOGUE
+    from tests.unit.test_bad_data import CATALOGUE
 
-    cases = set(CASES) | {case.name for case in CATALOGUE}
+    end_to_end = {"failing-notebook-cell", *MISSING}
+    cases = set(CASES) | end_to_end | {case.name for case in CATALOGUE}
     assert len(cases) >= 30
     missing = sorted(cases - documented_cases())
     assert missing == [], f"add these to docs/bad-input.md: {missing}"

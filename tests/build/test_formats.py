@@ -10,15 +10,11 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from tests.build.test_paper import SECTIONS
+from tests.workflow import FIGURES, TABLES
 from tooling.formats import front_matter
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XLINK = "{http://www.w3.org/1999/xlink}"
-FIGURES = ["fig-timeline", "fig-coexistence", "fig-flows"]
-TABLES = [
-    "tbl-fieldwork", "tbl-modalities", "tbl-indicators",
-    "tbl-pathways", "tbl-notice", "tbl-coverage",
-]  # fmt: skip
 
 
 def flat(text: str | None) -> str:

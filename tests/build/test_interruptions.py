@@ -1,6 +1,6 @@
-"""Interrupted builds: Ctrl-C (SIGINT) or a hard kill (SIGKILL) in the middle of a cleaning
-notebook, a figure script and a render, each followed by `make` again; and two builds started
-at once in one tree. Every scenario must end with the same bytes as a clean build.
+"""Interrupted builds: Ctrl-C (SIGINT) in the middle of a cleaning notebook and a hard kill
+(SIGKILL) in the middle of a figure script, each followed by `make` again; and two builds
+started at once in one tree. Every scenario must end with the same bytes as a clean build.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.build.launcher import launch, leftovers, snapshot, start
-from tests.workflow import ROOT, copy_sources, copy_tree
+from tests.workflow import FIGURES, copy_sources, copy_tree
 
 #: Steps of each kind and the output each writes last (so: absent while the step runs).
 STEPS = {
@@ -25,11 +25,7 @@ STEPS = {
         "clean_quantities": "results/notebooks/clean_quantities.ipynb",
         "clean_coding": "results/notebooks/clean_coding.ipynb",
     },
-    "figure": {
-        "fig_timeline": "results/figures/fig-timeline.svg",
-        "fig_coexistence": "results/figures/fig-coexistence.svg",
-        "fig_flows": "results/figures/fig-flows.svg",
-    },
+    "figure": {name.replace("-", "_"): f"results/figures/{name}.svg" for name in FIGURES},
     "render": {
         "render_html": "results/paper.html",
         "render_pdf": "results/paper.pdf",
@@ -72,11 +68,7 @@ class RunningBuild:
                         started.append(rule)
             for rule in started:
                 if not (self.tree / steps[rule]).exists():
-                    # Inside the step: its process starts within this pause and no step here
-                    # finishes in less than a second, even the quickest notebook.
-                    time.sleep(0.1)
-                    if not (self.tree / steps[rule]).exists():
-                        return rule
+                    return rule  # started by Snakemake, its last output not yet written
         pytest.fail(f"none of {sorted(steps)} was seen running:\n{self.text}")
 
     def signal(self, number: int) -> None:
@@ -103,28 +95,27 @@ def clean_results(built) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    "signal_number", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"]
+    ("signal_number", "kind"),
+    [(signal.SIGINT, "notebook"), (signal.SIGKILL, "figure")],
+    ids=["SIGINT-in-a-notebook", "SIGKILL-in-a-figure"],
 )
-def test_a_build_interrupted_in_each_kind_of_step_resumes_to_identical_outputs(
-    tmp_path, clean_results, signal_number
+def test_an_interrupted_build_resumes_to_identical_outputs(
+    tmp_path, clean_results, signal_number, kind
 ):
     tree = copy_sources(tmp_path / "tree")
-    interrupted = []
-    for kind, steps in STEPS.items():
-        build = RunningBuild(tree)
-        rule = build.wait_until_running(steps)
-        build.signal(signal_number)
-        returncode = build.finish()
-        assert returncode != 0, f"{kind}: the interrupted build reported success\n{build.text}"
-        if signal_number == signal.SIGKILL:
-            assert not (tree / steps[rule]).exists(), f"{rule} finished before it was killed"
-        # After Ctrl-C Snakemake may let a step that is about to end write its output; what must
-        # hold either way is that the next build resumes to the bytes of a clean build.
-        assert "Traceback" not in build.text, build.text
-        if signal_number == signal.SIGINT:
-            assert "make: interrupted; run make again to resume" in build.text, build.text
-        interrupted.append(rule)
-        time.sleep(1.5)  # a notebook's kernel notices within a second that its parent is gone
+    steps = STEPS[kind]
+    build = RunningBuild(tree)
+    rule = build.wait_until_running(steps)
+    build.signal(signal_number)
+    returncode = build.finish()
+    assert returncode != 0, f"{kind}: the interrupted build reported success\n{build.text}"
+    if signal_number == signal.SIGKILL:
+        assert not (tree / steps[rule]).exists(), f"{rule} finished before it was killed"
+    # After Ctrl-C Snakemake may let a step that is about to end write its output; what must
+    # hold either way is that the next build resumes to the bytes of a clean build.
+    assert "Traceback" not in build.text, build.text
+    if signal_number == signal.SIGINT:
+        assert "make: interrupted; run make again to resume" in build.text, build.text
 
     resumed = launch(tree)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
@@ -135,7 +126,7 @@ def test_a_build_interrupted_in_each_kind_of_step_resumes_to_identical_outputs(
     rebuilt = snapshot(tree / "results")
     assert sorted(rebuilt) == sorted(clean_results)
     different = [name for name in clean_results if rebuilt[name] != clean_results[name]]
-    assert different == [], f"interrupted in {interrupted}; differ from a clean build: {different}"
+    assert different == [], f"interrupted in {rule}; differ from a clean build: {different}"
 
 
 def test_two_builds_at_once_in_one_tree_take_turns(built, tmp_path, clean_results):
@@ -158,11 +149,3 @@ def test_two_builds_at_once_in_one_tree_take_turns(built, tmp_path, clean_result
     assert "Nothing to be done" in waited[0].text
     assert leftovers(tree / "results") == []
     assert snapshot(tree / "results") == clean_results
-
-
-def test_make_builds_through_the_launcher_under_the_tree_lock():
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    recipe = makefile.split("\npaper:", 1)[1].split("\n\n", 1)[0]
-    assert "python -m tooling.console --lock $(BUILD_LOCK) $(SNAKEMAKE)" in recipe
-    assert "BUILD_LOCK := .snakemake/make-build.lock" in makefile
-    assert "--rerun-incomplete" in makefile.split("SNAKEMAKE :=", 1)[1].splitlines()[0]

@@ -16,7 +16,7 @@ import pytest
 
 from compendium.errors import BuildError
 from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch
-from tests.workflow import ROOT, copy_tree, snakemake
+from tests.workflow import ROOT, copy_tree
 from tooling import privacy
 
 FIXTURES = ROOT / "tests" / "fixtures" / "restricted"
@@ -183,10 +183,8 @@ def test_without_restricted_data_the_steps_run_and_say_there_is_nothing_to_prote
     ).read_text(encoding="utf-8")
 
 
-def test_the_clean_fixture_is_pseudonymised_and_the_build_passes(built, tmp_path):
-    tree = with_restricted(copy_tree(built, tmp_path / "tree"), "clean")
-    completed = launch(tree)
-    assert completed.returncode == 0, completed.stderr[-3000:]
+def test_the_clean_fixture_is_pseudonymised_and_the_build_passes(edited):
+    tree = edited.tree  # the `edited` build carries the clean fixture in data/restricted/
     pseudonymised = (tree / "results" / "pseudonymised" / "interviews.csv").read_text()
     assert "person-001" in pseudonymised and "institution-002" in pseudonymised
     report = (tree / "results" / "checks" / "leaks.txt").read_text(encoding="utf-8")
@@ -197,25 +195,20 @@ def test_the_clean_fixture_is_pseudonymised_and_the_build_passes(built, tmp_path
             assert value.encode() not in data, (path, value)
 
 
-def test_the_leaking_fixture_fails_the_build_without_printing_the_value(built, tmp_path):
+def test_only_the_pseudonymisation_and_the_check_read_restricted_data(edited):
+    readers, rule = set(), None
+    for line in edited.output.splitlines():
+        if match := re.match(r"^(?:local)?rule (\S+):$", line):
+            rule = match[1]
+        elif line.startswith("    input:") and "data/restricted/" in line:
+            readers.add(rule)
+    assert readers == {"pseudonymise", "check_leaks"}
+
+
+def test_leaks_fail_the_build_naming_each_output_without_printing_the_value(built, tmp_path):
+    """The leaking fixture (a field not marked sensitive) and a manuscript that names an
+    interviewee, in one build: every output that holds the value is named, the value never."""
     tree = with_restricted(copy_tree(built, tmp_path / "tree"), "leaking")
-    completed = launch(tree)
-    assert completed.returncode != 0
-    errors = error_lines(completed.stderr)
-    assert errors and all(ONE_LINE_ERROR.match(error) for error in errors), errors
-    assert any(
-        error.startswith("error: results/pseudonymised/interviews.csv:3: interviewee: ")
-        and "data/restricted/interviews.csv:2" in error
-        for error in errors
-    ), errors
-    assert NAME not in completed.stdout + completed.stderr
-    assert not (tree / "results" / "checks" / "leaks.txt").exists()
-    for log in (tree / "results" / "logs").glob("*.log"):
-        assert NAME not in log.read_text(encoding="utf-8"), log
-
-
-def test_a_manuscript_that_names_an_interviewee_fails_the_build(built, tmp_path):
-    tree = with_restricted(copy_tree(built, tmp_path / "tree"), "clean")
     manuscript = tree / "manuscript" / "article.qmd"
     text = manuscript.read_text(encoding="utf-8")
     marker = "\n# References"
@@ -226,24 +219,21 @@ def test_a_manuscript_that_names_an_interviewee_fails_the_build(built, tmp_path)
     )
     completed = launch(tree)
     assert completed.returncode != 0
-    errors = [error for error in error_lines(completed.stderr) if "sensitive value" in error]
-    leaking = {ONE_LINE_ERROR.match(error)["file"] for error in errors}
-    expected = {f"results/{name}" for name in ("paper.html", "paper.pdf")}
-    assert expected <= leaking, leaking
-    assert NAME not in completed.stderr
-
-
-def test_only_the_pseudonymisation_and_the_check_read_restricted_data(built, tmp_path):
-    tree = with_restricted(copy_tree(built, tmp_path / "tree"), "clean")
-    completed = snakemake(tree, "--dry-run", "--forceall")
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    readers, rule = set(), None
-    for line in (completed.stdout + completed.stderr).splitlines():
-        if match := re.match(r"^(?:local)?rule (\S+):$", line):
-            rule = match[1]
-        elif line.startswith("    input:") and "data/restricted/" in line:
-            readers.add(rule)
-    assert readers == {"pseudonymise", "check_leaks"}
+    errors = error_lines(completed.stderr)
+    assert errors and all(ONE_LINE_ERROR.match(error) for error in errors), errors
+    assert any(
+        error.startswith("error: results/pseudonymised/interviews.csv:3: interviewee: ")
+        and "data/restricted/interviews.csv:2" in error
+        for error in errors
+    ), errors
+    leaking = {
+        ONE_LINE_ERROR.match(error)["file"] for error in errors if "sensitive value" in error
+    }
+    assert {"results/paper.html", "results/paper.pdf"} <= leaking, leaking
+    assert NAME not in completed.stdout + completed.stderr
+    assert not (tree / "results" / "checks" / "leaks.txt").exists()
+    for log in (tree / "results" / "logs").glob("*.log"):
+        assert NAME not in log.read_text(encoding="utf-8"), log
 
 
 def test_no_other_code_names_the_restricted_directory():

@@ -1,4 +1,4 @@
-"""The built paper against the standards it claims (tooling.standards).
+"""The built paper against the standards it claims (tests.standards).
 
 HTML: zero errors from the W3C Nu Html Checker; zero serious or critical axe-core violations;
 language, one h1, headings in order, alt text, table captions and header cells. PDF: PDF/UA-1
@@ -20,8 +20,10 @@ import re
 import pytest
 import yaml
 
+from tests import standards
 from tests.conftest import ROOT
-from tooling import standards
+from tests.workflow import FIGURES
+from tooling import render
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -46,7 +48,7 @@ def report(built) -> dict:
     """Every check on the built paper, written to results/checks/standards.json."""
     results = built / "results"
     html, pdf = results / "paper.html", results / "paper.pdf"
-    found: dict = {"pdf_standards_requested": list(standards.PDF_STANDARDS)}
+    found: dict = {"pdf_standards_requested": list(render.PDF_STANDARDS)}
     try:
         found["html_nu"] = standards.nu_check(html)
     except standards.ToolMissing as missing:
@@ -108,7 +110,7 @@ def test_html_headings_descend_one_level_at_a_time(html):
 
 def test_html_figures_carry_their_alt_text(html):
     images = re.findall(r"<img\b[^>]*>", html)
-    assert len(images) == 3
+    assert len(images) == len(FIGURES)
     for image in images:
         alt = re.search(r'\balt="([^"]*)"', image)
         assert alt and len(alt[1]) > 40, image[:200]
@@ -202,6 +204,6 @@ def test_cjk_font_covers_every_cjk_character_of_the_sources():
     missing = standards.missing_cjk_characters(ROOT)
     assert not missing, (
         f"{standards.FONT_DIRECTORY / standards.CJK_FONT_FILE} lacks {''.join(sorted(missing))}; "
-        "remake it: python -m tooling.standards subset-font NotoSerifCJK-Regular.ttc "
+        "remake it: python -m tests.standards subset-font NotoSerifCJK-Regular.ttc "
         f"(see {standards.FONT_DIRECTORY}/README.md)"
     )

@@ -115,3 +115,72 @@ def test_cycle_edges_close_each_cycle():
 def test_edges_off_every_cycle_are_not_cycle_edges():
     found = network.cycles(network.flow_graph(FLOWS, COMMUNITIES))
     assert ("d", "e") not in network.cycle_edges(found)
+
+
+# --------------------------------------------------------------------------------------------
+# Coding alternatives. Strengths and cases are invented: f1 (a → b) is hedged, f4 (c → d) is
+# inferred, only f2, f3 and f5 have a case.
+
+CODED = FLOWS.assign(
+    evidence_strength=["stated", "hedged", "stated", "inferred", "stated", "stated", "stated"],
+    case_id=["k3", None, "k2", None, "k5", None, None],
+)
+SETTINGS = {
+    "figure_alternative": "all",
+    "clinic_side": ["a", "c"],
+    "lab": "b",
+    "origin": "d",
+    "regulators": ["e"],
+    "alternatives": [
+        {"id": "all", "label": "All"},
+        {"id": "stated", "label": "Stated", "strengths": ["stated"]},
+        {"id": "backed", "label": "Backed", "strengths": ["stated"], "case_backed_only": True},
+        {
+            "id": "merged",
+            "label": "Merged",
+            "merge": {"ac": {"name": "A and C", "members": ["a", "c"]}},
+        },
+    ],
+}
+
+
+def test_an_edge_is_as_strong_as_its_strongest_flow():
+    graph = network.flow_graph(CODED, COMMUNITIES)
+    assert network.edge_strength(graph, "a", "b") == "stated"  # f1 hedged, f6 stated
+    assert network.edge_strength(graph, "c", "d") == "inferred"
+
+
+def test_alternatives_keep_flows_by_strength_and_case():
+    assert list(network.select_flows(CODED, {"strengths": ["stated"]})["flow_id"]) == [
+        "f3", "f2", "f5", "f6", "f7",
+    ]  # fmt: skip
+    kept = network.select_flows(CODED, {"strengths": ["stated"], "case_backed_only": True})
+    assert list(kept["flow_id"]) == ["f3", "f2", "f5"]
+
+
+def test_merging_makes_one_node_and_drops_the_flows_inside_it():
+    graph = network.alternative_graph(CODED, COMMUNITIES, SETTINGS["alternatives"][3])
+    assert sorted(graph.nodes) == ["ac", "b", "d", "e"]
+    assert graph.nodes["ac"]["members"] == {"a", "c"}
+    assert not graph.has_edge("ac", "ac")
+    assert network.cycles(graph) == [("ac", "b"), ("ac", "d")]
+
+
+def test_findings_under_every_alternative_and_what_is_robust():
+    results = network.robustness(CODED, COMMUNITIES, SETTINGS)
+    assert [results[key]["cycle_count"] for key in ("all", "stated", "backed", "merged")] == [
+        2, 1, 0, 2,
+    ]  # fmt: skip
+    assert results["all"]["origin_on_cycle"] is True
+    assert results["stated"]["origin_on_cycle"] is False  # c → d is only inferred
+    assert results["backed"]["any_cycle"] is False
+    assert network.is_robust(results, "regulators_off_cycles")
+    assert not network.is_robust(results, "any_cycle")
+
+
+def test_changing_an_alternative_in_the_settings_changes_the_findings():
+    before = network.robustness(CODED, COMMUNITIES, SETTINGS)
+    changed = {**SETTINGS, "alternatives": [*SETTINGS["alternatives"][:2]]}
+    after = network.robustness(CODED, COMMUNITIES, changed)
+    assert list(after) == ["all", "stated"]
+    assert network.is_robust(after, "any_cycle") and not network.is_robust(before, "any_cycle")

@@ -8,7 +8,7 @@ of their labels against the white page reach WCAG AA contrast.
 
 The CJK characters of the bibliography need a font that typst does not bundle. The project
 keeps a subset of Noto Serif CJK SC with exactly the characters its sources use
-(`manuscript/fonts/`); `python -m tooling.standards subset-font SOURCE` remakes it from the
+(`manuscript/fonts/`); `python -m tests.standards subset-font SOURCE` remakes it from the
 full font when a source gains a character (SOURCE: the Regular .ttc or .otf of Noto Serif CJK,
 for example from Debian's fonts-noto-cjk package).
 """
@@ -22,11 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-#: What `render.render_pdf` asks typst for (typst 0.15 accepts this pair together).
-PDF_STANDARDS = ("ua-1", "a-2b")
+from tooling.render import FONT_DIRECTORY
 
-#: Where the fonts the paper needs beyond typst's bundled ones live, from the repository root.
-FONT_DIRECTORY = Path("manuscript/fonts")
 CJK_FONT_FILE = "NotoSerifCJKsc-Subset.otf"
 CJK_FACE = "Noto Serif CJK SC"
 
@@ -490,7 +487,7 @@ def main(arguments: list[str]) -> int:
         subset_cjk_font(Path(arguments[1]), characters, output)
         print(f"{output.relative_to(root)}: {len(characters)} CJK characters")
         return 0
-    print("usage: python -m tooling.standards subset-font NOTO-SERIF-CJK-REGULAR.(ttc|otf)")
+    print("usage: python -m tests.standards subset-font NOTO-SERIF-CJK-REGULAR.(ttc|otf)")
     return 2
 
 

@@ -1,16 +1,11 @@
-"""A catalogue of broken sources: each must stop the real data step with one clear line.
+"""A catalogue of broken coded data: each must be refused with one clear line.
 
-Every case corrupts ONE thing in a temporary copy of the sources (the corrupted values are
-synthetic: ids, keys and dates that the coding does not hold), runs Snakemake on the one step
-that must refuse it, and asserts that the step
-
-- exits non-zero;
-- prints a line starting `error: ` that holds `<file>:<line>: <field>: ` and says what was
-  expected (a fragment per case below);
-- prints no Python traceback (`Traceback` is absent from stdout and stderr);
-- leaves nothing behind: no file under `results/data/`, and under `results/checks/` only the
-  report of the validation step when that step passed before the failing cleaning step ran;
-  no `.partial` file anywhere under `results/`.
+Every case corrupts ONE thing in a temporary copy of `data/` and `references.bib` (the
+corrupted values are synthetic: ids, keys and dates that the coding does not hold) and runs the
+code of the step that must refuse it in this process: the validation of the data package, or
+the cleaning notebook's own cells. The error must hold `<file>:<line>: <field>: ` and say what
+was expected (a fragment per case below). That the real build shows such a line and leaves
+nothing behind is checked once per layer, end to end, in tests/build/test_bad_sources.py.
 
 Where a problem has no table field of its own, the expected field is the nearest one an author
 can act on: `header` for a file without a header row or with a byte-order mark, the first
@@ -25,19 +20,22 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.workflow import copy_sources, error_lines, snakemake
+from compendium.datapackage import load_tables
+from compendium.errors import BuildError
+from tests.workflow import ROOT
 
-VALIDATED = "results/checks/data-validation.txt"
-# Targets of the cleaning steps (one output each) for the checks done at cleaning time.
-CLEAN_DATES = "results/data/events.csv"
-CLEAN_QUANTITIES = "results/data/indicators.csv"
-CLEAN_CODING = "results/data/flows.csv"
+#: The step that must refuse each case: the validation, or one of the cleaning notebooks.
+VALIDATED = "validate_data"
+CLEAN_DATES = "analysis/notebooks/clean_dates.py"
+CLEAN_QUANTITIES = "analysis/notebooks/clean_quantities.py"
+CLEAN_CODING = "analysis/notebooks/clean_coding.py"
 
 
 @dataclass(frozen=True)
@@ -269,42 +267,65 @@ CATALOGUE = [
 ]
 
 
-def files_under(tree: Path, folder: str) -> list[str]:
-    root = tree / folder
-    if not root.exists():
-        return []
-    return sorted(str(path.relative_to(tree)) for path in root.rglob("*") if path.is_file())
+def data_copy(destination: Path) -> Path:
+    """What the data steps read: data/ and references.bib."""
+    shutil.copytree(ROOT / "data", destination / "data")
+    shutil.copy2(ROOT / "references.bib", destination / "references.bib")
+    return destination
+
+
+class Outputs(dict):
+    """The notebook's `outputs`: any name is a file under the scratch folder."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, name: str) -> str:
+        return str(self.folder / f"{name}.csv")
+
+
+def run_notebook_cells(notebook: Path, outputs: Outputs) -> None:
+    """The notebook's code cells in this process, with its default inputs (the cleaning
+    notebooks read `data/datapackage.json` and `references.bib`) and scratch outputs."""
+    import jupytext
+
+    namespace: dict = {}
+    for cell in jupytext.read(notebook).cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, str(notebook), "exec"), namespace)
+            if "parameters" in cell.metadata.get("tags", []):
+                namespace["outputs"] = outputs
+
+
+def refusal(step: str, tree: Path) -> BuildError:
+    """The error the step raises on the corrupted `tree` (its working directory)."""
+    with pytest.raises(BuildError) as raised:
+        if step == VALIDATED:
+            load_tables(Path("data/datapackage.json"))
+        else:
+            run_notebook_cells(ROOT / step, Outputs(tree / "scratch"))
+    return raised.value
 
 
 @pytest.mark.parametrize(
     "corruption",
     [pytest.param(case, id=case.name.replace(" ", "-")) for case in CATALOGUE],
 )
-def test_broken_source_stops_its_step_with_one_clear_line(corruption, tmp_path):
-    tree = copy_sources(tmp_path / "tree")
+def test_broken_data_is_refused_with_one_clear_line(corruption, tmp_path, monkeypatch):
+    tree = data_copy(tmp_path / "tree")
+    monkeypatch.chdir(tree)
     expected = corruption.corrupt(tree)
 
-    completed = snakemake(tree, corruption.target, timeout=300)
-    output = completed.stdout + completed.stderr
-    errors = error_lines(completed)
+    errors = str(refusal(corruption.target, tree)).splitlines()
 
-    assert completed.returncode != 0, "the step accepted the broken source"
-    assert "Traceback" not in output, output[-3000:]
-    assert errors, completed.stderr[-3000:]
     where = f"{expected.file}:{expected.line}: {expected.field}: "
-    pointing = [line for line in errors if where in line]
-    assert pointing, f"no error line holds {where!r}:\n" + "\n".join(errors)
+    pointing = [line for line in errors if line.startswith(where)]
+    assert pointing, f"no error line starts {where!r}:\n" + "\n".join(errors)
     assert any(expected.says in line for line in pointing), (
         f"no error line at {where!r} says {expected.says!r}:\n" + "\n".join(pointing)
     )
-
-    assert files_under(tree, "results/data") == []
-    # A cleaning step does not wait for the validation report, so the report may or may not be
-    # there; nothing else may be.
-    allowed = set() if corruption.target == VALIDATED else {VALIDATED}
-    assert set(files_under(tree, "results/checks")) <= allowed
-    partial = [name for name in files_under(tree, "results") if name.endswith(".partial")]
-    assert partial == []
+    assert not list((tree / "scratch").glob("*")), "a refused step wrote an output"
 
 
 def test_catalogue_covers_each_step_and_names_are_unique():

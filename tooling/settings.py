@@ -1,0 +1,68 @@
+"""The build's settings: config/config.yaml checked against config/config.schema.yaml.
+
+The workflow loads them through `load` instead of Snakemake's `configfile:` and `validate`, so a
+wrong setting stops the build with its final message, `file:line: setting: what is wrong`,
+produced once, here, and not re-read from Snakemake's exception text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from compendium.errors import BuildError
+
+
+def load(path: str | Path, schema_path: str | Path, overrides: Mapping) -> dict:
+    """The settings of `path`, `overrides` (Snakemake's `--config`) taking precedence."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        written = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise BuildError(f"not valid YAML: {error.problem}", file=str(path), line=line) from None
+    if not isinstance(written, dict):
+        raise BuildError("not a mapping of settings", file=str(path))
+    settings = {**written, **overrides}
+    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    problem = first_problem(settings, schema)
+    if problem:
+        setting, message = problem
+        raise BuildError(message, file=str(path), line=line_of(text, setting), field=setting)
+    return settings
+
+
+def first_problem(settings: dict, schema: dict) -> tuple[str, str] | None:
+    """The first setting that breaks the schema and what is wrong with it, in the author's words."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(settings), key=lambda error: list(error.path))
+    if not errors:
+        return None
+    error = errors[0]
+    known = list(schema.get("properties", {}))
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(settings) - set(known))[0]
+        return unknown, f"unknown setting; the settings are: {', '.join(known)}"
+    if error.validator == "required":
+        missing = next(name for name in error.validator_value if name not in settings)
+        return missing, "is required"
+    setting = ".".join(str(part) for part in error.path)
+    if error.validator == "enum":
+        allowed = ", ".join(str(term) for term in error.validator_value)
+        return setting, f"{error.instance!r} is not one of: {allowed}"
+    return setting, error.message
+
+
+def line_of(text: str, setting: str) -> int | None:
+    """The line where `setting` is written, if it is."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^['\"]?{re.escape(setting)}['\"]?\s*:", line):
+            return number
+    return None
