@@ -211,7 +211,7 @@ def readme_map(artifact_records: list[dict]) -> str:
     ]
     for record in artifact_records:
         label = label_of(record["path"])
-        if label is None and record["path"] != "results/values.yml":
+        if label is None and record["path"] != "results/values.json":
             continue
         name = label or "numbers in the text"
         inputs = ", ".join(f"`{path}`" for path in record["inputs"])

@@ -19,8 +19,7 @@ local function label(tbl)
 end
 
 function Table(tbl)
-  -- Attributes as a list of pairs: a Lua table keyed by name has no fixed order, and the
-  -- order it came out in changed the HTML's bytes from one build to the next.
+  -- a list of pairs, not a Lua table: its order (and so the page's bytes) is fixed
   return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' }, {
     { 'role', 'region' },
     { 'tabindex', '0' },

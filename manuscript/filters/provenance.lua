@@ -6,15 +6,34 @@ Reads the JSON file named by the metadata field `provenance-file` (written by th
 first characters of its SHA-256. Appends "Made by PROGRAM from INPUTS; SHA-256 HASH." to the
 caption: the program links to its file in the repository when the entry has a `url` (see
 tooling/links.py), and is plain text otherwise: a link relative to the paper breaks once the
-paper is published on its own. A fig-/tbl- label with no provenance stops the render: every artifact is accounted for.
+paper is published on its own. A figure that is a static image in the manuscript's folder (no
+step makes it) says "Static file PATH; SHA-256 HASH." (the renderer hashes those files into
+`static-files`). A fig-/tbl- label with neither stops the render with its line: every artifact
+is accounted for.
 Runs after crossref.lua, which sets the table ids.
 ]]
+
+package.path = pandoc.path.directory(PANDOC_SCRIPT_FILE) .. '/?.lua;' .. package.path
+local common = require('common')
 
 local provenance = {}
 
 local function fail(message)
-  io.stderr:write(PANDOC_STATE.input_files[1] or 'manuscript', ': ', message, '\n')
+  io.stderr:write(common.input, ': ', message, '\n')
   os.exit(1)
+end
+
+-- "Static file PATH; SHA-256 HASH." for a figure whose image is a file of the manuscript.
+local function static_note(float)
+  local src
+  float:walk{ Image = function(image) src = src or image.src end }
+  if not src then return nil end
+  local path = pandoc.path.normalize(pandoc.path.join{ pandoc.path.directory(common.input), src })
+  local hash = (provenance['static-files'] or {})[path]
+  if not hash then return nil end
+  return pandoc.Span({ pandoc.Space(), pandoc.Str('Static'), pandoc.Space(), pandoc.Str('file'),
+    pandoc.Space(), pandoc.Code(path), pandoc.Str(';'), pandoc.Space(), pandoc.Str('SHA-256'),
+    pandoc.Space(), pandoc.Code(hash:sub(1, 12)), pandoc.Str('.') }, { class = 'provenance' })
 end
 
 local function note(entry)
@@ -37,10 +56,13 @@ local function note(entry)
   return pandoc.Span(text, { class = 'provenance' })
 end
 
-local function append_to_caption(caption, id)
+local function append_to_caption(caption, id, float)
   local entry = provenance[id]
-  if not entry then
-    fail("no provenance for '" .. id .. "': it is not made by a workflow step")
+  local text = entry and note(entry) or static_note(float)
+  if not text then
+    common.fail_at(common.input, '#' .. common.escape_pattern(id) .. '%f[^%w_%-]',
+      "no provenance for '" .. id .. "': no workflow step makes it and it is no image file "
+      .. 'of the manuscript')
   end
   local blocks = caption.long
   if #blocks == 0 then
@@ -48,9 +70,9 @@ local function append_to_caption(caption, id)
   end
   local last = blocks[#blocks]
   if last.content then
-    last.content:insert(note(entry))
+    last.content:insert(text)
   else
-    blocks:insert(pandoc.Plain({ note(entry) }))
+    blocks:insert(pandoc.Plain({ text }))
   end
   return caption
 end
@@ -75,14 +97,14 @@ end
 
 function Figure(figure)
   if labelled(figure.identifier) then
-    figure.caption = append_to_caption(figure.caption, figure.identifier)
+    figure.caption = append_to_caption(figure.caption, figure.identifier, figure)
     return figure
   end
 end
 
 function Table(tbl)
   if labelled(tbl.identifier) then
-    tbl.caption = append_to_caption(tbl.caption, tbl.identifier)
+    tbl.caption = append_to_caption(tbl.caption, tbl.identifier, tbl)
     return tbl
   end
 end

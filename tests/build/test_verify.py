@@ -31,7 +31,7 @@ def test_verify_names_what_a_changed_value_and_a_changed_figure_program_change(e
     text, ok = verify.report(verify.compare(committed_manifest(), tree), [])
     assert not ok
     differing = set(re.findall(r"^differs\s+(\S+)", text, re.M))
-    assert {"results/data/indicators.csv", "results/values.yml", "results/paper.html"} <= differing
+    assert {"results/data/indicators.csv", "results/values.json", "results/paper.html"} <= differing
     assert "results/figures/fig-timeline.svg" in differing
     assert "results/figures/fig-flows.svg" not in differing
     assert "results/data/events.csv" not in differing
