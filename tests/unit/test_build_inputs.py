@@ -17,7 +17,7 @@ def imported_tooling(text: str) -> set[str]:
         if module:
             modules.add(module)
         else:
-            modules |= {name.strip() for name in names.split(",") if name.strip()}
+            modules |= {name.split(" as ")[0].strip() for name in names.split(",") if name.strip()}
     return {f"tooling/{module}.py" for module in modules}
 
 
