@@ -49,9 +49,9 @@ BUILD_INPUTS := $(filter-out ODD-NAME,$(BUILD_INPUTS))
 BUILD_NEEDED := $(strip $(BUILD_NEEDED))
 endif
 
-.PHONY: FORCE paper preview test test-fast lint verify manifest report bench clean lock help
+.PHONY: FORCE paper preview test test-fast conformance lint verify manifest report bench clean lock help
 
-paper: $(BUILT) ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
+paper: $(BUILT) $(BIN)/compendium-render ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
 
 # `make` with nothing to do answers without starting Python: the stamp of the last finished build
 # is compared with every input of the workflow by make itself, one stat per file. Snakemake runs
@@ -76,7 +76,10 @@ test: $(INSTALLED) ## Run the whole test suite (builds the paper once, in a temp
 	$(BIN)/python -m pytest
 
 test-fast: $(INSTALLED) ## Run the tests that need no build (package, filters, settings): about half a minute
-	$(BIN)/python -m pytest -m "not build"
+	$(BIN)/python -m pytest -m "not build and not conformance"
+
+conformance: $(INSTALLED) ## Render every Quarto fixture of tests/conformance to HTML, PDF, DOCX and JATS
+	$(BIN)/python -m pytest -m conformance -q
 
 lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 	$(BIN)/ruff check .
@@ -125,3 +128,8 @@ $(INSTALLED): requirements.lock requirements-build.lock
 	$(BIN)/python -m compileall -q -j 0 "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" > /dev/null
 	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "compendium.pth").write_text("".join(f"{pathlib.Path(path).resolve()}\n" for path in ("analysis", ".")))'
 	@touch $@
+
+# The render command for any Quarto-format document (tooling/render_cli.py).
+$(BIN)/compendium-render: $(INSTALLED) tooling/render_cli.py
+	printf '#!/bin/sh\nexec "$$(dirname "$$0")/python" -m tooling.render_cli "$$@"\n' > $@
+	chmod +x $@

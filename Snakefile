@@ -10,6 +10,7 @@ sys.path.insert(0, workflow.basedir)
 
 from tooling import settings
 from tooling.dependencies import package_tables
+from tooling.quarto import check_config
 from tooling.steps import missing_sources, stop_on_error
 
 min_version("9.0")
@@ -19,6 +20,8 @@ with stop_on_error():
     config.update(
         settings.load("config/config.yaml", "config/config.schema.yaml", config)
     )
+    # before any job runs, so before Snakemake removes any output: can the renderer run here?
+    check_config(config)
 
 # The coded tables of data/raw/, as listed in data/datapackage.json; each is cleaned into
 # results/data/ and published with the paper.
@@ -40,7 +43,7 @@ RECEIPTS = ["results/provenance.intoto.json", "results/paper-meca.zip"]
 include: "analysis/rules/common.smk"
 # 1. Check the sources: the coded data against their schemas, the bibliography against the text.
 include: "analysis/rules/checks.smk"
-# 2. Clean the coded fieldwork metadata (notebooks; executed copies in results/notebooks/).
+# 2. Clean the data coded from the article (notebooks; executed copies in results/notebooks/).
 include: "analysis/rules/clean.smk"
 # 3. Analyse: figures, tables and the values the prose cites.
 include: "analysis/rules/figures.smk"
@@ -57,7 +60,7 @@ TABLES = artifact_names("results/tables/")
 PUBLISHED_BEFORE_RENDER = [
     *expand("results/figures/{figure}.svg", figure=FIGURES),
     *expand("results/tables/{table}.md", table=TABLES),
-    "results/values.yml",
+    "results/values.json",
     *expand("results/data/{table}.csv", table=CLEANED_TABLES),
 ]
 

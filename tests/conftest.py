@@ -26,6 +26,8 @@ def pytest_collection_modifyitems(items):
         folder = Path(item.path).relative_to(ROOT / "tests").parts[0]
         if folder in BUILD_FOLDERS:
             item.add_marker(pytest.mark.build)
+        elif folder == "conformance":
+            item.add_marker(pytest.mark.conformance)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -52,7 +52,7 @@ def _flatten(document: object, prefix: str = "") -> dict[str, object]:
 
 
 def changed_values(recorded: str, rebuilt: str) -> list[str]:
-    """`key: old → new` for every value of values.yml that differs."""
+    """`key: old → new` for every value of values.json (YAML reads its JSON) that differs."""
     before, after = _flatten(yaml.safe_load(recorded)), _flatten(yaml.safe_load(rebuilt))
     return [
         f"{key}: {before.get(key, '(none)')} → {after.get(key, '(none)')}"
@@ -76,7 +76,7 @@ def changed_lines(recorded: str, rebuilt: str) -> list[str]:
 
 def describe(path: str, recorded_file: Path, rebuilt_file: Path) -> list[str]:
     """What changed between the recorded and the rebuilt version of one published file."""
-    if path.endswith(".yml"):
+    if path.endswith((".yml", ".json")) and Path(path).stem == "values":
         return changed_values(
             recorded_file.read_text(encoding="utf-8"), rebuilt_file.read_text(encoding="utf-8")
         )

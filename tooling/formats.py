@@ -12,7 +12,8 @@ JATS: pandoc's Journal Archiving writer, then two repairs pandoc cannot make its
 
 - front matter: the keywords become a `kwd-group`, an author's `affiliation` line (which in
   this manuscript describes a role, not an institution) becomes the contributor's `role`, and
-  the `licences` of the manuscript become `license` elements (a Lua filter, below);
+  the `licences` of the manuscript become `license` elements
+  (`manuscript/filters/titleblock.lua` and `jats-metadata.lua`);
 - structure: JATS keeps a figure's or table's number in `label`, apart from its `caption`, a
   table's id on its `table-wrap`, and appendices in `back/app-group`; graphics are linked
   relative to the XML file, not to the manuscript (done on the XML, after pandoc).
@@ -23,8 +24,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
@@ -32,120 +31,28 @@ from xml.parsers.expat import ExpatError
 import yaml
 
 from compendium.errors import BuildError
-from tooling.render import Inputs, citeproc_arguments, pandoc_arguments, run_pandoc
+from tooling.render import Inputs, render_with_pandoc
 from tooling.steps import write_text_atomic
 
 JATS_FLAVOUR = "jats_archiving"
 
-# Runs before citeproc, after the manuscript's own filters; only metadata is touched.
-JATS_METADATA_FILTER = r"""
-local licence_links = {
-  ['CC BY 4.0'] = 'https://creativecommons.org/licenses/by/4.0/',
-  ['MIT'] = 'https://opensource.org/license/mit',
-}
-local licence_scopes = { data = 'Text and data', code = 'Code' }
-
-function Meta(meta)
-  if meta.keywords and not meta.tags then
-    meta.tags = meta.keywords
-  end
-  if meta.author and meta.author[1] then
-    for _, author in ipairs(meta.author) do
-      if type(author) == 'table' and author.affiliation and not author.roles then
-        author.roles = pandoc.List{ pandoc.MetaMap{ name = author.affiliation } }
-        author.affiliation = nil
-      end
-    end
-  end
-  if meta.licences and not meta.license then
-    local licences = pandoc.List{}
-    local scopes = {}
-    for scope in pairs(meta.licences) do table.insert(scopes, scope) end
-    table.sort(scopes, function(a, b) return a > b end) -- "data" (text and data) first
-    for _, scope in ipairs(scopes) do
-      local name = pandoc.utils.stringify(meta.licences[scope])
-      local label = licence_scopes[scope] or (scope:gsub('^%l', string.upper))
-      local entry = { text = pandoc.MetaInlines{ pandoc.Str(label .. ': ' .. name) } }
-      if licence_links[name] then
-        entry.link = pandoc.MetaString(licence_links[name])
-        if scope == 'data' then entry.type = pandoc.MetaString('open-access') end
-      end
-      licences:insert(pandoc.MetaMap(entry))
-    end
-    meta.license = licences
-  end
-  return meta
-end
-"""
-
-# Word's title block takes each author as one line of text: the name, then the affiliation.
-DOCX_METADATA_FILTER = r"""
-function Meta(meta)
-  if meta.author and meta.author[1] then
-    for index, author in ipairs(meta.author) do
-      if type(author) == 'table' and author.name then
-        local line = pandoc.Inlines(author.name)
-        if author.affiliation then
-          line:extend{ pandoc.Str(' ('), table.unpack(pandoc.Inlines(author.affiliation)) }
-          line:insert(pandoc.Str(')'))
-        end
-        meta.author[index] = pandoc.MetaInlines(line)
-      end
-    end
-  end
-  return meta
-end
-"""
-
-_FLOAT_NUMBER = re.compile(r"^\s*(Figure|Table)[\s\u00a0]+(\d+)(?::[\s\u00a0]*|\s*$)")
+# "Figure 1: ", "Abbildung 2: ", "图 3" (crossref.lua joins word and number with a no-break space)
+_FLOAT_NUMBER = re.compile(r"^\s*([^\s\u00a0:]+)\u00a0([0-9A-Za-z.]+)(?::[\s\u00a0]*|\s*$)")
 
 
 BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
 
 
-def _citeproc_arguments(inputs: Inputs) -> list[str]:
-    return [
-        *citeproc_arguments(inputs),
-        "--fail-if-warnings",
-        "--metadata=link-citations:true",
-        "--metadata=link-bibliography:true",
-    ]
-
-
-@contextmanager
-def _pandoc_output(
-    inputs: Inputs, directory: Path, kind: str, metadata_filter: str, writer: list[str]
-) -> Iterator[Path]:
-    """Run pandoc with the shared arguments, this format's metadata filter and `writer`
-    arguments, in a scratch folder next to the output; yields the file it wrote."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=directory, prefix=f".{kind}-") as scratch:
-        filter_path = Path(scratch) / f"{kind}-metadata.lua"
-        filter_path.write_text(metadata_filter, encoding="utf-8")
-        written = Path(scratch) / f"paper.{kind}"
-        arguments = [
-            *pandoc_arguments(inputs),
-            f"--lua-filter={filter_path}",
-            *_citeproc_arguments(inputs),
-            *writer,
-            f"--output={written}",
-        ]
-        run_pandoc(arguments, inputs.manuscript)
-        yield written
-
-
 def render_docx(inputs: Inputs, output: Path) -> None:
     """A Word document with the figures, the tables and the reference list."""
-    with _pandoc_output(
-        inputs, output.parent, "docx", DOCX_METADATA_FILTER, ["--to=docx"]
-    ) as written:
-        written.replace(output)
+    render_with_pandoc(inputs, "docx", ["--to=docx"], output)
 
 
 def render_jats(inputs: Inputs, output: Path) -> None:
     """JATS XML (Journal Archiving tag set) with front matter, labelled floats and a ref-list."""
-    writer = [f"--to={JATS_FLAVOUR}", "--standalone"]
-    with _pandoc_output(inputs, output.parent, "jats", JATS_METADATA_FILTER, writer) as written:
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".jats-") as scratch:
+        written = Path(scratch) / "paper.xml"
+        render_with_pandoc(inputs, "jats", [f"--to={JATS_FLAVOUR}", "--standalone"], written)
         # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
         text = BARE_AMPERSAND.sub("&amp;", written.read_text(encoding="utf-8"))
     language = front_matter(inputs.manuscript).get("lang")
@@ -236,11 +143,11 @@ def _label_float(document: minidom.Document, element: minidom.Element, word: str
         return
     text = _first_text(caption)
     match = _FLOAT_NUMBER.match(text.data) if text is not None else None
-    if not match or match[1] != word:
+    if not match:
         return
     text.data = text.data[match.end() :]
     label = document.createElement("label")
-    label.appendChild(document.createTextNode(f"{word} {match[2]}"))
+    label.appendChild(document.createTextNode(f"{match[1]} {match[2]}"))
     indent = caption.previousSibling
     element.insertBefore(label, caption)
     if indent is not None and indent.nodeType == indent.TEXT_NODE and not indent.data.strip():

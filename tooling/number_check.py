@@ -2,7 +2,7 @@
 
 Every number or date the paper states about its subject must come from the data through a
 shortcode. A number in the rendered text is accounted for when it is a bound value (from
-`values.yml` or the document's metadata), the year of a cited work, a page or paragraph locator
+`values.json` or the document's metadata), the year of a cited work, a page or paragraph locator
 of a citation, or the number of a figure, table or section; anything else was typed by hand.
 """
 
@@ -52,7 +52,7 @@ def number_tokens(text: str) -> set[str]:
 
 
 def bound_numbers(values: object) -> set[str]:
-    """Every number token of every value in a nested mapping (values.yml, metadata)."""
+    """Every number token of every value in a nested mapping (values.json, metadata)."""
     tokens: set[str] = set()
     if isinstance(values, dict):
         for value in values.values():

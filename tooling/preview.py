@@ -1,34 +1,42 @@
-"""`make preview`: rebuild the HTML paper whenever a source changes, and serve it on localhost.
+"""`make preview`: the HTML paper, re-rendered after every save and reloaded in the open tab.
 
-No watcher library: the sources are polled by modification time and size twice a second, which
-is cheap for a tree this size and works the same on every system. A change starts one build as
-soon as the files have stopped changing (an editor that saves several files at once causes one
-build, not several). Builds take the same lock as `make`, so a preview never runs beside another
-build of the tree. The server is Python's own, bound to 127.0.0.1 and serving `results/` with
-caching off, so a reload in the browser always shows the latest build. Ctrl-C stops both.
+    python -m tooling.preview [--port N] [--interval SECONDS] -- SNAKEMAKE-COMMAND...
 
-Usage: python -m tooling.preview [--port N] [--interval SECONDS] -- SNAKEMAKE-COMMAND...
+This process stays up while the author writes, so a save that changes only what the HTML
+renderer itself reads (the manuscript, its filters and stylesheet, the bibliography) is rendered
+here, at once, by the same renderer the build uses: no Snakemake and no new Python. Every other
+change (data, code, settings) goes through Snakemake, which brings the figures, tables and values
+up to date and renders the HTML; so do the other steps that read a saved file (the bibliography
+check reads the manuscript), after the page is already updated. Which files the renderer reads,
+and which other steps read them, is Snakemake's own answer (`--detailed-summary`), asked once.
+
+The page is served from memory (tooling.preview_page): the last good page stays up while a build
+runs, and a failed build shows its one-line error on top of it. Builds go through the same lock
+as `make`. Sources are polled (stat of every watched file) ten times a second: no watcher library,
+the same on every system. Ctrl-C stops the preview.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import signal
+import importlib.util
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from compendium.errors import BuildError
 from tooling import console
+from tooling.preview_page import Page, serve
 
-#: What an author edits: a change to any file below these starts a build.
-WATCHED = ("manuscript", "data", "references.bib", "config")
-#: What the preview builds: the HTML paper (and everything it needs), not every format.
+#: What a save can change: the sources of every step.
+WATCHED = ("Snakefile", "config", "data", "manuscript", "references.bib", "analysis", "tooling")
 TARGET = "results/paper.html"
-SERVED = Path("results")
+GENERATED = "results/"
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -40,6 +48,8 @@ def snapshot(root: Path, watched: Iterable[str] = WATCHED) -> Snapshot:
         top = root / name
         files = [top] if top.is_file() else (top.rglob("*") if top.is_dir() else [])
         for path in files:
+            if "__pycache__" in path.parts:
+                continue
             try:
                 status = path.stat()
             except FileNotFoundError:  # removed while we looked
@@ -56,89 +66,231 @@ def changes(before: Snapshot, after: Snapshot) -> list[str]:
     )
 
 
-def settled(
-    root: Path, current: Snapshot, interval: float, sleep: Callable[[float], None] = time.sleep
-) -> Snapshot:
-    """Wait until a poll finds nothing new, so that a burst of saves makes one build."""
-    while True:
-        sleep(interval)
-        latest = snapshot(root)
-        if latest == current:
-            return latest
-        current = latest
+@dataclass(frozen=True)
+class Plan:
+    """What the HTML is made from, as Snakemake's summary of the target's jobs lists it."""
+
+    #: the HTML step's own inputs: sources (the renderer reads them) and generated files
+    renderer_reads: frozenset[str]
+    #: for each source, the outputs of the other steps that read it
+    other_readers: dict[str, frozenset[str]]
+
+    def renders_directly(self, changed: Iterable[str]) -> bool:
+        """Whether every change is a file the renderer reads itself, not code it has loaded."""
+        changed = list(changed)
+        return bool(changed) and all(
+            name in self.renderer_reads and not name.endswith(".py") for name in changed
+        )
+
+    def stale_code(self, changed: Iterable[str]) -> list[str]:
+        """Changed files of the renderer's own code (Python this process has loaded)."""
+        return [name for name in changed if name in self.renderer_reads and name.endswith(".py")]
+
+    def rebuilds(self, changed: Iterable[str]) -> list[str]:
+        """What Snakemake must build after a direct render: the other steps' outputs."""
+        return sorted({output for name in changed for output in self.other_readers.get(name, ())})
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
+def plan_from_summary(summary: str, target: str = TARGET) -> Plan:
+    """The plan from `snakemake --detailed-summary TARGET` (one row per output file)."""
+    rows = [line.split("\t") for line in summary.splitlines() if "\t" in line]
+    header, rows = rows[0], rows[1:]
+    output, inputs = header.index("output_file"), header.index("input-file(s)")
+    renderer_reads: frozenset[str] = frozenset()
+    other_readers: dict[str, set[str]] = {}
+    for row in rows:
+        files = frozenset(name for name in row[inputs].split(",") if name)
+        if row[output] == target:
+            renderer_reads = files
+            continue
+        for name in files:
+            if not name.startswith(GENERATED):
+                other_readers.setdefault(name, set()).add(row[output])
+    if not renderer_reads:
+        raise BuildError(f"Snakemake's summary has no step that writes {target}")
+    return Plan(renderer_reads, {name: frozenset(outs) for name, outs in other_readers.items()})
 
-    def log_message(self, format: str, *args) -> None:
-        pass  # the terminal is for build messages
+
+def read_plan(command: list[str]) -> Plan:
+    completed = subprocess.run(
+        [*command, "--detailed-summary", "--nolock", TARGET], capture_output=True, text=True
+    )
+    if completed.returncode != 0:
+        raise BuildError("Snakemake could not list the steps of the paper")
+    return plan_from_summary(completed.stdout)
 
 
-def serve(directory: Path, port: int) -> http.server.ThreadingHTTPServer:
-    """An HTTP server for `directory` on 127.0.0.1, running in a background thread.
+def render_html(plan: Plan, output: Path) -> None:
+    """The HTML as the render step makes it: `compendium-render` on the files the step reads."""
+    from tooling.render_cli import render
 
-    If `port` is taken, the system picks a free one; the caller reads it from the server.
-    """
-    handler = functools.partial(_Handler, directory=str(directory))
+    def the(kind: str, names: Iterable[str]) -> Path:
+        found = sorted(names)
+        if len(found) != 1:
+            raise BuildError(f"the HTML step reads {len(found)} {kind}, expected one")
+        return Path(found[0])
+
+    reads = plan.renderer_reads
+    render(
+        the("documents (.qmd)", (name for name in reads if name.endswith(".qmd"))),
+        "html",
+        output,
+        values=the("values files", (name for name in reads if Path(name).stem == "values")),
+        provenance=the(
+            "provenance records", (name for name in reads if name.endswith("captions.json"))
+        ),
+    )
+
+
+def configured_renderer(root: Path) -> str:
+    """The renderer config/config.yaml selects: a direct render uses the pandoc one only."""
+    import yaml
+
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
-    return server
+        settings = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return "unknown"
+    return str((settings or {}).get("renderer", "pandoc"))
 
 
-def build(command: list[str]) -> bool:
-    """One build of the preview target, as `make` runs it (same lock, recovery and messages).
+class Preview:
+    """The rebuild loop: direct renders in this thread, Snakemake builds in another."""
 
-    True if it succeeded. Ctrl-C during a build stops Snakemake first, then the preview.
-    """
-    presenter = console.Presenter()
-    with console.tree_lock():
-        console.recover()
-        returncode = console.run([*command, TARGET], presenter)
-    if presenter.interrupted or returncode in (-signal.SIGINT, 130):
-        raise KeyboardInterrupt
-    return returncode == 0
+    def __init__(self, command: list[str], page: Page, root: Path = Path(".")) -> None:
+        self.command = command
+        self.page = page
+        self.root = root
+        self.plan: Plan | None = None
+        self.requested: set[str] = set()
+        self.wanted = threading.Event()
+        self.generation = 0  # counts saves; a build started before the last save is stale
 
+    # -- after a save
 
-def run(
-    command: list[str],
-    port: int,
-    interval: float,
-    root: Path = Path("."),
-    sleep: Callable[[float], None] = time.sleep,
-) -> None:
-    """Build, serve, then poll and rebuild until Ctrl-C."""
-    (root / SERVED).mkdir(exist_ok=True)
-    server = serve(root / SERVED, port)
-    url = f"http://127.0.0.1:{server.server_address[1]}/{Path(TARGET).name}"
-    try:
-        state = snapshot(root)
-        ok = build(command)
-        print(f"\npreview: {url}  ({'built' if ok else 'build failed; fix and save'})", flush=True)
-        print(f"preview: watching {', '.join(WATCHED)}; Ctrl-C stops", flush=True)
+    def saved(self, changed: list[str]) -> None:
+        self.generation += 1
+        if self.plan and self.plan.stale_code(changed):
+            # this process holds the renderer's old code: only fresh processes from now on
+            console._say("preview: the renderer's code changed; saves now go through Snakemake")
+            self.plan = None
+        if self.plan and self.plan.renders_directly(changed):
+            self.render_now()
+            self.request(self.plan.rebuilds(changed))
+        else:
+            self.request([TARGET])
+
+    def render_now(self) -> None:
+        """Render into a private folder: a build's recovery may clear results/ meanwhile."""
+        assert self.plan is not None
+        with tempfile.TemporaryDirectory(prefix="preview-") as scratch:
+            output = Path(scratch) / "paper.html"
+            try:
+                render_html(self.plan, output)
+                self.page.show(output.read_bytes())
+            except BuildError as error:
+                self.page.fail(f"error: {error}")
+
+    def request(self, targets: list[str]) -> None:
+        if targets:
+            self.requested.update(targets)
+            self.wanted.set()
+
+    # -- Snakemake, one build at a time, in the main thread (Ctrl-C reaches it there)
+
+    def build_loop(self) -> None:
         while True:
-            sleep(interval)
-            current = snapshot(root)
-            if current == state:
+            if not self.wanted.wait(timeout=0.5):
                 continue
-            current = settled(root, current, interval, sleep)
-            changed = changes(state, current)
-            state = current
-            more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
-            shown = ", ".join(changed[:3]) + more
-            print(f"\npreview: {shown} changed; rebuilding", flush=True)
-            ok = build(command)
-            print(
-                f"preview: {url}  ({'rebuilt; reload the page' if ok else 'build failed'})",
-                flush=True,
-            )
+            self.wanted.clear()
+            targets, self.requested = sorted(self.requested), set()
+            generation = self.generation
+            ok, error = self.build(targets)
+            if generation != self.generation:
+                continue  # saved again meanwhile: that save's render or build comes next
+            if not ok:
+                self.page.fail(error or "error: the build failed (see the terminal)")
+            elif TARGET in targets:
+                self.page.show((self.root / TARGET).read_bytes())
+            elif self.plan and self.page.current.error:
+                self.render_now()  # a check that failed before passes now
+
+    def build(self, targets: list[str]) -> tuple[bool, str | None]:
+        errors: list[str] = []
+
+        def write(line: str) -> None:
+            console._say(line)
+            if line.startswith("error: "):
+                errors.append(line)
+
+        presenter = console.Presenter(write)
+        with console.tree_lock():
+            console.recover()
+            returncode = console.run([*self.command, *targets], presenter)
+        if presenter.interrupted:
+            raise KeyboardInterrupt
+        return returncode == 0, (errors[0] if errors else None)
+
+    def start(self) -> None:
+        """The first build, then the plan; saves meanwhile are seen by the first poll."""
+        ok, error = self.build([TARGET])
+        if ok:
+            self.page.show((self.root / TARGET).read_bytes())
+        else:
+            self.page.fail(error or "error: the build failed (see the terminal)")
+        if configured_renderer(self.root) != "pandoc":
+            console._say("preview: renderer is not pandoc; every save rebuilds through Snakemake")
+            return
+        if importlib.util.find_spec("tooling.render_cli") is None:
+            console._say("preview: no compendium-render; every save rebuilds through Snakemake")
+            return
+        try:
+            self.plan = read_plan(self.command)
+        except BuildError as problem:  # every change then goes through Snakemake
+            console._say(f"preview: {problem}; every save rebuilds through Snakemake")
+
+
+def watch(
+    preview: Preview,
+    interval: float,
+    state: Snapshot,
+    sleep: Callable[[float], None] = time.sleep,
+    polls: int | None = None,
+) -> None:
+    """Poll the sources; after a save (once the files stop changing) hand the changes over."""
+    while polls is None or (polls := polls - 1) >= 0:
+        sleep(interval)
+        current = snapshot(preview.root)
+        if current == state:
+            continue
+        while True:  # an editor that writes several files at once: wait until it is done
+            sleep(interval / 2)
+            latest = snapshot(preview.root)
+            if latest == current:
+                break
+            current = latest
+        changed, state = changes(state, current), current
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        console._say(f"preview: {', '.join(changed[:3])}{more} changed")
+        preview.saved(changed)
+
+
+def run(command: list[str], port: int, interval: float) -> None:
+    page = Page()
+    server = serve(page, port)
+    url = f"http://127.0.0.1:{server.server_address[1]}/paper.html"
+    console._say(f"preview: {url}  (the page reloads itself after each save; Ctrl-C stops)")
+    try:
+        preview = Preview(command, page)
+        state = snapshot(preview.root)
+        preview.start()
+        watcher = threading.Thread(
+            target=watch, args=(preview, interval, state), name="preview-watch", daemon=True
+        )
+        watcher.start()
+        console._say(f"preview: watching {', '.join(WATCHED)}")
+        preview.build_loop()
     except KeyboardInterrupt:
-        print("\npreview: stopped", flush=True)
+        console._say("\npreview: stopped")
     finally:
         server.shutdown()
         server.server_close()
@@ -147,7 +299,7 @@ def run(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tooling.preview", description=__doc__)
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
+    parser.add_argument("--interval", type=float, default=0.1, help="seconds between polls")
     parser.add_argument("command", nargs="+", help="the Snakemake command that builds")
     arguments = parser.parse_args(argv)
     run(arguments.command, arguments.port, arguments.interval)

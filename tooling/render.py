@@ -8,15 +8,21 @@ optional `quarto` renderer runs `quarto render` on a staged copy of the same inp
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from compendium.errors import BuildError
+
+PANDOC_LANGUAGES = {"zh": "zh-Hans"}
+TYPST_DIRECTORY = Path(__file__).resolve().parents[1] / "manuscript" / "typst"
 
 #: What the PDF claims to meet (typst 0.15 accepts this pair together): archival and accessible.
 PDF_STANDARDS = ("ua-1", "a-2b")
@@ -27,16 +33,12 @@ FONT_DIRECTORY = Path("manuscript/fonts")
 
 @dataclass(frozen=True)
 class Inputs:
-    """Everything a render reads, as paths relative to the repository root."""
+    """What a render reads besides the document's own files (found by `tooling.quarto`)."""
 
     manuscript: Path
-    values: Path
-    bibliography: Path
-    filters: tuple[Path, ...]
-    css: Path | None = None
-    typst_preamble: Path | None = None
-    typst_paths_filter: Path | None = None
-    typst_template: Path | None = None
+    #: `{{< var >}}` values (JSON or YAML); default: the project's `_variables.yml`
+    values: Path | None = None
+    #: the workflow's record of which step made each figure and table
     provenance: Path | None = None
     reference_filter: Path | None = None
 
@@ -47,17 +49,9 @@ def inputs_from_step(named_inputs) -> Inputs:
     def optional(name: str) -> Path | None:
         return Path(getattr(named_inputs, name)) if hasattr(named_inputs, name) else None
 
-    filters = named_inputs.filters
-    filters = [filters] if isinstance(filters, str) else list(filters)
     return Inputs(
         manuscript=Path(named_inputs.manuscript),
-        values=Path(named_inputs.values),
-        bibliography=Path(named_inputs.bibliography),
-        filters=tuple(Path(path) for path in filters),
-        css=optional("css"),
-        typst_preamble=optional("typst_preamble"),
-        typst_paths_filter=optional("typst_paths_filter"),
-        typst_template=optional("typst_template"),
+        values=optional("values"),
         provenance=optional("provenance"),
         reference_filter=optional("reference_filter"),
     )
@@ -88,37 +82,70 @@ def pandoc_version() -> str:
     return output.stdout.splitlines()[0].split()[-1]
 
 
-def pandoc_arguments(inputs: Inputs) -> list[str]:
-    """Arguments shared by every output format.
+@contextmanager
+def pandoc_arguments(inputs: Inputs, to: str, scratch: Path) -> Iterator[list[str]]:
+    """Arguments shared by every output format, with their files written into `scratch`.
 
-    The filters must run before `--citeproc`: otherwise citeproc takes `@fig-x` for an unknown
-    citation. `-N` because pandoc ignores Quarto's `number-sections`. `--fail-if-warnings` turns
-    an unresolved citation or a remote resource into a failed build.
+    The filters run before `--citeproc` (citeproc would take `@fig-x` for an unknown citation);
+    `--fail-if-warnings` turns an unresolved citation or a remote resource into a failed build.
+    Sections are numbered when the document (or its project) says `number-sections: true`.
     """
+    from tooling import quarto
+
+    document = inputs.manuscript
+    metadata = quarto.metadata(document)
+    project_metadata = {
+        key: value for key, value in metadata.items() if key not in quarto.front_matter(document)
+    }
+    project_metadata.pop("bibliography", None)  # passed below, as paths from here
+    project_metadata.pop("filters", None)  # Quarto's own filter list, not the document's data
+    metadata_file = scratch / "project-metadata.json"
+    metadata_file.write_text(json.dumps(project_metadata, default=str), encoding="utf-8")
     arguments = [
-        str(inputs.manuscript),
+        str(document),
         "--from=markdown",
-        "--number-sections",
-        f"--resource-path={inputs.manuscript.parent}{os.pathsep}.",
-        f"--metadata=variables-file:{inputs.values}",
+        f"--resource-path={document.parent}{os.pathsep}.",
+        f"--metadata-file={metadata_file}",
     ]
+    if metadata.get("lang") in PANDOC_LANGUAGES:
+        # pandoc has no translations for a bare "zh" and would warn (a failed build)
+        arguments.append(f"--metadata=lang:{PANDOC_LANGUAGES[metadata['lang']]}")
+    if metadata.get("number-sections") is True:
+        arguments.append("--number-sections")
+    values = inputs.values or quarto.variables_file(document)
+    if values is not None or "_quarto-vars" in metadata:
+        values_json = quarto.write_variables_json(
+            values, metadata.get("_quarto-vars"), scratch / "variables.json"
+        )
+        arguments.append(f"--metadata=variables-file:{values_json}")
+        name = values or document  # the file named in messages
+        arguments.append(f"--metadata=variables-source:{name}")
+    for name in quarto.FILTERS:
+        arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / name}")
     if inputs.provenance:
-        arguments.append(f"--metadata=provenance-file:{inputs.provenance}")
-    for lua_filter in inputs.filters:
-        arguments.append(f"--lua-filter={lua_filter}")
-    return arguments
-
-
-def citeproc_arguments(inputs: Inputs) -> list[str]:
-    """citeproc, then the filter that marks unverified entries of the reference list.
-
-    That filter reads what citeproc wrote, so it must come after `--citeproc`: pandoc runs
-    filters and citeproc in command-line order.
-    """
-    arguments = ["--citeproc", f"--bibliography={inputs.bibliography}"]
+        provenance = json.loads(inputs.provenance.read_text(encoding="utf-8"))
+        provenance["static-files"] = quarto.static_images(document)
+        provenance_file = scratch / "provenance.json"
+        provenance_file.write_text(json.dumps(provenance), encoding="utf-8")
+        arguments.append(f"--metadata=provenance-file:{provenance_file}")
+        arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / 'provenance.lua'}")
+    if to == "jats":
+        arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / 'jats-metadata.lua'}")
+    if to == "pdf":
+        arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / 'typst-paths.lua'}")
+    arguments += ["--citeproc", "--fail-if-warnings"]
+    arguments += [f"--bibliography={path}" for path in _as_list(metadata.get("bibliography"))]
     if inputs.reference_filter:
+        # reads what citeproc wrote, so it comes after --citeproc (command-line order)
         arguments.append(f"--lua-filter={inputs.reference_filter}")
-    return arguments
+    arguments += ["--metadata=link-citations:true", "--metadata=link-bibliography:true"]
+    yield arguments
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    return [str(item) for item in (value if isinstance(value, list) else [value])]
 
 
 def run_pandoc(arguments: list[str], source: Path) -> None:
@@ -182,61 +209,61 @@ def _epoch() -> int:
 
 
 def render_html(inputs: Inputs, output: Path) -> None:
-    """A standalone HTML file with every resource embedded: it opens offline."""
-    arguments = [
-        *pandoc_arguments(inputs),
-        f"--lua-filter={inputs.manuscript.parent / 'filters' / 'html-title-block.lua'}",
-        *citeproc_arguments(inputs),
-        "--fail-if-warnings",
+    """A standalone HTML file with every resource embedded (math as MathML): it opens offline."""
+    from tooling import quarto
+
+    options = quarto.format_options(inputs.manuscript, "html")
+    writer = [
         "--to=html5",
         "--standalone",
         "--embed-resources",
+        "--mathml",
         "--section-divs",
         # the title is the page's one h1; sections are h2, subsections h3 (numbers unchanged)
         "--shift-heading-level-by=1",
         # one main landmark around the title block, the contents and the text (axe, WCAG)
         "--variable=include-before:<main>",
         "--variable=include-after:</main>",
-        "--toc",
-        "--toc-depth=3",
-        "--metadata=toc-title:Contents",
-        f"--css={inputs.css}",
-        "--metadata=link-citations:true",
-        "--metadata=link-bibliography:true",
     ]
-    _render_to(arguments, output, inputs.manuscript)
+    if options.get("toc"):
+        # Quarto counts toc-depth from the document's own heading levels, shifted by one here
+        writer += ["--toc", f"--toc-depth={int(options.get('toc-depth', 3)) + 1}"]
+        if options.get("toc-title"):
+            writer.append(f"--metadata=toc-title:{options['toc-title']}")
+    if options.get("css"):
+        writer.append(f"--css={options['css']}")
+    render_with_pandoc(inputs, "html", writer, output)
 
 
 def render_typst_source(inputs: Inputs, output: Path) -> None:
-    arguments = [
-        *pandoc_arguments(inputs),
-        f"--lua-filter={inputs.typst_paths_filter}",
-        *citeproc_arguments(inputs),
-        "--fail-if-warnings",
+    writer = [
         "--to=typst",
         # unwrapped: pandoc does not escape a wrapped line that starts "2009. ", which typst
         # would read as a numbered list item
         "--wrap=none",
         "--standalone",
-        f"--include-in-header={inputs.typst_preamble}",
-        f"--template={inputs.typst_template}",
-        "--metadata=link-citations:true",
-        "--metadata=link-bibliography:true",
+        f"--include-in-header={TYPST_DIRECTORY / 'preamble.typ'}",
+        f"--template={TYPST_DIRECTORY / 'template.typ'}",
     ]
-    _render_to(arguments, output, inputs.manuscript)
+    render_with_pandoc(inputs, "pdf", writer, output)
 
 
 def render_pdf(inputs: Inputs, output: Path, root: Path) -> None:
     """pandoc → typst source → PDF with the bundled fonts and a fixed creation date.
 
     typst-py ignores SOURCE_DATE_EPOCH, so the timestamp is passed explicitly; system fonts are
-    ignored so that every machine typesets with the same fonts.
+    ignored so that every machine typesets with the same fonts. When typst fails, the source it
+    was given stays in results/logs/ for the author to read.
     """
     import typst
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".typst-") as scratch:
-        source = Path(scratch) / "paper.typ"
+    # typst reads only files under its root, the generated source included
+    inside = output.parent.resolve().is_relative_to(root.resolve())
+    with tempfile.TemporaryDirectory(
+        dir=output.parent if inside else root, prefix=".typst-"
+    ) as scratch:
+        source = Path(scratch) / f"{output.stem}.typ"
         render_typst_source(inputs, source)
         partial = Path(scratch) / "paper.pdf"
         try:
@@ -246,14 +273,18 @@ def render_pdf(inputs: Inputs, output: Path, root: Path) -> None:
                 str(source),
                 output=str(partial),
                 root=str(root),
-                font_paths=[str(root / FONT_DIRECTORY)],
+                font_paths=[str(TYPST_DIRECTORY.parents[1] / FONT_DIRECTORY)],
                 ignore_system_fonts=True,
                 timestamp=_epoch(),
                 pdf_standards=list(PDF_STANDARDS),
             )
         except typst.TypstError as error:
+            kept = root / "results" / "logs" / source.name
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, kept)
             raise BuildError(
-                f"typst could not typeset the paper: {_typst_problem(error)}",
+                f"typst could not typeset the document: {_typst_problem(error)}; "
+                f"the typst source is kept in {kept.relative_to(root)}",
                 file=str(inputs.manuscript),
             ) from None
         partial.replace(output)
@@ -269,14 +300,13 @@ def _typst_problem(error) -> str:
     return message
 
 
-def _render_to(arguments: list[str], output: Path, source: Path) -> None:
+def render_with_pandoc(inputs: Inputs, to: str, writer: list[str], output: Path) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".partial")
-    try:
-        run_pandoc([*arguments, f"--output={partial}"], source)
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{to}-") as scratch:
+        written = Path(scratch) / output.name
+        with pandoc_arguments(inputs, to, Path(scratch)) as arguments:
+            run_pandoc([*arguments, *writer, f"--output={written}"], inputs.manuscript)
+        written.replace(output)
 
 
 def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> None:
@@ -302,8 +332,13 @@ def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> Non
         stage = Path(scratch)
         manuscript_dir = stage / inputs.manuscript.parent
         shutil.copytree(root / inputs.manuscript.parent, manuscript_dir)
-        shutil.copy(root / inputs.values, manuscript_dir / "_variables.yml")
-        shutil.copy(root / inputs.bibliography, stage / inputs.bibliography.name)
+        if inputs.values is not None:  # JSON is YAML: Quarto reads it as it is
+            shutil.copy(root / inputs.values, manuscript_dir / "_variables.yml")
+        from tooling import quarto as project
+
+        for bibliography in _as_list(project.metadata(inputs.manuscript).get("bibliography")):
+            (stage / bibliography).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(root / bibliography, stage / bibliography)
         for generated in ("figures", "tables"):
             shutil.copytree(root / "results" / generated, stage / "results" / generated)
         completed = subprocess.run(

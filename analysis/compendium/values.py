@@ -266,8 +266,11 @@ def collect(tables: dict[str, pd.DataFrame], flow_settings: dict) -> dict:
     )
 
 
-def to_yaml(values: dict) -> str:
-    """Sorted keys, every value a string, unicode kept: the same values give the same bytes."""
-    import yaml
+def to_json(values: dict) -> str:
+    """Sorted keys, every value a string, unicode kept: the same values give the same bytes.
 
-    return yaml.safe_dump(values, sort_keys=True, allow_unicode=True, width=100)
+    JSON, because the manuscript's filters read it with pandoc's own JSON reader (and Quarto
+    reads it as the YAML it also is)."""
+    import json
+
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, indent=2) + "\n"

@@ -3,15 +3,17 @@
 
 MANUSCRIPT_INPUTS = {
     "manuscript": "manuscript/article.qmd",
-    "values": "results/values.yml",
+    "project": "manuscript/_quarto.yml",
+    "values": "results/values.json",
     "bibliography": "references.bib",
     "bibliography_check": "results/checks/bibliography.txt",
-    "filters": [
-        "manuscript/filters/shortcodes.lua",
-        "manuscript/filters/crossref.lua",
-        "manuscript/filters/provenance.lua",
-        "manuscript/filters/html-table-scroll.lua",
-    ],
+    # every filter and every static image of the manuscript: editing one re-renders
+    "filters": sorted(str(path) for path in Path("manuscript/filters").glob("*.lua")),
+    "images": sorted(
+        str(path)
+        for path in Path("manuscript").rglob("*")
+        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+    ),
     # runs after citeproc: marks the reference-list entries that are not fully verified
     "reference_filter": "manuscript/filters/reference-status.lua",
     "provenance": "results/provenance/captions.json",
@@ -28,7 +30,6 @@ rule render_html:
     input:
         **MANUSCRIPT_INPUTS,
         css="manuscript/style.css",
-        title_block_filter="manuscript/filters/html-title-block.lua",
         code=imported_files("analysis/scripts/render_html.py"),
     output:
         html=report("results/paper.html", category="Paper", labels={"format": "HTML"}),
@@ -47,7 +48,6 @@ rule render_pdf:
     input:
         **MANUSCRIPT_INPUTS,
         typst_preamble="manuscript/typst/preamble.typ",
-        typst_paths_filter="manuscript/filters/typst-paths.lua",
         typst_template="manuscript/typst/template.typ",
         code=imported_files("analysis/scripts/render_pdf.py"),
     output:

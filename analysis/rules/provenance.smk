@@ -24,6 +24,7 @@ rule provenance:
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
         lock="requirements.lock",
+        citation="CITATION.cff",
         code=imported_files("analysis/scripts/provenance.py"),
     output:
         captions="results/provenance/captions.json",
@@ -35,6 +36,7 @@ rule provenance:
         "../../environment.yml"
     params:
         steps=STEPS,
+        repository_url=config["repository_url"],
     script:
         "../scripts/provenance.py"
 

@@ -2,7 +2,7 @@
 
 
 rule values:
-    """Collect the values the prose cites into results/values.yml."""
+    """Collect the values the prose cites into results/values.json."""
     input:
         fieldwork="results/data/fieldwork.csv",
         events="results/data/events.csv",
@@ -16,7 +16,7 @@ rule values:
         informants="results/data/informants.csv",
         code=imported_files("analysis/scripts/values.py"),
     output:
-        values="results/values.yml",
+        values="results/values.json",
     log:
         "results/logs/values.log",
     conda:

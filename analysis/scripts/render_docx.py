@@ -2,8 +2,17 @@
 
 from pathlib import Path
 
-from tooling import formats, render
+from tooling import render
+from tooling.render_cli import render as render_document
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
-    formats.render_docx(render.inputs_from_step(snakemake.input), Path(snakemake.output.docx))
+    inputs = render.inputs_from_step(snakemake.input)
+    render_document(
+        inputs.manuscript,
+        "docx",
+        Path(snakemake.output.docx),
+        values=inputs.values,
+        provenance=inputs.provenance,
+        reference_filter=inputs.reference_filter,
+    )

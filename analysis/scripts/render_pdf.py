@@ -3,11 +3,20 @@
 from pathlib import Path
 
 from tooling import render
+from tooling.render_cli import render as render_document
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     inputs = render.inputs_from_step(snakemake.input)
+    output = Path(snakemake.output.pdf)
     if snakemake.params.renderer == "quarto":
-        render.render_with_quarto(inputs, Path(snakemake.output.pdf), "pdf", root=Path.cwd())
+        render.render_with_quarto(inputs, output, "pdf", root=Path.cwd())
     else:
-        render.render_pdf(inputs, Path(snakemake.output.pdf), root=Path.cwd())
+        render_document(
+            inputs.manuscript,
+            "pdf",
+            output,
+            values=inputs.values,
+            provenance=inputs.provenance,
+            reference_filter=inputs.reference_filter,
+        )

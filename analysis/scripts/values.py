@@ -1,4 +1,4 @@
-"""results/values.yml: every number and date the prose states."""
+"""results/values.json: every number and date the prose states."""
 
 from compendium import derive, values
 from tooling.steps import reported_errors, write_text_atomic
@@ -9,5 +9,5 @@ with reported_errors(snakemake.log[0]):
     }
     write_text_atomic(
         snakemake.output.values,
-        values.to_yaml(values.collect(tables, snakemake.params.flow_network)),
+        values.to_json(values.collect(tables, snakemake.params.flow_network)),
     )

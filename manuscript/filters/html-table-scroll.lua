@@ -19,9 +19,10 @@ local function label(tbl)
 end
 
 function Table(tbl)
+  -- a list of pairs, not a Lua table: its order (and so the page's bytes) is fixed
   return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' }, {
-    role = 'region',
-    tabindex = '0',
-    ['aria-label'] = label(tbl),
+    { 'role', 'region' },
+    { 'tabindex', '0' },
+    { 'aria-label', label(tbl) },
   }))
 end

@@ -12,7 +12,8 @@ every figure. The alt text (for a figure, its fig-alt: crossref.lua puts it ther
 as typst: for a labelled figure with one image, a show rule before it,
 `#show label("fig-x"): set image(alt: "...", width: 100%)`, which leaves pandoc's own figure
 as it is and sets its image at the text width; for any other image with alt text, the image
-itself as raw typst, `image(path, alt: "...")`.
+itself as raw typst, `image(path, alt: "...")`. Math gets its TeX source as alt text, or the
+`alt` of a numbered equation.
 ]]
 
 local input_directory = pandoc.path.directory(PANDOC_STATE.input_files[1] or '.')
@@ -101,6 +102,17 @@ local function labelled_figure(figure)
   return { pandoc.RawBlock('typst', rule), figure }
 end
 
+-- Math with its TeX source as alt text (PDF/UA wants alt text on every equation); the typst
+-- markup of the formula is pandoc's own.
+local function math_with_alt(math, alt)
+  local written = pandoc.write(pandoc.Pandoc{ pandoc.Plain{ math } }, 'typst')
+  local formula = written:match('^%s*(%$.*%$)%s*$')
+  if not formula then return nil end
+  local block = math.mathtype == 'DisplayMath' and 'true' or 'false'
+  return pandoc.RawInline('typst', '#math.equation(block: ' .. block .. ', alt: '
+    .. typst_string(alt or math.text:gsub('^%s+', ''):gsub('%s+$', '')) .. ', ' .. formula .. ')')
+end
+
 -- Top-down, so that a figure's images are handled with the figure and not again on their own.
 return {
   {
@@ -114,5 +126,14 @@ return {
       return figure, false
     end,
     Image = function(image) return typst_image(image, false) end,
+    Math = math_with_alt,
+    -- a numbered equation may carry its own alt text (`{#eq-x alt="..."}`)
+    Span = function(span)
+      local alt = span.attributes.alt
+      if not (span.classes:includes('quarto-equation') and alt) then return nil end
+      span.attributes.alt = nil
+      span.content = span.content:walk{ Math = function(math) return math_with_alt(math, alt) end }
+      return span, false
+    end,
   },
 }

@@ -10,7 +10,7 @@ from tests.workflow import FIGURES, TABLES
 
 
 def values(tree) -> dict:
-    return yaml.safe_load((tree / "results" / "values.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load((tree / "results" / "values.json").read_text(encoding="utf-8"))
 
 
 def test_values_state_what_the_article_states(built):

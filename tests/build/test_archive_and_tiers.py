@@ -90,11 +90,11 @@ def test_tier0_accepts_a_faithful_package(published):
 
 
 def test_tier0_detects_a_tampered_output(published):
-    values = published / "results" / "values.yml"
+    values = published / "results" / "values.json"
     values.write_bytes(values.read_bytes().replace(b"82", b"83", 1))
     completed = verify(published, 0)
     assert completed.returncode == 1
-    assert "differs    results/values.yml" in completed.stdout
+    assert "differs    results/values.json" in completed.stdout
     assert "0 changed" in completed.stdout
 
 

@@ -366,7 +366,7 @@ def present(text: str, returncode: int = 1) -> list[str]:
 FAILED_STEP = """\
 localrule values:
     input: results/data/cases.csv
-    output: results/values.yml
+    output: results/values.json
     log: results/logs/values.log
     jobid: 2
 error: results/data/cases.csv:4: case_id: no such case
@@ -378,7 +378,7 @@ non-zero exit status 1.
 Error in rule values:
     message: None
     jobid: 2
-    output: results/values.yml
+    output: results/values.json
     log: results/logs/values.log (check log file(s) for error details)
 Logfile results/logs/values.log:
 ================================================================================
@@ -394,7 +394,7 @@ At least one job did not complete successfully.
 
 def test_a_failed_step_shows_progress_its_one_line_and_where_the_log_is():
     shown = present(FAILED_STEP)
-    assert shown[:2] == ["localrule values:", "    output: results/values.yml"]
+    assert shown[:2] == ["localrule values:", "    output: results/values.json"]
     assert shown.count("error: results/data/cases.csv:4: case_id: no such case") == 1
     assert shown[-1] == (
         "make: the build stopped in values; details in results/logs/values.log, "

@@ -207,6 +207,34 @@ def test_jats_appendices_are_back_matter(jats, built):
     assert not [title for title in body_titles if title.startswith("Appendix")]
 
 
+# All four formats ---------------------------------------------------------------------------
+
+
+def test_numbers_captions_and_reference_texts_agree_across_formats(built, html):
+    """Every "Figure N"/"Table N"/"Section N" a reader meets is the same in the HTML, the PDF,
+    the DOCX and the JATS, and each float's numbered caption opens the same way in all four."""
+    from tests.conformance.test_conformance import normalise, visible_text
+
+    outputs = {"html": "paper.html", "pdf": "paper.pdf", "docx": "paper.docx", "jats": "paper.xml"}
+    captions = [
+        normalise(re.sub(r"<[^>]+>", "", caption))
+        for caption in re.findall(r"<(?:figcaption|caption)>(.*?)</", html, flags=re.S)
+    ]
+    openings = [
+        " ".join(caption.split()[:5]) for caption in captions if caption[:6] in ("Figure", "Table ")
+    ]
+    assert len(openings) == len(FIGURES) + len(TABLES)
+    numbers = {}
+    for to, name in outputs.items():
+        text = visible_text(built / "results" / name, to)
+        numbers[to] = set(re.findall(r"\b(?:Figure|Table|Section) \d+(?:\.\d+)*", text))
+        for opening in openings:
+            assert opening in text, (to, opening)
+    assert numbers["html"], "no numbered figure, table or section found"
+    for to in ("pdf", "docx", "jats"):
+        assert numbers[to] == numbers["html"], to
+
+
 # The reference list's certainty marks ------------------------------------------------------------
 
 MARKS = {"likely": "[unverified]", "identification uncertain": "[not identified]"}

@@ -78,8 +78,8 @@ def hostile(built, tmp_path_factory) -> Path:
     return tree
 
 
-def test_values_reach_values_yml_unchanged(hostile):
-    values = yaml.safe_load((hostile / "results" / "values.yml").read_text(encoding="utf-8"))
+def test_values_reach_values_json_unchanged(hostile):
+    values = yaml.safe_load((hostile / "results" / "values.json").read_text(encoding="utf-8"))
     assert values["provision"][PROVISION]["name"] == PROSE
 
 

@@ -18,7 +18,7 @@ ANALYSIS_OUTPUTS = (
     "results/data/",
     "results/figures/",
     "results/tables/",
-    "results/values.yml",
+    "results/values.json",
     "results/provenance/",
 )
 

@@ -9,7 +9,7 @@ from tooling import number_check
 
 
 def allowed_numbers(built) -> set[str]:
-    values = yaml.safe_load((built / "results" / "values.yml").read_text(encoding="utf-8"))
+    values = yaml.safe_load((built / "results" / "values.json").read_text(encoding="utf-8"))
     manuscript = (built / "manuscript" / "article.qmd").read_text(encoding="utf-8")
     front_matter = yaml.safe_load(manuscript.split("---", 2)[1])
     bibliography = load_bibliography(built / "references.bib")

@@ -35,7 +35,7 @@ def visible_text(html: str) -> str:
 
 
 def values(built) -> dict:
-    return yaml.safe_load((built / "results" / "values.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load((built / "results" / "values.json").read_text(encoding="utf-8"))
 
 
 def test_both_outputs_exist_and_are_not_trivial(built):

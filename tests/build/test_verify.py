@@ -31,7 +31,7 @@ def test_verify_names_what_a_changed_value_and_a_changed_figure_program_change(e
     text, ok = verify.report(verify.compare(committed_manifest(), tree), [])
     assert not ok
     differing = set(re.findall(r"^differs\s+(\S+)", text, re.M))
-    assert {"results/data/indicators.csv", "results/values.yml", "results/paper.html"} <= differing
+    assert {"results/data/indicators.csv", "results/values.json", "results/paper.html"} <= differing
     assert "results/figures/fig-timeline.svg" in differing
     assert "results/figures/fig-flows.svg" not in differing
     assert "results/data/events.csv" not in differing
@@ -49,10 +49,18 @@ def test_the_readme_map_is_the_generated_one(built):
 def test_captions_carry_provenance(html):
     for label in ("fig-timeline", "fig-flows", "tbl-fieldwork", "tbl-coverage"):
         assert re.search(
-            rf'id="{label}".*?class="provenance">\s*Made by <a href="\.\./analysis/scripts/',
+            rf'id="{label}".*?class="provenance">\s*Made\s+by\s+<code>analysis/scripts/',
             html,
             re.S,
         ), label
+
+
+def test_no_link_breaks_when_the_paper_is_published_alone(html):
+    """No repository URL is configured: no link relative to results/, and the appendix says
+    where the named files are instead."""
+    assert not re.search(r'(?:href|src)="\.\./', html)
+    assert "named in captions and below are paths in this edition" in " ".join(html.split())
+    assert "source package (its repository or archive)" in " ".join(html.split())
 
 
 def test_a_tool_version_difference_is_explained():

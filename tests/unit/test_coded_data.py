@@ -1,4 +1,4 @@
-"""The coded fieldwork metadata as committed: complete, located, valid for Frictionless too."""
+"""The data coded from the article, as committed: complete, located, valid for Frictionless too."""
 
 from __future__ import annotations
 

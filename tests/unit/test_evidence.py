@@ -98,3 +98,21 @@ def test_span_evidence_names_the_start_year_and_an_ongoing_end_needs_only_words(
     modalities.loc[0, "span_start"] = "2003"
     with pytest.raises(BuildError, match="span_start_evidence: no phrase names the year 2003"):
         evidence.check_span_evidence(modalities)
+
+
+def test_the_article_check_names_the_table_row_and_phrase(tmp_path):
+    from tooling import check_evidence
+
+    sheets = {
+        "events": "event_id,date_evidence,locator\nopened,in 2004,Introduction ¶1\n"
+        "invented,in 2005,Introduction ¶1\n",
+        "instruments": "instrument_id,date_evidence,locator\nrule,,Introduction ¶1\n",
+        "modalities": "modality_id,span_start_evidence,span_start_locator,span_end_evidence,"
+        "span_end_locator\nm,in 2004,Introduction ¶1,still at work,Conclusions ¶1\n",
+        "flows": "flow_id,strength_evidence,locator\nf,,Introduction ¶1\n",
+    }
+    for name, text in sheets.items():
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+    assert check_evidence.problems(ARTICLE, tmp_path) == [
+        "data/raw/events.csv: invented: date_evidence: 'in 2005' is not in Introduction ¶1"
+    ]

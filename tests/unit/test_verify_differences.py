@@ -10,7 +10,8 @@ from pathlib import Path
 from tooling import differences, verify
 
 RECORDED_VALUES = (
-    "fieldwork:\n  interviews: '82'\n  months: '8'\ncase:\n  beike:\n    first_year: '2010'\n"
+    '{"case": {"beike": {"first_year": "2010"}},\n'
+    ' "fieldwork": {"interviews": "82", "months": "8"}}\n'
 )
 
 
@@ -26,10 +27,10 @@ def manifest_of(path: str, text: str) -> dict:
 
 
 def test_a_changed_value_is_named_with_its_old_and_new_value(tmp_path):
-    manifest = manifest_of("results/values.yml", RECORDED_VALUES)
+    manifest = manifest_of("results/values.json", RECORDED_VALUES)
     root, tree = tmp_path / "root", tmp_path / "tree"
-    write(root / "results" / "values.yml", RECORDED_VALUES)
-    write(tree / "results" / "values.yml", RECORDED_VALUES.replace("'82'", "'83'"))
+    write(root / "results" / "values.json", RECORDED_VALUES)
+    write(tree / "results" / "values.json", RECORDED_VALUES.replace('"82"', '"83"'))
     outcomes = verify.described(manifest, root, tree, verify.compare(manifest, tree))
     assert [outcome.status for outcome in outcomes] == ["differs"]
     assert outcomes[0].changes == ("fieldwork.interviews: 82 → 83",)
@@ -49,17 +50,17 @@ def test_changed_table_lines_are_quoted(tmp_path):
 
 
 def test_nothing_is_described_without_the_recorded_file(tmp_path):
-    manifest = manifest_of("results/values.yml", RECORDED_VALUES)
+    manifest = manifest_of("results/values.json", RECORDED_VALUES)
     root, tree = tmp_path / "root", tmp_path / "tree"
-    write(root / "results" / "values.yml", "tampered: yes\n")  # not the recorded bytes
-    write(tree / "results" / "values.yml", RECORDED_VALUES.replace("'8'", "'9'"))
+    write(root / "results" / "values.json", "tampered: yes\n")  # not the recorded bytes
+    write(tree / "results" / "values.json", RECORDED_VALUES.replace('"8"', '"9"'))
     (outcome,) = verify.described(manifest, root, tree, verify.compare(manifest, tree))
     assert outcome.status == "differs" and outcome.changes == ()
 
 
 def test_a_difference_in_labels_only_counts_as_reproduced_content():
     outcomes = [
-        verify.Outcome("results/values.yml", "reproduced"),
+        verify.Outcome("results/values.json", "reproduced"),
         verify.Outcome("results/paper.html", "labels", "same content, other tool versions printed"),
     ]
     text, ok = verify.report(outcomes, ["python 3.12.1 here, 3.11.7 in manifest"])

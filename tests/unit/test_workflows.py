@@ -1,4 +1,5 @@
-"""Author and CI tooling: the GitHub Actions workflow, the pre-commit hooks, `make preview`.
+"""Author and CI tooling: the GitHub Actions workflow, the pre-commit hooks, `make preview`'s verb
+(its behaviour: tests/unit/test_preview.py).
 
 The workflow is checked for structure (actionlint is not installable here): it parses, runs on
 push and pull request, builds and tests as `.ci/run` does, renders with Quarto, publishes the
@@ -9,16 +10,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.workflow import ROOT
-from tooling import preview, sources
+from tooling import sources
 
 WORKFLOW = ROOT / ".github" / "workflows" / "build.yml"
 ACTION = re.compile(r"^(?P<name>(?:actions|quarto-dev)/[\w.-]+(?:/[\w.-]+)*)@v(?P<major>\d+)$")
@@ -189,87 +186,3 @@ def test_pre_commit_rejects_notebooks_with_outputs(hooks):
 def test_preview_verb_is_in_make_help():
     listed = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True).stdout
     assert re.search(r"make preview\s+\S", listed)
-
-
-def test_snapshot_sees_additions_changes_and_removals(tmp_path):
-    (tmp_path / "manuscript").mkdir()
-    (tmp_path / "data" / "raw").mkdir(parents=True)
-    article = tmp_path / "manuscript" / "article.qmd"
-    article.write_text("one")
-    before = preview.snapshot(tmp_path)
-    assert list(before) == ["manuscript/article.qmd"]
-    article.write_text("one two")  # size changes even if the clock is coarse
-    table = tmp_path / "data" / "raw" / "events.csv"
-    table.write_text("id\n")
-    (tmp_path / "results").mkdir()
-    (tmp_path / "results" / "paper.html").write_text("not watched")
-    after = preview.snapshot(tmp_path)
-    assert preview.changes(before, after) == ["data/raw/events.csv", "manuscript/article.qmd"]
-    table.unlink()
-    assert preview.changes(after, preview.snapshot(tmp_path)) == ["data/raw/events.csv"]
-
-
-def test_settled_waits_until_saving_stops(tmp_path):
-    (tmp_path / "data").mkdir()
-    table = tmp_path / "data" / "t.csv"
-    table.write_text("a")  # the save the poll noticed; two more follow while it waits
-    saves = iter(["ab", "abc"])
-
-    def one_more_save(_seconds):
-        text = next(saves, None)
-        if text is not None:
-            table.write_text(text)
-
-    state = preview.settled(tmp_path, preview.snapshot(tmp_path), 0, sleep=one_more_save)
-    assert state == preview.snapshot(tmp_path)
-    assert table.read_text() == "abc"
-
-
-def test_server_serves_results_on_localhost_without_caching(tmp_path):
-    (tmp_path / "paper.html").write_text("<p>paper</p>", encoding="utf-8")
-    server = preview.serve(tmp_path, 0)
-    try:
-        host, port = server.server_address[:2]
-        assert host == "127.0.0.1"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/paper.html", timeout=5) as answer:
-            assert answer.read() == b"<p>paper</p>"
-            assert answer.headers["Cache-Control"] == "no-store"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_preview_rebuilds_on_a_change_and_stops_on_ctrl_c(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "manuscript").mkdir()
-    source = tmp_path / "manuscript" / "article.qmd"
-    source.write_text("first")
-    builds: list[str] = []
-
-    def fake_build(command):
-        builds.append(source.read_text())
-        Path("results").mkdir(exist_ok=True)
-        Path("results/paper.html").write_text(builds[-1])
-        return True
-
-    monkeypatch.setattr(preview, "build", fake_build)
-    done = threading.Event()
-
-    def author():
-        while not builds:
-            time.sleep(0.01)
-        source.write_text("second, longer")
-        deadline = time.monotonic() + 10
-        while len(builds) < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        done.set()
-
-    threading.Thread(target=author, daemon=True).start()
-
-    def sleep_until_done(seconds):
-        if done.is_set():
-            raise KeyboardInterrupt  # what Ctrl-C raises in the main thread
-        time.sleep(0.02)
-
-    preview.run(["snakemake"], port=0, interval=0.02, root=tmp_path, sleep=sleep_until_done)
-    assert builds == ["first", "second, longer"]

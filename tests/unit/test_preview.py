@@ -1,0 +1,245 @@
+"""`make preview`: what is watched, what a save re-renders directly, and the served page that
+reloads itself, keeps the last good version and shows a failed build's error (never a 404)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import types
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from compendium.errors import BuildError
+from tooling import preview
+from tooling.preview_page import EVENTS_PATH, Page, serve
+
+SUMMARY = "\n".join(
+    "\t".join(row)
+    for row in [
+        ("output_file", "date", "rule", "log-file(s)", "input-file(s)", "shellcmd", "status"),
+        ("results/paper.html", "-", "render_html", "-",
+         "manuscript/article.qmd,manuscript/style.css,manuscript/filters/crossref.lua,"
+         "references.bib,results/values.yml,tooling/render.py", "-", "ok"),
+        ("results/checks/bibliography.txt", "-", "check_bibliography", "-",
+         "manuscript/article.qmd,references.bib", "-", "ok"),
+        ("results/data/events.csv", "-", "clean_dates", "-",
+         "data/raw/events.csv,references.bib", "-", "ok"),
+        ("results/values.yml", "-", "values", "-", "results/data/events.csv", "-", "ok"),
+    ]
+)  # fmt: skip
+
+
+def test_snapshot_sees_additions_changes_and_removals_of_sources_only(tmp_path):
+    (tmp_path / "manuscript").mkdir()
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    article = tmp_path / "manuscript" / "article.qmd"
+    article.write_text("one")
+    before = preview.snapshot(tmp_path)
+    assert list(before) == ["manuscript/article.qmd"]
+    article.write_text("one two")  # size changes even if the clock is coarse
+    table = tmp_path / "data" / "raw" / "events.csv"
+    table.write_text("id\n")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "paper.html").write_text("not watched")
+    (tmp_path / "tooling" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "tooling" / "__pycache__" / "render.pyc").write_text("written by Python")
+    after = preview.snapshot(tmp_path)
+    assert preview.changes(before, after) == ["data/raw/events.csv", "manuscript/article.qmd"]
+    table.unlink()
+    assert preview.changes(after, preview.snapshot(tmp_path)) == ["data/raw/events.csv"]
+
+
+def test_the_plan_says_what_renders_directly_and_what_else_must_be_built():
+    plan = preview.plan_from_summary(SUMMARY)
+    assert plan.renders_directly(["manuscript/article.qmd"])
+    assert plan.renders_directly(["manuscript/style.css", "manuscript/filters/crossref.lua"])
+    # the renderer's own code is loaded in the preview: a change to it needs a fresh process
+    assert not plan.renders_directly(["tooling/render.py"])
+    assert not plan.renders_directly(["data/raw/events.csv"])
+    assert not plan.renders_directly(["manuscript/article.qmd", "data/raw/events.csv"])
+    assert not plan.renders_directly([])
+    assert plan.rebuilds(["manuscript/article.qmd"]) == ["results/checks/bibliography.txt"]
+    assert plan.rebuilds(["references.bib"]) == [
+        "results/checks/bibliography.txt",
+        "results/data/events.csv",
+    ]
+    assert plan.rebuilds(["manuscript/style.css"]) == []
+
+
+def test_a_summary_without_the_html_step_is_an_error():
+    with pytest.raises(BuildError, match=r"results/paper\.html"):
+        preview.plan_from_summary(SUMMARY.replace("results/paper.html", "results/other.html"))
+
+
+def test_the_page_keeps_the_last_good_paper_and_shows_a_failure_above_it():
+    page = Page()
+    assert page.current.paper is None and b"building" in page.current.body
+    assert page.show(b"<html><body><p>first</p></body></html>")
+    first = page.current
+    assert b"<p>first</p>" in first.body and EVENTS_PATH.encode() in first.body
+    assert not page.show(b"<html><body><p>first</p></body></html>")  # same page: no reload
+    page.fail("error: manuscript/article.qmd:3: citation key 'x' has no entry")
+    failed = page.current
+    assert failed.number == first.number + 1
+    assert b"<p>first</p>" in failed.body
+    assert b"citation key &#x27;x&#x27; has no entry" in failed.body
+    assert failed.body.index(b'role="alert"') < failed.body.index(b"</body>")
+    assert page.show(b"<html><body><p>first</p></body></html>")  # fixed: the error goes
+    assert b'role="alert"' not in page.current.body
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as answer:
+            assert answer.headers["Cache-Control"] == "no-store"
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def test_the_server_serves_the_page_from_memory_and_announces_each_version():
+    page = Page()
+    server = serve(page, 0)
+    try:
+        host, port = server.server_address[:2]
+        assert host == "127.0.0.1"
+        assert _get(port, "/paper.html")[0] == 200  # before the first build: a page, not a 404
+        events = urllib.request.urlopen(f"http://127.0.0.1:{port}{EVENTS_PATH}", timeout=5)
+        assert events.readline() == b"data: 0\n"
+        page.show(b"<html><body>new</body></html>")
+        events.readline()  # the blank line that ends an event
+        assert events.readline() == b"data: 1\n"
+        events.close()
+        status, body = _get(port, "/paper.html")
+        assert status == 200 and body.startswith(b"<html><body>new")
+        assert _get(port, "/__preview/version") == (200, b"1")
+        assert _get(port, "/elsewhere.html")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class FakePreview(preview.Preview):
+    """The loop with Snakemake and pandoc replaced by recorders."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(["snakemake"], page)
+        self.plan = preview.plan_from_summary(SUMMARY)
+        self.builds: list[list[str]] = []
+        self.renders = 0
+        self.fail_render: str | None = None
+
+    def render_now(self) -> None:
+        self.renders += 1
+        if self.fail_render:
+            self.page.fail(f"error: {self.fail_render}")
+        else:
+            self.page.show(f"<html><body>render {self.renders}</body></html>".encode())
+
+    def build(self, targets: list[str]) -> tuple[bool, str | None]:
+        self.builds.append(targets)
+        return True, None
+
+
+def test_a_manuscript_save_renders_at_once_then_builds_the_other_readers():
+    fake = FakePreview(Page())
+    fake.saved(["manuscript/article.qmd"])
+    assert fake.renders == 1 and b"render 1" in fake.page.current.body
+    assert fake.requested == {"results/checks/bibliography.txt"}
+
+
+def test_a_data_save_goes_through_snakemake_and_the_old_page_stays_meanwhile():
+    fake = FakePreview(Page())
+    fake.page.show(b"<html><body>old</body></html>")
+    fake.saved(["data/raw/events.csv"])
+    assert fake.renders == 0
+    assert fake.requested == {"results/paper.html"}
+    assert b"old" in fake.page.current.body
+
+
+def test_a_failed_render_keeps_the_old_page_with_its_error():
+    fake = FakePreview(Page())
+    fake.page.show(b"<html><body>old</body></html>")
+    fake.fail_render = "manuscript/article.qmd:12: unknown cross-reference @fig-x"
+    fake.saved(["manuscript/article.qmd"])
+    assert b"old" in fake.page.current.body
+    assert b"unknown cross-reference @fig-x" in fake.page.current.body
+
+
+def test_the_watcher_hands_over_one_burst_of_saves_as_one_change(tmp_path):
+    (tmp_path / "manuscript").mkdir()
+    article = tmp_path / "manuscript" / "article.qmd"
+    article.write_text("a")
+    seen: list[list[str]] = []
+
+    class Recorder:
+        root = tmp_path
+
+        def saved(self, changed):
+            seen.append(changed)
+
+    saves = iter([lambda: article.write_text("ab"), lambda: article.write_text("abc")])
+
+    def sleep(_seconds):
+        step = next(saves, None)
+        if step:
+            step()
+
+    state = preview.snapshot(tmp_path)
+    preview.watch(Recorder(), 0, state, sleep=sleep, polls=3)
+    assert seen == [["manuscript/article.qmd"]]
+
+
+def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
+    """The direct render is `compendium-render` on the files the HTML step reads."""
+    calls = []
+    render_cli = types.ModuleType("tooling.render_cli")
+    render_cli.render = lambda *args, **kw: calls.append((args, kw))
+    monkeypatch.setitem(sys.modules, "tooling.render_cli", render_cli)
+    plan = preview.plan_from_summary(
+        SUMMARY.replace("tooling/render.py", "results/provenance/captions.json")
+    )
+    preview.render_html(plan, tmp_path / "paper.html")
+    assert calls == [
+        (
+            (Path("manuscript/article.qmd"), "html", tmp_path / "paper.html"),
+            {
+                "values": Path("results/values.yml"),
+                "provenance": Path("results/provenance/captions.json"),
+            },
+        )
+    ]
+
+
+def test_builds_run_one_at_a_time_and_a_stale_result_is_not_shown():
+    fake = FakePreview(Page())
+    fake.page.show(b"<html><body>old</body></html>")
+    started = threading.Event()
+
+    def slow_build(targets):
+        started.set()
+        fake.builds.append(targets)
+        fake.generation += 1  # the author saved again while it ran
+        return False, "error: stale"
+
+    fake.build = slow_build
+    fake.request(["results/paper.html"])
+    thread = threading.Thread(target=fake.build_loop, daemon=True)
+    thread.start()
+    assert started.wait(5)
+    time.sleep(0.7)
+    assert b"stale" not in fake.page.current.body
+
+
+def test_after_a_change_to_the_renderers_code_every_save_goes_through_snakemake():
+    fake = FakePreview(Page())
+    fake.saved(["tooling/render.py"])
+    assert fake.requested == {"results/paper.html"}
+    fake.requested.clear()
+    fake.saved(["manuscript/article.qmd"])
+    assert fake.renders == 0
+    assert fake.requested == {"results/paper.html"}

@@ -1,0 +1,157 @@
+"""The page `make preview` serves: the last good HTML, held in memory, that reloads itself.
+
+The published `results/paper.html` is never touched: the served copy gets a few lines of script
+that listen for a new version (server-sent events) and reload the tab. Because the page lives in
+memory and is replaced in one assignment, there is no moment when it is missing: while a build
+runs the previous page stays up, and when a build fails the previous page is shown with the
+build's one-line error on top of it.
+"""
+
+from __future__ import annotations
+
+import html
+import http.server
+import threading
+from dataclasses import dataclass
+
+PAGE_PATHS = ("/", "/paper.html", "/index.html")
+EVENTS_PATH = "/__preview/events"
+VERSION_PATH = "/__preview/version"
+#: Seconds between keep-alive comments on an idle event stream (proxies close silent streams).
+KEEP_ALIVE = 15.0
+
+_RELOAD_SCRIPT = """<script>
+/* make preview: reload this tab when a new version of the paper is served */
+(function () {
+  var shown = "%(version)s";
+  var events = new EventSource("%(events)s");
+  events.onmessage = function (message) {
+    if (message.data !== shown) { events.close(); location.reload(); }
+  };
+})();
+</script>"""
+
+_ERROR_BANNER = (
+    '<div role="alert" style="position:fixed;inset:0 0 auto 0;z-index:1000;margin:0;'
+    "padding:.6em 1em;background:#fde8e8;color:#7a1010;border-bottom:2px solid #7a1010;"
+    'font:14px/1.4 monospace;white-space:pre-wrap">%(message)s</div>'
+)
+
+_PLACEHOLDER = (
+    "<!DOCTYPE html><html><head><title>Preview</title></head><body>%(text)s</body></html>"
+)
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    body: bytes  # what a browser receives
+    paper: bytes | None  # the rendered paper itself, or None before the first good build
+    error: str | None
+
+
+class Page:
+    """The current version of the served page; threads wait on it for the next one."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._current = self._compose(0, None, None, "building the paper…")
+
+    @property
+    def current(self) -> Version:
+        return self._current
+
+    def show(self, paper: bytes) -> bool:
+        """Serve a newly built paper; False if it is the page already shown."""
+        with self._changed:
+            if self._current.paper == paper and self._current.error is None:
+                return False
+            self._publish(self._compose(self._current.number + 1, paper, None))
+            return True
+
+    def fail(self, message: str) -> None:
+        """Keep the last good paper and show `message` (one line) above it."""
+        with self._changed:
+            current = self._current
+            if current.error == message:
+                return
+            self._publish(self._compose(current.number + 1, current.paper, message))
+
+    def wait_for_change(self, number: int, timeout: float) -> Version:
+        with self._changed:
+            self._changed.wait_for(lambda: self._current.number != number, timeout)
+            return self._current
+
+    def _publish(self, version: Version) -> None:
+        self._current = version
+        self._changed.notify_all()
+
+    @staticmethod
+    def _compose(number: int, paper: bytes | None, error: str | None, note: str = "") -> Version:
+        text = paper.decode("utf-8") if paper is not None else _PLACEHOLDER % {"text": note}
+        additions = _RELOAD_SCRIPT % {"version": number, "events": EVENTS_PATH}
+        if error:
+            additions = _ERROR_BANNER % {"message": html.escape(error)} + additions
+        position = text.rfind("</body>")
+        position = position if position >= 0 else len(text)
+        body = (text[:position] + additions + text[position:]).encode("utf-8")
+        return Version(number, body, paper, error)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    page: Page  # set on the subclass made by `serve`
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path in PAGE_PATHS:
+            self._send(self.page.current.body, "text/html; charset=utf-8")
+        elif path == VERSION_PATH:
+            self._send(str(self.page.current.number).encode(), "text/plain")
+        elif path == EVENTS_PATH:
+            self._stream()
+        else:
+            self.send_error(404, "the preview serves the paper only: /paper.html")
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _stream(self) -> None:
+        """Server-sent events: the current version now, then each new version as it comes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        number = self.page.current.number
+        try:
+            self.wfile.write(f"data: {number}\n\n".encode())
+            self.wfile.flush()
+            while True:
+                version = self.page.wait_for_change(number, KEEP_ALIVE)
+                if version.number == number:
+                    self.wfile.write(b": still here\n\n")
+                else:
+                    number = version.number
+                    self.wfile.write(f"data: {number}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the tab was closed or reloaded
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # the terminal is for build messages
+
+
+def serve(page: Page, port: int) -> http.server.ThreadingHTTPServer:
+    """Serve `page` on 127.0.0.1:`port` (or a free port if it is taken) in a background thread."""
+    handler = type("PreviewHandler", (Handler,), {"page": page})
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
+    return server

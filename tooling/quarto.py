@@ -1,0 +1,196 @@
+"""A Quarto-format document as Quarto sees it: its project, metadata, values and bibliography.
+
+Quarto looks for `_quarto.yml` in the document's folder and its parents; the folder holding it is
+the project. The document's metadata is the project's (every key but `project` and `format`),
+then `_metadata.yml` beside the document, then the document's own front matter, each overriding
+the one before. `{{< var >}}` values come from `_variables.yml` in the project folder. A
+`bibliography` is a path relative to the file that names it. The pandoc renderer gets all of it
+from here, so the paper and any other document render alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+
+from compendium.errors import BuildError
+
+ROOT = Path(__file__).resolve().parents[1]
+FILTER_DIRECTORY = ROOT / "manuscript" / "filters"
+# The order matters: shortcodes first (an include brings in floats, a value may hold an @),
+# callouts before floats and cross-references (a callout's heading is its title, not a section),
+# the appendix before numbering, the title block last (it reads the expanded metadata).
+FILTERS = (
+    "shortcodes.lua",
+    "callouts.lua",
+    "floats.lua",
+    "appendix.lua",
+    "crossref.lua",
+    "titleblock.lua",
+    "html-table-scroll.lua",
+)
+RENDERERS = ("pandoc", "quarto")
+FORMATS = {"html": "html", "pdf": "typst", "docx": "docx", "jats": "jats"}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+def front_matter(document: Path) -> dict:
+    """The YAML block at the top of a document."""
+    text = document.read_text(encoding="utf-8")
+    match = re.match(r"---\r?\n(.*?)\r?\n(?:---|\.\.\.)\s*\n", text, flags=re.S)
+    return _mapping(match[1], document) if match else {}
+
+
+def project_directory(document: Path) -> Path | None:
+    """The nearest folder at or above the document's that holds `_quarto.yml`."""
+    for folder in [document.parent, *document.parent.parents]:
+        if (folder / "_quarto.yml").is_file():
+            return folder
+    return None
+
+
+def metadata(document: Path) -> dict:
+    """Project, folder and document metadata, merged as Quarto merges them."""
+    merged: dict = {}
+    project = project_directory(document)
+    if project is not None:
+        config = _read_yaml(project / "_quarto.yml")
+        merged.update({k: v for k, v in config.items() if k not in ("project", "format")})
+        if "bibliography" in config:
+            merged["bibliography"] = _paths(config["bibliography"], project)
+    folder = document.parent / "_metadata.yml"
+    if folder.is_file():
+        folder_metadata = _read_yaml(folder)
+        merged.update(folder_metadata)
+        if "bibliography" in folder_metadata:
+            merged["bibliography"] = _paths(folder_metadata["bibliography"], document.parent)
+    own = front_matter(document)
+    merged.update(own)
+    if "bibliography" in own:
+        merged["bibliography"] = _paths(own["bibliography"], document.parent)
+    return merged
+
+
+def format_options(document: Path, to: str) -> dict:
+    """The `format: <to>:` options of the project and then the document (paths kept as given,
+    relative to the file that set them)."""
+    options: dict = {}
+    name = FORMATS[to]
+    project = project_directory(document)
+    sources = [(project / "_quarto.yml", project)] if project else []
+    for path, folder in [*sources, (document, document.parent)]:
+        config = _read_yaml(path) if path.suffix == ".yml" else front_matter(path)
+        chosen = (config.get("format") or {}) if isinstance(config.get("format"), dict) else {}
+        given = chosen.get(name)
+        for key, value in (given if isinstance(given, dict) else {}).items():
+            options[key] = _paths(value, folder)[0] if key == "css" else value
+    return options
+
+
+def variables_file(document: Path) -> Path | None:
+    project = project_directory(document)
+    if project is not None and (project / "_variables.yml").is_file():
+        return project / "_variables.yml"
+    return None
+
+
+def write_variables_json(source: Path | None, extra: dict | None, target: Path) -> Path:
+    """The values as JSON for the filters: the values file (JSON, or YAML like
+    `_variables.yml`) with a document's own `_quarto-vars` over it."""
+    values: dict = {}
+    if source is not None:
+        if source.suffix == ".json":
+            values = json.loads(source.read_text(encoding="utf-8"))
+        else:
+            values = _read_yaml(source)
+    if extra:
+        values = _merged(values, extra)
+    target.write_text(json.dumps(values, ensure_ascii=False, default=str), encoding="utf-8")
+    return target
+
+
+def _merged(base: dict, over: dict) -> dict:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def static_images(document: Path) -> dict[str, str]:
+    """SHA-256 of every image in the document's folder tree (static figures' provenance)."""
+    found = {}
+    for path in sorted(document.parent.rglob("*")):
+        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
+            found[path.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def check_config(config: dict, source: str = "config/config.yaml") -> None:
+    """Stop before anything runs when the configured renderer cannot run here."""
+    renderer = config.get("renderer", "pandoc")
+    line = _line_of(Path(source), r"^renderer\s*:")
+    if renderer not in RENDERERS:
+        raise BuildError(
+            f"unknown renderer {renderer!r} (expected one of {', '.join(RENDERERS)})",
+            file=source,
+            line=line,
+            field="renderer",
+        )
+    if renderer == "quarto" and shutil.which("quarto") is None:
+        raise BuildError(
+            "renderer 'quarto' selected but `quarto` is not on PATH; install Quarto or set "
+            "renderer: pandoc",
+            file=source,
+            line=line,
+            field="renderer",
+        )
+    if renderer == "pandoc":
+        from tooling.render import pandoc_binary
+
+        pandoc_binary()
+
+
+def _line_of(path: Path, pattern: str) -> int | None:
+    if not path.is_file():
+        return None
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.match(pattern, text):
+            return number
+    return None
+
+
+def _paths(value, folder: Path) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [str(Path(_relative(folder / str(item)))) for item in values]
+
+
+def _relative(path: Path) -> str:
+    import os
+
+    return os.path.normpath(os.path.relpath(path))
+
+
+def _read_yaml(path: Path) -> dict:
+    return _mapping(path.read_text(encoding="utf-8"), path)
+
+
+def _mapping(text: str, path: Path) -> dict:
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise BuildError(f"{path}{line}: not valid YAML: {error}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise BuildError(f"{path}: expected a YAML mapping")
+    return loaded
