@@ -87,8 +87,11 @@ def label_of(path: str) -> str | None:
     return match[1] if match else None
 
 
-def caption_provenance(artifact_records: list[dict]) -> dict:
-    """For each figure and table label: the program, its inputs and a short hash."""
+def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | None = None) -> dict:
+    """For each figure and table label: the program, its inputs and a short hash, and the
+    program's URL in the repository when one is known (tooling.links)."""
+    from tooling.links import file_url
+
     result = {}
     for record in artifact_records:
         label = label_of(record["path"])
@@ -100,6 +103,9 @@ def caption_provenance(artifact_records: list[dict]) -> dict:
                 "output": record["path"],
                 "sha256": record["sha256"][:SHORT_HASH],
             }
+            url = file_url(place, record["program"])
+            if url:
+                result[label]["url"] = url
     return result
 
 
@@ -156,10 +162,11 @@ def _cell(text: object) -> str:
     return escape(text)
 
 
-def appendix(artifact_records: list[dict], environment: dict) -> str:
-    """Markdown for the manuscript's appendix: every artifact → step → inputs → hash, then the
-    environment that made them."""
+def appendix(artifact_records: list[dict], environment: dict, where: str = "") -> str:
+    """Markdown for the manuscript's appendix: where the files it names are, every artifact →
+    step → inputs → hash, then the environment that made them."""
     lines = [
+        *([where, ""] if where else []),
         "| Artifact | Step | Program | Inputs | SHA-256 (first 12) |",
         "|:--------|:-------|:----------|:--------------------|:--------|",
     ]

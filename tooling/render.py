@@ -97,7 +97,8 @@ def pandoc_arguments(inputs: Inputs, to: str, scratch: Path) -> Iterator[list[st
     project_metadata = {
         key: value for key, value in metadata.items() if key not in quarto.front_matter(document)
     }
-    project_metadata.pop("bibliography", None)
+    project_metadata.pop("bibliography", None)  # passed below, as paths from here
+    project_metadata.pop("filters", None)  # Quarto's own filter list, not the document's data
     metadata_file = scratch / "project-metadata.json"
     metadata_file.write_text(json.dumps(project_metadata, default=str), encoding="utf-8")
     arguments = [

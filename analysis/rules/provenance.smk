@@ -24,6 +24,7 @@ rule provenance:
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
         lock="requirements.lock",
+        citation="CITATION.cff",
         code=imported_files("analysis/scripts/provenance.py"),
     output:
         captions="results/provenance/captions.json",
@@ -33,8 +34,13 @@ rule provenance:
         "results/logs/provenance.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         steps=STEPS,
+        repository_url=config["repository_url"],
     script:
         "../scripts/provenance.py"
 
@@ -44,6 +50,8 @@ rule manifest:
     input:
         artifacts=[
             *PUBLISHED_BEFORE_RENDER,
+            # the raster copies Word embeds: recorded so that `make verify` names one that differs
+            *expand("results/figures/{figure}.png", figure=FIGURES),
             *PAPER_OUTPUTS,
             "results/provenance/appendix.md",
             *RECEIPTS,
@@ -57,6 +65,10 @@ rule manifest:
         "results/logs/manifest.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         steps=STEPS,
     script:

@@ -4,10 +4,12 @@ provenance.lua: every figure and table caption ends with where the artifact came
 Reads the JSON file named by the metadata field `provenance-file` (written by the workflow's
 `provenance` step): for each label, the program that made the artifact, its inputs and the
 first characters of its SHA-256. Appends "Made by PROGRAM from INPUTS; SHA-256 HASH." to the
-caption: the program is a link in HTML (relative to results/paper.html) and plain text in other
-formats. A figure that is a static image in the manuscript's folder (no step makes it) says
-"Static file PATH; SHA-256 HASH." (the renderer hashes those files into `static-files`). A fig-/
-tbl- label with neither stops the render with its line: every artifact is accounted for.
+caption: the program links to its file in the repository when the entry has a `url` (see
+tooling/links.py), and is plain text otherwise: a link relative to the paper breaks once the
+paper is published on its own. A figure that is a static image in the manuscript's folder (no
+step makes it) says "Static file PATH; SHA-256 HASH." (the renderer hashes those files into
+`static-files`). A fig-/tbl- label with neither stops the render with its line: every artifact
+is accounted for.
 Runs after crossref.lua, which sets the table ids.
 ]]
 
@@ -36,8 +38,8 @@ end
 
 local function note(entry)
   local program
-  if FORMAT:match('html') then
-    program = pandoc.Link(pandoc.Code(entry.program), '../' .. entry.program)
+  if entry.url then
+    program = pandoc.Link(pandoc.Code(entry.program), entry.url)
   else
     program = pandoc.Code(entry.program)
   end
@@ -91,6 +93,8 @@ function Meta(meta)
   end
   provenance = pandoc.json.decode(handle:read('a'), false)
   handle:close()
+  meta['provenance-file'] = nil -- a scratch path: never into an output (Word keeps metadata)
+  return meta
 end
 
 function Figure(figure)
