@@ -6,7 +6,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := paper
 
 PYTHON ?= python3
-CORES ?= 2
+# The Python the lock and the manifest are made with (README, "Instructions").
+PYTHON_VERSION := 3.11
 # How deep `make verify` goes: 0 checks hashes only (seconds), 1 re-renders the paper from the
 # recorded intermediates, 2 rebuilds everything from a clean copy of the sources.
 TIER ?= 2
@@ -17,7 +18,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # One build at a time per tree: a second `make` waits for the first instead of corrupting it.
 BUILD_LOCK := .snakemake/make-build.lock
-SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --rerun-incomplete --show-failed-logs
+# The Snakemake profile under profiles/: `default` builds on this machine; `make PROFILE=slurm`
+# runs every step as a SLURM job (README, "Running on a cluster").
+PROFILE ?= default
+SNAKEMAKE := $(BIN)/snakemake --workflow-profile profiles/$(PROFILE)
 
 # What `make` compares to decide that nothing changed (see the `paper` rule). The inputs are every
 # file of the tree except what is known not to be read by the workflow: generated files and
@@ -106,7 +110,7 @@ clean: ## Remove every generated file (results/ and Snakemake's state)
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	$(BIN)/pip install --quiet uv==0.13.9
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
-		--no-header --index-url https://pypi.org/simple -o requirements.lock
+		--no-header -o requirements.lock
 
 help: ## List the verbs
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
@@ -122,6 +126,12 @@ help: ## List the verbs
 # otherwise recompile pandas, matplotlib and Snakemake from source in every step of every build,
 # seconds per step.
 $(INSTALLED): requirements.lock requirements-build.lock
+	@version="$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; \
+	if [ "$$version" != "$(PYTHON_VERSION)" ]; then \
+		echo "make: this compendium needs Python $(PYTHON_VERSION) (its lock and manifest are made with it);" \
+			"$(PYTHON) is Python $$version: name another with make PYTHON=python$(PYTHON_VERSION)" >&2; \
+		exit 1; \
+	fi
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-build.lock
 	$(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps --no-build-isolation -r requirements.lock

@@ -40,6 +40,10 @@ PAPER_OUTPUTS = [
 RECEIPTS = ["results/provenance.intoto.json", "results/paper-meca.zip"]
 
 
+# Every rule declares what a cluster scheduler needs (profiles/, README "Running on a cluster"):
+# `threads: 1`, as no step computes in parallel; `mem_mb`, about four times the peak memory
+# Snakemake's `benchmark:` recorded for the step in a clean build; `runtime` in minutes, well
+# above the longest run seen on two busy cores.
 include: "analysis/rules/common.smk"
 # 1. Check the sources: the coded data against their schemas, the bibliography against the text.
 include: "analysis/rules/checks.smk"

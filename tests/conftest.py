@@ -30,21 +30,48 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.conformance)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--built-tree",
+        metavar="DIR",
+        help="take the session's build from DIR, a fresh clone in which `make` has just built "
+        "the paper (CI's bare-machine stage), instead of building a copy from scratch",
+    )
+
+
 def pytest_terminal_summary(terminalreporter):
+    """How many Snakemake processes the session started, and one line naming each check
+    skipped for want of Chromium, Java or axe-core."""
+    from tests.optional_tools import summary
     from tests.workflow import SNAKEMAKE_RUNS
 
     if SNAKEMAKE_RUNS:
         terminalreporter.write_sep("-", f"{len(SNAKEMAKE_RUNS)} Snakemake processes started")
         for run in SNAKEMAKE_RUNS:
             terminalreporter.write_line(run)
+    line = summary(terminalreporter.stats.get("skipped", []))
+    if line:
+        terminalreporter.write_line(line, yellow=True)
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """A clean build of a copy of this tree: the tree's path, with results/ filled."""
+def built(tmp_path_factory, pytestconfig):
+    """A clean build of a copy of this tree: the tree's path, with results/ filled.
+
+    With `--built-tree DIR` the copy is taken of DIR as built (sources, results and Snakemake's
+    records, times kept) and Snakemake brings it up to date, which is nothing to do when DIR's
+    build is current: CI builds the paper once, in its bare-machine stage, not again here.
+    """
     from tests.workflow import copy_sources, snakemake
 
-    tree = copy_sources(tmp_path_factory.mktemp("built") / "tree")
+    destination = tmp_path_factory.mktemp("built") / "tree"
+    built_tree = pytestconfig.getoption("built_tree")
+    if built_tree:
+        tree = copy_sources(destination, Path(built_tree).resolve())
+        for state in ("results", ".snakemake"):
+            shutil.copytree(Path(built_tree) / state, tree / state, symlinks=True)
+    else:
+        tree = copy_sources(destination)
     completed = snakemake(tree)
     assert completed.returncode == 0, completed.stderr[-3000:]
     # Kept as built: later tests add files to results/ (a screenshot, a standards report).

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from tooling import verify
+from tooling.bare_path import make_bare_path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -50,9 +54,19 @@ def copy_tree(source: Path, destination: Path) -> Path:
     return destination
 
 
+@functools.cache
+def bare_path() -> str:
+    """The PATH of a bare machine (tooling/bare_path.py), made once per test session."""
+    directory = Path(tempfile.mkdtemp(prefix="bare-path-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return str(make_bare_path(directory))
+
+
 def environment() -> dict[str, str]:
+    """The environment of every build the tests run: this environment's programs, then only
+    what a bare machine has, so a step that needs anything else fails the build tests too."""
     env = dict(os.environ)
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PATH"] = f"{BIN}{os.pathsep}{bare_path()}"
     return env
 
 

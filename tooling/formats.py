@@ -31,6 +31,7 @@ from xml.parsers.expat import ExpatError
 import yaml
 
 from compendium.errors import BuildError
+from tooling import quarto
 from tooling.render import Inputs, render_with_pandoc
 from tooling.steps import write_text_atomic
 
@@ -44,8 +45,11 @@ BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
 
 
 def render_docx(inputs: Inputs, output: Path) -> None:
-    """A Word document with the figures, the tables and the reference list."""
-    render_with_pandoc(inputs, "docx", ["--to=docx"], output)
+    """A Word document with the figures, the tables and the reference list; each figure is the
+    PNG its step draws beside the SVG (docx-figures.lua), as pandoc would need rsvg-convert, a
+    program outside the lock, to put an SVG into Word."""
+    figures_as_png = f"--lua-filter={quarto.FILTER_DIRECTORY / 'docx-figures.lua'}"
+    render_with_pandoc(inputs, "docx", ["--to=docx", figures_as_png], output)
 
 
 def render_jats(inputs: Inputs, output: Path) -> None:

@@ -14,6 +14,10 @@ rule validate_data:
         "results/logs/validate_data.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/validate_data.py"
 
@@ -30,6 +34,10 @@ rule check_bibliography:
         "results/logs/check_bibliography.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/check_bibliography.py"
 
@@ -50,6 +58,10 @@ rule check_claims:
         "results/logs/check_claims.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         flow_network=config["flow_network"],
     script:

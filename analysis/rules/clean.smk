@@ -23,6 +23,10 @@ rule clean_dates:
         "results/logs/clean_dates.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=5,
     script:
         "../scripts/run_notebook.py"
 
@@ -48,6 +52,10 @@ rule clean_quantities:
         "results/logs/clean_quantities.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=5,
     script:
         "../scripts/run_notebook.py"
 
@@ -85,5 +93,9 @@ rule clean_coding:
         "results/logs/clean_coding.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=5,
     script:
         "../scripts/run_notebook.py"

@@ -38,10 +38,13 @@ BUILD_INPUTS = build_inputs(Path(workflow.basedir))
 
 
 def artifact_names(folder):
-    """The names (file stems) of the outputs under `folder` of the rules defined so far."""
+    """The names (file stems) of the outputs under `folder` of the rules defined so far, each
+    once (a figure's step writes its SVG and its PNG)."""
     return sorted(
-        Path(path).stem
-        for step in workflow.rules
-        for path in step.output
-        if str(path).startswith(folder)
+        {
+            Path(path).stem
+            for step in workflow.rules
+            for path in step.output
+            if str(path).startswith(folder)
+        }
     )

@@ -1,4 +1,4 @@
-# Stage 3a: figures, one rule and one script each, SVG for both HTML and PDF.
+# Stage 3a: figures, one rule and one script each: SVG for HTML and PDF, PNG for Word.
 
 
 rule fig_timeline:
@@ -13,10 +13,15 @@ rule fig_timeline:
             category="Figures",
             labels={"figure": "fig-timeline"},
         ),
+        png="results/figures/fig-timeline.png",
     log:
         "results/logs/fig_timeline.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=5,
     script:
         "../scripts/fig_timeline.py"
 
@@ -33,10 +38,15 @@ rule fig_coexistence:
             category="Figures",
             labels={"figure": "fig-coexistence"},
         ),
+        png="results/figures/fig-coexistence.png",
     log:
         "results/logs/fig_coexistence.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=5,
     script:
         "../scripts/fig_coexistence.py"
 
@@ -53,10 +63,15 @@ rule fig_flows:
             category="Figures",
             labels={"figure": "fig-flows"},
         ),
+        png="results/figures/fig-flows.png",
     log:
         "results/logs/fig_flows.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=5,
     params:
         flow_network=config["flow_network"],
     script:

@@ -3,10 +3,17 @@
 # the configured renderer, so that every build yields the same files.
 
 
+# Word gets the PNG copy of each figure (manuscript/filters/docx-figures.lua): from an SVG,
+# pandoc would need rsvg-convert, a program outside the lock.
+DOCX_INPUTS = MANUSCRIPT_INPUTS | {
+    "figures_png": expand("results/figures/{figure}.png", figure=FIGURES),
+}
+
+
 rule render_docx:
     """Render the manuscript to a Word document with its figures, tables and references."""
     input:
-        **MANUSCRIPT_INPUTS,
+        **DOCX_INPUTS,
         code=imported_files("analysis/scripts/render_docx.py"),
     output:
         docx="results/paper.docx",
@@ -14,6 +21,10 @@ rule render_docx:
         "results/logs/render_docx.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=10,
     script:
         "../scripts/render_docx.py"
 
@@ -29,5 +40,9 @@ rule render_jats:
         "results/logs/render_jats.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=10,
     script:
         "../scripts/render_jats.py"

@@ -37,6 +37,10 @@ rule render_html:
         "results/logs/render_html.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=10,
     params:
         renderer=config["renderer"],
     script:
@@ -56,6 +60,10 @@ rule render_pdf:
         "results/logs/render_pdf.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=10,
     params:
         renderer=config["renderer"],
     script:

@@ -21,6 +21,10 @@ rule pseudonymise:
         "results/logs/pseudonymise.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/pseudonymise.py"
 
@@ -41,5 +45,9 @@ rule check_leaks:
         "results/logs/check_leaks.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/check_leaks.py"

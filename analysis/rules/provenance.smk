@@ -34,6 +34,10 @@ rule provenance:
         "results/logs/provenance.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         steps=STEPS,
         repository_url=config["repository_url"],
@@ -46,6 +50,8 @@ rule manifest:
     input:
         artifacts=[
             *PUBLISHED_BEFORE_RENDER,
+            # the raster copies Word embeds: recorded so that `make verify` names one that differs
+            *expand("results/figures/{figure}.png", figure=FIGURES),
             *PAPER_OUTPUTS,
             "results/provenance/appendix.md",
             *RECEIPTS,
@@ -59,6 +65,10 @@ rule manifest:
         "results/logs/manifest.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         steps=STEPS,
     script:

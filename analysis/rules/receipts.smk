@@ -19,6 +19,10 @@ rule receipt:
         "results/logs/receipt.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         config=config,
     script:
@@ -40,5 +44,9 @@ rule meca:
         "results/logs/meca.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/meca.py"

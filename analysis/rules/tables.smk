@@ -14,6 +14,10 @@ rule tbl_fieldwork:
         "results/logs/tbl_fieldwork.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/tbl_fieldwork.py"
 
@@ -31,6 +35,10 @@ rule tbl_modalities:
         "results/logs/tbl_modalities.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/tbl_modalities.py"
 
@@ -47,6 +55,10 @@ rule tbl_indicators:
         "results/logs/tbl_indicators.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/tbl_indicators.py"
 
@@ -63,6 +75,10 @@ rule tbl_pathways:
         "results/logs/tbl_pathways.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/tbl_pathways.py"
 
@@ -79,6 +95,10 @@ rule tbl_notice:
         "results/logs/tbl_notice.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/tbl_notice.py"
 
@@ -97,6 +117,10 @@ rule tbl_coverage:
         "results/logs/tbl_coverage.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/tbl_coverage.py"
 
@@ -114,6 +138,10 @@ rule tbl_robustness:
         "results/logs/tbl_robustness.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         flow_network=config["flow_network"],
     script:
@@ -133,5 +161,9 @@ rule tbl_timeline_key:
         "results/logs/tbl_timeline_key.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     script:
         "../scripts/tbl_timeline_key.py"

@@ -21,6 +21,10 @@ rule values:
         "results/logs/values.log",
     conda:
         "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
     params:
         flow_network=config["flow_network"],
     script:

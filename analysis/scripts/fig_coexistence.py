@@ -8,4 +8,4 @@ with reported_errors(snakemake.log[0]):
     modalities = derive.read_cleaned(snakemake.input.modalities)
     instruments = derive.read_cleaned(snakemake.input.instruments)
     figure = coexistence.coexistence(modalities, instruments)
-    style.save_svg(figure, snakemake.output.svg)
+    style.save(figure, snakemake.output.svg, snakemake.output.png)

@@ -15,4 +15,4 @@ with reported_errors(snakemake.log[0]):
     )
     graph = network.alternative_graph(flow_table, communities, chosen)
     figure = flows.flows(graph, chosen["label"].lower())
-    style.save_svg(figure, snakemake.output.svg)
+    style.save(figure, snakemake.output.svg, snakemake.output.png)

@@ -9,4 +9,4 @@ with reported_errors(snakemake.log[0]):
     instruments = derive.read_cleaned(snakemake.input.instruments)
     shown = derive.timeline_events(events, instruments)
     figure = timeline.timeline(shown)
-    style.save_svg(figure, snakemake.output.svg, titles=timeline.titles(shown))
+    style.save(figure, snakemake.output.svg, snakemake.output.png, titles=timeline.titles(shown))

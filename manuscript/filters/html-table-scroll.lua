@@ -18,6 +18,8 @@ local function label(tbl)
   return caption:match('^(.-)%.%s') or caption:gsub('%.$', '') -- its first sentence
 end
 
+-- Attributes as a list of pairs, not a Lua table keyed by name: the order of a table's keys
+-- changes from one pandoc process to the next, and so would the HTML's bytes.
 function Table(tbl)
   -- a list of pairs, not a Lua table: its order (and so the page's bytes) is fixed
   return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' }, {

@@ -8,17 +8,18 @@ an element that exists. A screenshot is kept in results/browser/paper.png for pe
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
+from tests import standards
+from tests.optional_tools import need
 from tests.workflow import ROOT
 
 #: Debian's Chromium (`.ci/run` installs it); Playwright's own browser download is never used.
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = standards.chromium() or "/usr/bin/chromium"
 ARGUMENTS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -43,10 +44,7 @@ INTERNAL_LINKS = """Array.from(document.querySelectorAll('a[href^="#"]')).map(li
 @pytest.fixture(scope="module")
 def page_report(built):
     """Open the paper once; what the browser saw."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"chromium is not installed ({CHROMIUM}); .ci/run installs it")
-        pytest.skip("chromium is not installed")
+    need("Chromium")
     from playwright.sync_api import sync_playwright
 
     paper = built / "results" / "paper.html"
@@ -160,10 +158,7 @@ PHONE_LAYOUT = """() => ({
 @pytest.fixture(scope="module")
 def phone_layout(built):
     """The paper at the width of a phone (390 px): what the layout measured."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"chromium is not installed ({CHROMIUM}); .ci/run installs it")
-        pytest.skip("chromium is not installed")
+    need("Chromium")
     from playwright.sync_api import sync_playwright
 
     screenshot = built / "results" / "browser" / "paper-phone.png"

@@ -7,14 +7,14 @@ structure tree whose figures carry their alt text. Figures: labels at WCAG AA co
 
 Every check runs on the real build; their findings go to results/checks/standards.json of the
 built tree. A checker whose program is missing (Java, Chromium, axe-core) skips its test on a
-workstation and fails it in CI, which installs all three (.ci/run).
+workstation, naming the command that installs it, and fails it in CI, which installs all three
+(tests/optional_tools.py).
 """
 
 from __future__ import annotations
 
 import html as html_module
 import itertools
-import os
 import re
 
 import pytest
@@ -22,16 +22,9 @@ import yaml
 
 from tests import standards
 from tests.conftest import ROOT
+from tests.optional_tools import need
 from tests.workflow import FIGURES
 from tooling import render
-
-IN_CI = os.environ.get("CI") == "true"
-
-
-def unavailable(reason: str):
-    if IN_CI:
-        pytest.fail(f"{reason}; CI installs it (.ci/run)")
-    pytest.skip(reason)
 
 
 def plain(fragment: str) -> str:
@@ -81,14 +74,16 @@ def sections(html) -> list[str]:
 def test_html_is_valid_html5(report):
     nu = report["html_nu"]
     if "skipped" in nu:
-        unavailable(nu["skipped"])
+        need("Java")
+        pytest.fail(nu["skipped"])
     assert nu["errors"] == [], "\n".join(f"line {e['line']}: {e['message']}" for e in nu["errors"])
 
 
 def test_html_has_no_serious_or_critical_accessibility_violations(report):
     axe = report["html_axe"]
     if "skipped" in axe:
-        unavailable(axe["skipped"])
+        need("axe-core", "Chromium")
+        pytest.fail(axe["skipped"])
     assert axe["blocking"] == [], "\n".join(
         f"{rule['impact']} {rule['id']}: {rule['help']} ({rule['count']}x: {rule['nodes'][:3]})"
         for rule in axe["blocking"]

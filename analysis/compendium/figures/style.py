@@ -24,6 +24,9 @@ OKABE_ITO = {
 #: Text width of the PDF page in inches (A4, 2.5 cm margins): figures are drawn at print size.
 TEXT_WIDTH = 6.3
 
+#: Resolution of the PNG copy of each figure: print quality at the text width (1,890 pixels).
+PNG_DPI = 300
+
 
 def pyplot():
     """pyplot configured for reproducible vector output (imported lazily: it is slow)."""
@@ -53,8 +56,10 @@ def pyplot():
     return plt
 
 
-def save_svg(figure, path: str | Path, titles: dict[str, str] | None = None) -> None:
-    """Write an SVG without a date, through a temporary file.
+def save(figure, svg: str | Path, png: str | Path, titles: dict[str, str] | None = None) -> None:
+    """Write the figure as SVG (for HTML and PDF) and as PNG at print resolution (for Word,
+    which pandoc could only give an SVG by calling rsvg-convert, a program outside the lock);
+    without a date or software metadata, each through a temporary file.
 
     `titles` maps the gid of a drawn element to a tooltip: each becomes the SVG `<title>` of
     that element's group, which browsers show on hover and screen readers read.
@@ -62,19 +67,23 @@ def save_svg(figure, path: str | Path, titles: dict[str, str] | None = None) -> 
     import io
     from html import escape
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    svg, png = Path(svg), Path(png)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    svg = buffer.getvalue()
+    text = buffer.getvalue()
     for gid, title in sorted((titles or {}).items()):
         opening = f'<g id="{gid}">'
-        if opening not in svg:
-            raise ValueError(f"{path.name}: no element with gid '{gid}' to give a title")
-        svg = svg.replace(opening, f"{opening}\n   <title>{escape(title)}</title>", 1)
-    partial.write_text(svg, encoding="utf-8")
-    partial.replace(path)
+        if opening not in text:
+            raise ValueError(f"{svg.name}: no element with gid '{gid}' to give a title")
+        text = text.replace(opening, f"{opening}\n   <title>{escape(title)}</title>", 1)
+    for path in (svg, png):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    svg_partial = svg.with_name(svg.name + ".partial")
+    svg_partial.write_text(text, encoding="utf-8")
+    png_partial = png.with_name(png.name + ".partial")
+    figure.savefig(png_partial, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    svg_partial.replace(svg)
+    png_partial.replace(png)
     pyplot().close(figure)
 
 

@@ -1,0 +1,78 @@
+"""A PATH that holds only what the README asks of a machine: Python, make, git and the basic
+shell utilities. A build run with it proves that every program the build needs is a locked
+Python package, whatever else the machine happens to have installed.
+
+    PATH="$(python3 tooling/bare_path.py)" make
+
+The script makes a folder (the one given, or a new temporary one) with a link for each allowed
+program found on the current PATH and prints the folder. Nothing else is reachable through it:
+not rsvg-convert, pandoc, typst, quarto, Chromium, Java, Node or npm, TeX, ImageMagick or
+poppler, even where they are installed. It needs nothing but the Python standard library, so it
+runs before `.venv` exists; CI's first stage builds a fresh clone with it (`.ci/run`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+#: What a POSIX shell session takes for granted (coreutils, findutils, grep, sed, awk, tar and
+#: gzip, diff, flock, setsid), and the two programs the README names besides Python.
+PROGRAMS = (
+    "make", "git",
+    "sh", "bash", "env", "which",
+    "cat", "cp", "mv", "rm", "mkdir", "rmdir", "ln", "ls", "touch", "chmod", "install",
+    "date", "dirname", "basename", "readlink", "realpath", "mktemp", "stat", "du",
+    "head", "tail", "grep", "sed", "awk", "sort", "uniq", "tr", "cut", "wc", "tee", "expand",
+    "xargs", "find", "diff", "cmp", "tar", "gzip",
+    "uname", "id", "nproc", "sleep", "true", "false", "printf", "echo", "pwd", "test",
+    "seq", "flock", "setsid",
+)  # fmt: skip
+
+#: Programs a machine may have that the build must never need (checked by the tests).
+FORBIDDEN = (
+    "rsvg-convert", "pandoc", "typst", "quarto", "chromium", "chromium-browser",
+    "google-chrome", "java", "node", "npm", "npx", "tex", "latex", "pdflatex", "xelatex",
+    "lualatex", "convert", "magick", "pdftoppm", "pdftotext", "pdfinfo",
+)  # fmt: skip
+
+#: The interpreter is reached through a two-line script, not a link, so that a virtualenv made
+#: with it records the real interpreter and outlives the folder.
+PYTHON_WRAPPER = '#!/bin/sh\nexec "{python}" "$@"\n'
+
+
+def make_bare_path(directory: Path, search_path: str | None = None) -> Path:
+    """Fill `directory` with links to the allowed programs found on `search_path` (by default
+    the current PATH) and the running Python as `python3` and `python`; return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    search_path = os.environ.get("PATH", os.defpath) if search_path is None else search_path
+    for name in PROGRAMS:
+        found = shutil.which(name, path=search_path)
+        if found is None:
+            continue
+        link = directory / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(found)
+    python = os.path.realpath(sys.executable)
+    for name in ("python3", "python"):
+        wrapper = directory / name
+        wrapper.write_text(PYTHON_WRAPPER.format(python=python), encoding="utf-8")
+        wrapper.chmod(0o755)
+    return directory
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] in (["-h"], ["--help"]) or len(argv) > 1:
+        print("usage: python3 tooling/bare_path.py [DIRECTORY]   (prints the PATH to use)")
+        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
+    directory = Path(argv[0]) if argv else Path(tempfile.mkdtemp(prefix="bare-path-"))
+    print(make_bare_path(directory.resolve()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
