@@ -36,6 +36,7 @@ from tooling.preview_page import Page, serve
 #: What a save can change: the sources of every step.
 WATCHED = ("Snakefile", "config", "data", "manuscript", "references.bib", "analysis", "tooling")
 TARGET = "results/paper.html"
+REFERENCE_FILTER = "/reference-status.lua"
 GENERATED = "results/"
 
 Snapshot = dict[str, tuple[int, int]]
@@ -138,6 +139,11 @@ def render_html(plan: Plan, output: Path) -> None:
         values=the("values files", (name for name in reads if Path(name).stem == "values")),
         provenance=the(
             "provenance records", (name for name in reads if name.endswith("captions.json"))
+        ),
+        # the step passes this filter by name (it runs after citeproc); the others the renderer
+        # finds itself
+        reference_filter=the(
+            "reference filters", (name for name in reads if name.endswith(REFERENCE_FILTER))
         ),
     )
 

@@ -96,6 +96,9 @@ local function labelled_figure(figure)
   }
   if figure.identifier == '' or #images ~= 1 then return nil end
   local alt = pandoc.utils.stringify(images[1].caption)
+  -- an image with no description of its own: its caption ("Figure 1") serves, as PDF/UA
+  -- wants a text for every figure
+  if alt == '' then alt = pandoc.utils.stringify(figure.caption.long) end
   if alt == '' then return figure end
   local rule = '#show label(' .. typst_string(figure.identifier) .. '): set image(alt: '
     .. typst_string(alt) .. ', width: 100%)'

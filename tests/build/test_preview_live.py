@@ -10,9 +10,18 @@ import urllib.request
 from pathlib import Path
 
 from tests.workflow import copy_tree
-from tooling import preview_timing
+from tooling import preview, preview_timing
 
 SNAKEMAKE = [str(Path(sys.executable).parent / "snakemake"), "--cores", "2", "--rerun-incomplete"]
+
+
+def test_the_direct_render_writes_the_bytes_the_render_step_wrote(built, tmp_path, monkeypatch):
+    """Guards the preview against drifting from the step: same inputs, same HTML."""
+    monkeypatch.chdir(built)
+    plan = preview.read_plan(SNAKEMAKE)
+    assert plan.renders_directly(["manuscript/article.qmd"])
+    preview.render_html(plan, tmp_path / "paper.html")
+    assert (tmp_path / "paper.html").read_bytes() == (built / "results" / "paper.html").read_bytes()
 
 
 def test_each_save_is_served_and_the_page_is_never_missing(built, tmp_path):

@@ -23,6 +23,7 @@ SUMMARY = "\n".join(
         ("output_file", "date", "rule", "log-file(s)", "input-file(s)", "shellcmd", "status"),
         ("results/paper.html", "-", "render_html", "-",
          "manuscript/article.qmd,manuscript/style.css,manuscript/filters/crossref.lua,"
+         "manuscript/filters/reference-status.lua,"
          "references.bib,results/values.yml,tooling/render.py", "-", "ok"),
         ("results/checks/bibliography.txt", "-", "check_bibliography", "-",
          "manuscript/article.qmd,references.bib", "-", "ok"),
@@ -210,6 +211,7 @@ def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
             {
                 "values": Path("results/values.yml"),
                 "provenance": Path("results/provenance/captions.json"),
+                "reference_filter": Path("manuscript/filters/reference-status.lua"),
             },
         )
     ]
