@@ -302,11 +302,18 @@ def _typst_problem(error) -> str:
 
 def render_with_pandoc(inputs: Inputs, to: str, writer: list[str], output: Path) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{to}-") as scratch:
-        written = Path(scratch) / output.name
-        with pandoc_arguments(inputs, to, Path(scratch)) as arguments:
+    # A fixed scratch name, not a random one: paths in it reach the output (DOCX keeps every
+    # metadata field, `provenance-file` among them, as a document property).
+    scratch = output.parent / f".{to}-scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    try:
+        written = scratch / output.name
+        with pandoc_arguments(inputs, to, scratch) as arguments:
             run_pandoc([*arguments, *writer, f"--output={written}"], inputs.manuscript)
         written.replace(output)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> None:
