@@ -27,6 +27,18 @@ def declared(folder: str, suffix: str) -> list[str]:
     return sorted(set(re.findall(rf'"results/{folder}/([\w-]+)\.{suffix}"', rules)))
 
 
+def in_manuscript_order(labels: list[str]) -> list[str]:
+    """`labels` in the order the manuscript places them: a figure where it is defined
+    (`{#fig-x ...}`), a table where its generated file is included (`.../tbl-x.md`)."""
+    text = (ROOT / "manuscript" / "article.qmd").read_text(encoding="utf-8")
+
+    def place(label: str) -> int:
+        found = [text.find(mark) for mark in (f"{{#{label}", f"/{label}.md")]
+        return min(position for position in found if position >= 0)
+
+    return sorted(labels, key=place)
+
+
 FIGURES = declared("figures", "svg")
 TABLES = declared("tables", "md")
 

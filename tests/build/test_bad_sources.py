@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,6 +246,7 @@ def test_a_bad_source_is_refused_with_one_clear_line(built, tmp_path, monkeypatc
         monkeypatch.setenv("PATH", PATH_WITHOUT_QUARTO)
     if name == "missing-tool-pandoc":  # the tree's stand-in comes first on the import path
         monkeypatch.syspath_prepend(str(tree / "analysis"))
+        monkeypatch.delitem(sys.modules, "pypandoc", raising=False)
     expected = corrupt(tree)
 
     with pytest.raises(BuildError) as raised:

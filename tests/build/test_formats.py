@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from tests.build.test_paper import SECTIONS
-from tests.workflow import FIGURES, TABLES
+from tests.workflow import FIGURES, TABLES, in_manuscript_order
 from tooling.formats import front_matter
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -157,7 +157,7 @@ def test_jats_body_has_every_section(jats):
 
 def test_jats_figures_have_label_caption_and_a_graphic_that_exists(jats, jats_path):
     figures = jats.findall(".//fig")
-    assert [fig.get("id") for fig in figures] == FIGURES
+    assert [fig.get("id") for fig in figures] == in_manuscript_order(FIGURES)
     for number, fig in enumerate(figures, start=1):
         assert [child.tag for child in fig][:2] == ["label", "caption"]
         assert text_of(fig.find("label")) == f"Figure {number}"
@@ -172,7 +172,7 @@ def test_jats_figures_have_label_caption_and_a_graphic_that_exists(jats, jats_pa
 
 def test_jats_tables_have_label_caption_and_the_table(jats):
     wraps = [w for w in jats.findall(".//table-wrap") if w.get("id", "").startswith("tbl-")]
-    assert [wrap.get("id") for wrap in wraps] == TABLES
+    assert [wrap.get("id") for wrap in wraps] == in_manuscript_order(TABLES)
     for number, wrap in enumerate(wraps, start=1):
         assert [child.tag for child in wrap][:2] == ["label", "caption"]
         assert text_of(wrap.find("label")) == f"Table {number}"
