@@ -70,9 +70,10 @@ def leftovers(results: Path) -> list[str]:
 
 
 def snapshot(results: Path) -> dict[str, bytes]:
-    """Every file under results/ and its bytes (Snakemake's directory markers aside)."""
+    """Every file under results/ and its bytes (Snakemake's directory markers and the steps'
+    logs aside: a step that Snakemake lets finish after Ctrl-C keeps no log)."""
     return {
         str(path.relative_to(results)): path.read_bytes()
         for path in sorted(results.rglob("*"))
-        if path.is_file() and path.name != ".snakemake_timestamp"
+        if path.is_file() and path.name != ".snakemake_timestamp" and "logs" not in path.parts
     }
