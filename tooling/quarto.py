@@ -43,7 +43,8 @@ def front_matter(document: Path) -> dict:
     """The YAML block at the top of a document."""
     text = document.read_text(encoding="utf-8")
     match = re.match(r"---\r?\n(.*?)\r?\n(?:---|\.\.\.)\s*\n", text, flags=re.S)
-    return _mapping(match[1], document) if match else {}
+    # the block starts after the opening fence, on the file's second line
+    return _mapping(match[1], document, first_line=2) if match else {}
 
 
 def project_directory(document: Path) -> Path | None:
@@ -182,13 +183,16 @@ def _read_yaml(path: Path) -> dict:
     return _mapping(path.read_text(encoding="utf-8"), path)
 
 
-def _mapping(text: str, path: Path) -> dict:
+def _mapping(text: str, path: Path, first_line: int = 1) -> dict:
     try:
         loaded = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise BuildError(f"{path}{line}: not valid YAML: {error}") from None
+        # where the construct that went wrong starts (an unclosed bracket's line), else where
+        # the parser noticed
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        line = f":{mark.line + first_line}" if mark is not None else ""
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise BuildError(f"{path}{line}: not valid YAML: {reason}") from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):

@@ -1,6 +1,8 @@
 # Stage 4: the manuscript, rendered with the configured renderer (config/config.yaml).
 # Every generated input of the manuscript is listed so that a change to any of them re-renders.
 
+from tooling import quarto
+
 MANUSCRIPT_INPUTS = {
     "manuscript": "manuscript/article.qmd",
     "project": "manuscript/_quarto.yml",
@@ -8,7 +10,11 @@ MANUSCRIPT_INPUTS = {
     "bibliography": "references.bib",
     "bibliography_check": "results/checks/bibliography.txt",
     # every filter and every static image of the manuscript: editing one re-renders
-    "filters": sorted(str(path) for path in Path("manuscript/filters").glob("*.lua")),
+    # (the renderer's own filters by name, so a deleted one is reported as missing)
+    "filters": sorted(
+        {str(path) for path in Path("manuscript/filters").glob("*.lua")}
+        | {f"manuscript/filters/{name}" for name in quarto.FILTERS}
+    ),
     "images": sorted(
         str(path)
         for path in Path("manuscript").rglob("*")

@@ -27,6 +27,7 @@ from tests.unit.test_bad_data import read_sheet, write_sheet
 from tests.workflow import BIN, ROOT, bare_path, copy_sources, copy_tree
 from tooling import render, settings
 from tooling.console import Presenter
+from tooling.render_cli import render as render_document
 
 
 @dataclass
@@ -103,7 +104,7 @@ def duplicate_label(tree):
 
 def broken_front_matter(tree):
     substitute(tree, MANUSCRIPT, r"\A---\n", "---\nbroken: [unclosed\n")
-    return Expected(MANUSCRIPT, 1, ("YAML",))
+    return Expected(MANUSCRIPT, 2, ("YAML",))
 
 
 def malformed_bib_entry(tree):
@@ -179,20 +180,24 @@ PATH_WITHOUT_QUARTO = os.pathsep.join([str(BIN), bare_path()])
 
 
 def render_html() -> None:
-    """The HTML step's render, as analysis/rules/manuscript.smk declares it."""
-    filters = ("shortcodes", "crossref", "provenance")
+    """The HTML step's render, as analysis/scripts/render_html.py does it."""
     inputs = render.Inputs(
         manuscript=Path(MANUSCRIPT),
-        values=Path("results/values.yml"),
-        bibliography=Path("references.bib"),
-        filters=tuple(Path(f"manuscript/filters/{name}.lua") for name in filters),
-        css=Path("manuscript/style.css"),
+        values=Path("results/values.json"),
         provenance=Path("results/provenance/captions.json"),
+        reference_filter=Path("manuscript/filters/reference-status.lua"),
     )
     if settings.load(CONFIG, "config/config.schema.yaml", {})["renderer"] == "quarto":
         render.render_with_quarto(inputs, Path("results/paper.html"), "html", root=Path.cwd())
     else:
-        render.render_html(inputs, Path("results/paper.html"))
+        render_document(
+            inputs.manuscript,
+            "html",
+            Path("results/paper.html"),
+            values=inputs.values,
+            provenance=inputs.provenance,
+            reference_filter=inputs.reference_filter,
+        )
 
 
 def check_bibliography() -> None:
