@@ -7,6 +7,8 @@ rule receipt:
     input:
         artifacts=[
             *PUBLISHED_BEFORE_RENDER,
+            # the raster copies Word embeds are published too (the manifest lists them)
+            *expand("results/figures/{figure}.png", figure=FIGURES),
             *PAPER_OUTPUTS,
             "results/provenance/appendix.md",
         ],
