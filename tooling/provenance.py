@@ -8,12 +8,13 @@ made it, plus the versions of the tools that made them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from tooling.sources import sha256
 
 #: Short hashes in captions: long enough to tell two versions apart, short enough to read.
 SHORT_HASH = 12
@@ -38,14 +39,6 @@ def steps_from_workflow(described: list[dict]) -> list[Step]:
         )
         for step in sorted(described, key=lambda step: step["rule"])
     ]
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def step_of(path: str, steps: list[Step]) -> Step | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tooling import differences, sources, tiers
-from tooling.provenance import sha256
+from tooling.sources import sha256
 
 MANIFEST = "manifest.json"
 SNAKEMAKE_ARGUMENTS = ["--cores", "2", "--rerun-incomplete", "--quiet", "rules"]
