@@ -15,13 +15,15 @@ from collections.abc import Iterable
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 #: Parts of the HTML that are not prose: generated tables and figures carry data by
-#: construction, the reference list carries bibliographic data, the TOC repeats headings.
+#: construction, the reference list carries bibliographic data, the TOC repeats headings, the
+#: appendix of value provenance repeats values beside their rows' ids and locators.
 _NOT_PROSE = [
     re.compile(r"<(script|style)\b.*?</\1>", re.S),
     re.compile(r"<table\b.*?</table>", re.S),
     re.compile(r"<figure\b.*?</figure>", re.S),
     re.compile(r'<nav id="TOC".*?</nav>', re.S),
     re.compile(r'<div id="refs".*?</div>\s*</section>', re.S),
+    re.compile(r'<div id="value-provenance".*?</div>\s*</section>', re.S),
     re.compile(r'<span class="header-section-number">.*?</span>', re.S),
     re.compile(r'<a href="#fn\d+"[^>]*class="footnote-ref".*?</a>', re.S),
     re.compile(r'<a href="#fnref\d+".*?</a>', re.S),
