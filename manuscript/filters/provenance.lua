@@ -147,8 +147,19 @@ end
 
 local function words(text) return pandoc.Inlines(text) end
 
--- One appendix entry: "`key`: VALUE. Rule `r` (`script`), function `f` (`module`), from
--- `data/raw/t.csv` rows `a` (locator), `b` (locator)."
+-- The locators of some rows, each once, in the order the rows cite them.
+local function cited(rows)
+  local seen, list = {}, {}
+  for _, row in ipairs(rows) do
+    for part in (row.locator .. ';'):gmatch('%s*([^;]-)%s*;') do
+      if part ~= '' and not seen[part] then seen[part] = true; list[#list + 1] = part end
+    end
+  end
+  return table.concat(list, '; ')
+end
+
+-- One appendix entry: "`key`: VALUE. Computed by the rule `r` (`script`) with the function `f`
+-- (`module`) from `data/raw/t.csv` rows `a`, `b`, which cite LOCATOR; LOCATOR."
 local function entry_blocks(key, entry)
   local text = pandoc.Inlines{ pandoc.Code(key), pandoc.Str(':'), pandoc.Space() }
   text:extend(words(entry.value))
@@ -159,17 +170,19 @@ local function entry_blocks(key, entry)
   text:extend{ pandoc.Code(entry['function']), pandoc.Space(), pandoc.Str('('),
     pandoc.Code(entry.module), pandoc.Str(')') }
   for index, source in ipairs(entry.sources) do
+    local one = #source.rows == 1
     text:extend(words(index == 1 and ' from ' or '; and from '))
     text:insert(pandoc.Code(source.table))
-    text:extend(words(#source.rows == 1 and ' row ' or ' rows '))
+    text:extend(words(one and ' row ' or ' rows '))
     for number, row in ipairs(source.rows) do
       if number > 1 then text:extend(words(', ')) end
       text:insert(pandoc.Code(row.id))
-      if row.locator ~= '' then text:extend(words(' (' .. row.locator .. ')')) end
     end
+    local locators = cited(source.rows)
+    if locators ~= '' then text:extend(words((one and ', which cites ' or ', which cite ') .. locators)) end
   end
   text:insert(pandoc.Str('.'))
-  return pandoc.Div({ pandoc.Para(text) }, { id = anchor(key), class = 'value-entry' })
+  return pandoc.Div({ pandoc.Para(text) }, pandoc.Attr(anchor(key), { 'value-entry' }))
 end
 
 local function link_value(span, entries, used)
@@ -180,11 +193,12 @@ local function link_value(span, entries, used)
   if not entry then fail("no provenance for the value '" .. key .. "'") end
   used[key] = true
   if FORMAT:match('jats') then return span.content end
+  -- attributes as a list of pairs: a Lua table's order changes from run to run
   local link = pandoc.Link(span.content, '#' .. anchor(key), '',
-    { class = 'value', ['value-key'] = key })
+    pandoc.Attr('', { 'value' }, { { 'value-key', key } }))
   if FORMAT:match('html') then
-    link.content:insert(pandoc.Span({}, { class = 'value-note', ['aria-hidden'] = 'true',
-      note = summary(key, entry) }))
+    link.content:insert(pandoc.Span({}, pandoc.Attr('', { 'value-note' },
+      { { 'aria-hidden', 'true' }, { 'note', summary(key, entry) } })))
   end
   return link
 end

@@ -122,7 +122,7 @@ local function resolve(words, source, raw)
     end
     if mark_values then
       return pandoc.Inlines{ pandoc.Span(pandoc.Inlines(value_text(value)),
-        { class = 'value', ['value-key'] = key }) }
+        pandoc.Attr('', { 'value' }, { { 'value-key', key } })) }
     end
     return value_text(value)
   elseif name == 'meta' then
