@@ -204,20 +204,26 @@ local function link_value(span, entries, used)
 end
 
 -- A value inside a link, an image's description or a heading (whose text the contents repeat
--- as a link) stays plain: a link cannot hold another.
-local function plain_values(element)
+-- as a link) stays plain, as a link cannot hold another; it still gets its appendix entry.
+local function plain_values(element, entries, used)
   local field = element.t == 'Image' and 'caption' or 'content'
   element[field] = element[field]:walk{
-    Span = function(span) if value_key(span) then return span.content end end,
+    Span = function(span)
+      local key = value_key(span)
+      if not key then return nil end
+      if entries and entries[key] then used[key] = true end
+      return span.content
+    end,
   }
   return element, false
 end
 
 function Values(doc)
   local entries, used = provenance.values, {}
+  local function plain(element) return plain_values(element, entries, used) end
   doc.blocks = doc.blocks:walk{
     traverse = 'topdown',
-    Link = plain_values, Image = plain_values, Header = plain_values,
+    Link = plain, Image = plain, Header = plain,
     Span = function(span)
       local linked = link_value(span, entries, used)
       if linked then return linked, false end
