@@ -129,9 +129,7 @@ def source_changes(base: Side, current: Side) -> dict[str, list[Change]]:
         if before != after:
             raw += [
                 Change("raw", f"data/raw/{change.where}", change.old, change.new)
-                for change in compare.row_changes(
-                    Path(name).stem, before, after, keys.get(Path(name).stem)
-                )
+                for change in compare.row_changes(name, before, after, keys.get(Path(name).stem))
             ]
     hashes = [
         sources.input_hashes(sources.build_inputs(side.sources), side.sources)

@@ -12,8 +12,10 @@ import json
 import shutil
 import subprocess
 
+from tests import standards
+from tests.optional_tools import need
 from tests.workflow import copy_sources, counted
-from tooling import paper_diff
+from tooling import diff_report, paper_diff
 
 TABLE, ROW_ID, FIELD = "indicators", "armed-police-treatment-episodes", "value_as_written"
 EARLIER = "2919"  # the value the earlier commit codes; the session's build has the article's
@@ -107,3 +109,27 @@ def test_diff_names_what_one_changed_raw_value_changes_and_the_row_that_caused_i
     assert cause in report and "<script" not in report and "src=" not in report
     assert paper_diff.main(["HEAD~1", "--fail-on-change"], root=clone) == 1
     assert "reusing the build of HEAD~1" in capsys.readouterr().out
+
+
+def test_the_report_is_valid_html_with_every_kind_of_change(tmp_path):
+    """A synthetic comparison (made up for this test) with an entry in every group."""
+    need("Java")
+    cause = "data/raw/fruit.csv row apple: count: 12 → 13"
+    entry = {
+        "kind": "x",
+        "where": "fruit.apple.count",
+        "old": "12 <",
+        "new": "13 &",
+        "causes": [cause],
+    }
+    document = {
+        "from": "HEAD~1 (0123456789)",
+        "to": "working tree",
+        "warning": "warning: 1 uncommitted change(s) in the working tree (data/raw/fruit.csv)",
+        "effects": {group: [entry] for group in diff_report.RESULT_GROUPS}
+        | {"references": [entry], "numbering": [entry]},
+        "sources": {"raw": [entry], "code": [entry], "manuscript": [entry]},
+    }
+    report = diff_report.write(document, tmp_path)
+    checked = standards.nu_check(report)
+    assert checked["errors"] == [], checked
