@@ -2,7 +2,8 @@
 the function and the data rows behind each of them."""
 
 from compendium import derive, values
-from tooling.steps import reported_errors, write_text_atomic
+from compendium.files import write_text_atomic
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     tables = {
