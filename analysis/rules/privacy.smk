@@ -25,6 +25,9 @@ rule pseudonymise:
     resources:
         mem_mb=512,
         runtime=5,
+    params:
+        # the directory itself, for the report: its files may be none
+        restricted=RESTRICTED,
     script:
         "../scripts/pseudonymise.py"
 
@@ -49,5 +52,7 @@ rule check_leaks:
     resources:
         mem_mb=512,
         runtime=5,
+    params:
+        restricted=RESTRICTED,
     script:
         "../scripts/check_leaks.py"

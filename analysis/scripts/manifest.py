@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
+from compendium.files import write_text_atomic
 from tooling import provenance
 from tooling.sources import input_hashes
-from tooling.steps import reported_errors, write_text_atomic
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     steps = provenance.steps_from_workflow(snakemake.params.steps)
