@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from compendium import tables
+from compendium import pipe_tables
 from compendium.bibliography import load_bibliography
 from compendium.errors import BuildError
 from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
@@ -205,7 +205,7 @@ def check_bibliography() -> None:
 
 
 def read_caption() -> None:
-    tables.read_caption("manuscript/captions.yml", "tbl-indicators")
+    pipe_tables.read_caption("manuscript/captions.yml", "tbl-indicators")
 
 
 def load_settings() -> None:
