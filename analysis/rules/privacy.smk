@@ -27,6 +27,9 @@ rule pseudonymise:
     resources:
         mem_mb=512,
         runtime=5,
+    params:
+        # the directory itself, for the report: its files may be none
+        restricted=RESTRICTED,
     script:
         "../scripts/pseudonymise.py"
 
@@ -53,5 +56,7 @@ rule check_leaks:
     resources:
         mem_mb=512,
         runtime=5,
+    params:
+        restricted=RESTRICTED,
     script:
         "../scripts/check_leaks.py"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zipfile
 
-from tooling import lower_bound, privacy
+from tooling import leaks, lower_bound
 
 
 def test_each_step_leaves_a_record_and_no_published_file_lists_one(built):
@@ -25,5 +25,5 @@ def test_the_leak_check_scans_the_records_but_counts_them_as_logs(tmp_path):
     (results / "logs" / "benchmarks").mkdir(parents=True)
     (results / "logs" / "benchmarks" / "values.tsv").write_text("s\n1.0\n")
     (results / "values.json").write_text("{}")
-    _, kinds = privacy.scan(results, [])
+    _, kinds = leaks.scan(results, [])
     assert dict(kinds) == {"log": 1, "json": 1}
