@@ -20,6 +20,8 @@ rule values:
         sources="results/values-sources.json",
     log:
         "results/logs/values.log",
+    benchmark:
+        "results/logs/benchmarks/values.tsv"
     conda:
         "../../environment.yml"
     threads: 1
