@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tooling import compare, dependencies, diff_report, sources, tiers, verify
+from tooling import compare, dependencies, diff_report, provenance, sources, tiers, verify
 from tooling.compare import Change
 
 OUTPUT = Path("results") / "diff"
@@ -200,10 +200,12 @@ def effects(base: Side, current: Side) -> dict[str, list[Change]]:
             base.text(f"results/tables/{name}"),
             current.text(f"results/tables/{name}"),
         )
-    captions = json.loads(
-        current.text("results/provenance/captions.json")
-        or base.text("results/provenance/captions.json")
-        or "{}"
+    captions = provenance.artifact_entries(
+        json.loads(
+            current.text("results/provenance/captions.json")
+            or base.text("results/provenance/captions.json")
+            or "{}"
+        )
     )
     keys = compare.table_keys(current.sources)
     papers = [side.text("results/paper.html") for side in (base, current)]
@@ -251,7 +253,9 @@ def _direct(effect: Change, group: str, candidates: list[Change]) -> list[Change
 def lineage(side: Side) -> dict[str, tuple[set[str] | None, set[str]]]:
     """For each figure and table label: the coded tables upstream of it and its code files;
     `values` for the numbers of the prose (every table)."""
-    captions = json.loads(side.text("results/provenance/captions.json") or "{}")
+    captions = provenance.artifact_entries(
+        json.loads(side.text("results/provenance/captions.json") or "{}")
+    )
     found: dict[str, tuple[set[str] | None, set[str]]] = {
         "values": (None, _program_files(side, "analysis/scripts/values.py"))
     }

@@ -102,6 +102,12 @@ def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | No
     return result
 
 
+def artifact_entries(captions: dict) -> dict:
+    """The figure and table entries of captions.json, which also holds `values` (where each
+    printed number comes from, tooling.value_provenance)."""
+    return {label: entry for label, entry in captions.items() if label.startswith(("fig-", "tbl-"))}
+
+
 def tool_versions(lock_text: str) -> dict:
     """Python, pandoc, typst and every package pinned in the lock file, as installed.
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tooling import compare as comparison
-from tooling import differences, sources, tiers
+from tooling import differences, provenance, sources, tiers
 from tooling.sources import sha256
 
 MANIFEST = "manifest.json"
@@ -161,6 +161,7 @@ def figure_data(root: Path, tree: Path, path: str, recorded: dict[str, str]) -> 
     reads) changed, row by row; nothing when those tables are not at hand to compare."""
     captions = tree / "results" / "provenance" / "captions.json"
     records = json.loads(captions.read_text(encoding="utf-8")) if captions.is_file() else {}
+    records = provenance.artifact_entries(records)
     record = next((record for record in records.values() if record["output"] == path), None)
     if record is None:
         return []
