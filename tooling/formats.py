@@ -35,6 +35,7 @@ from xml.parsers.expat import ExpatError
 import yaml
 
 from compendium.errors import BuildError
+from compendium.files import write_text_atomic
 from tooling.render import (
     FONT_DIRECTORY,
     PDF_STANDARDS,
@@ -43,7 +44,6 @@ from tooling.render import (
     epoch,
     write,
 )
-from tooling.steps import write_text_atomic
 
 JATS_FLAVOUR = "jats_archiving"
 

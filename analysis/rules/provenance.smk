@@ -32,6 +32,8 @@ rule provenance:
         readme_map="results/provenance/readme-map.md",
     log:
         "results/logs/provenance.log",
+    benchmark:
+        "results/logs/benchmarks/provenance.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -63,6 +65,8 @@ rule manifest:
         manifest="results/manifest.json",
     log:
         "results/logs/manifest.log",
+    benchmark:
+        "results/logs/benchmarks/manifest.tsv"
     conda:
         "../../environment.yml"
     threads: 1

@@ -19,6 +19,8 @@ rule values:
         values="results/values.json",
     log:
         "results/logs/values.log",
+    benchmark:
+        "results/logs/benchmarks/values.tsv"
     conda:
         "../../environment.yml"
     threads: 1

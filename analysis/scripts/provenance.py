@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
+from compendium.files import write_text_atomic
 from tooling import links, provenance
-from tooling.steps import reported_errors, write_text_atomic
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
-    steps = provenance.steps_from_workflow(snakemake.params.steps)
+    steps = provenance.steps_of_rules(snakemake.params.steps)
     records = provenance.records(list(snakemake.input.artifacts), steps, Path.cwd())
     environment = provenance.tool_versions(Path(snakemake.input.lock).read_text())
     place = links.repository(snakemake.params.repository_url, Path(snakemake.input.citation))

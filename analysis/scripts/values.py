@@ -1,7 +1,8 @@
 """results/values.json: every number and date the prose states."""
 
 from compendium import derive, values
-from tooling.steps import reported_errors, write_text_atomic
+from compendium.files import write_text_atomic
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     tables = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tooling import file_cache, privacy
+from tooling import file_cache, leaks, privacy
 from tooling.file_cache import FileCache
 from tooling.sources import sha256
 
@@ -93,10 +93,10 @@ def test_the_leak_check_finds_a_value_written_into_a_file_it_has_seen(tmp_path, 
     page.write_text("<p>Interview with a clinician.</p>", encoding="utf-8")
     secret = privacy.Sensitive("Zhang Weiming-synthetic", "interviews", 2, "name")
     cache = FileCache("check_leaks", tmp_path / "state")
-    assert privacy.scan(results, [secret], cache=cache)[0] == []
+    assert leaks.scan(results, [secret], cache=cache)[0] == []
     cache.save()
     page.write_text("<p>Interview with Zhang Weiming-synthetic.</p>", encoding="utf-8")
-    hits, _ = privacy.scan(results, [secret], cache=FileCache("check_leaks", tmp_path / "state"))
+    hits, _ = leaks.scan(results, [secret], cache=FileCache("check_leaks", tmp_path / "state"))
     assert [(Path(hit.path).name, hit.sensitive) for hit in hits] == [("paper.html", secret)]
     # nothing of the value itself is kept in the cache
     kept = (tmp_path / "state" / "check_leaks.json").read_text(encoding="utf-8")
