@@ -171,11 +171,14 @@ def scan(
     for path in sorted(Path(root).rglob("*")):
         if not path.is_file() or path.resolve() in excluded:
             continue
+        # Everything under logs/ (the steps' logs, Snakemake's benchmark records) is how the
+        # build ran, not what it made: scanned, but counted as logs.
+        as_log = "logs" in path.relative_to(root).parts
         if not needles:  # nothing to look for: the files are only counted
-            kinds[_kind(path)] += 1
+            kinds["log" if as_log else _kind(path)] += 1
             continue
         kind, texts = texts_of(path)
-        kinds[kind] += 1
+        kinds["log" if as_log else kind] += 1
         haystacks = [variant for text in texts for variant in _variants(text)]
         raw = path.read_bytes()
         for needle, item in needles.items():

@@ -19,6 +19,8 @@ rule pseudonymise:
         report="results/checks/pseudonymisation.txt",
     log:
         "results/logs/pseudonymise.log",
+    benchmark:
+        "results/logs/benchmarks/pseudonymise.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -46,6 +48,8 @@ rule check_leaks:
         report=LEAK_REPORT,
     log:
         "results/logs/check_leaks.log",
+    benchmark:
+        "results/logs/benchmarks/check_leaks.tsv"
     conda:
         "../../environment.yml"
     threads: 1
