@@ -76,10 +76,10 @@ def coded_sheets(path: str, steps: list[Step]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def records(paths: list[str], steps: list[Step], root: Path) -> list[dict]:
+def records(paths: list[str], steps: list[Step], root: Path, digest=sha256) -> list[dict]:
     """One record per published file: path, hash, size, the step that made it (its rule,
     program and inputs), the package function whose result it is and the coding sheets it
-    comes from."""
+    comes from; the hash by `digest`."""
     result = []
     for path in sorted(paths):
         step = step_of(path, steps)
@@ -88,7 +88,7 @@ def records(paths: list[str], steps: list[Step], root: Path) -> list[dict]:
         result.append(
             {
                 "path": path,
-                "sha256": sha256(file),
+                "sha256": digest(file),
                 "size": file.stat().st_size,
                 "rule": step.rule if step else None,
                 "program": step.program if step else None,
