@@ -6,8 +6,8 @@ Reads the JSON file named by the metadata field `provenance-file` (written by th
 coding sheets it comes from and the first characters of its SHA-256. Appends "Made by MODULE
 (FUNCTION) from SHEETS; SHA-256 HASH." to the caption (a step that names no function: "Made by
 PROGRAM from INPUTS"): the module or program links to its file in the repository when the
-entry has a `url` (see tooling/links.py), and is plain text otherwise: a link relative to the paper breaks once the
-paper is published on its own. A figure that is a static image in the manuscript's folder (no
+entry has a `url` (see tooling/links.py), and is plain text otherwise: a link relative to the
+paper breaks once the paper is published on its own. A figure that is a static image in the manuscript's folder (no
 step makes it) says "Static file PATH; SHA-256 HASH." (the renderer hashes those files into
 `static-files`). A fig-/tbl- label with neither stops the render with its line: every artifact
 is accounted for.
