@@ -163,15 +163,14 @@ def figure_changes(base: Side, current: Side, captions: dict, keys: dict) -> lis
     for label, record in sorted(captions.items()):
         if not label.startswith("fig-"):
             continue
-        for data in (path.strip() for path in record["inputs"].split(";")):
-            if data.startswith("results/data/"):
-                stem = Path(data).stem
-                changes += [
-                    Change("figure", f"{label}: {change.where}", change.old, change.new)
-                    for change in compare.row_changes(
-                        stem, base.text(data), current.text(data), keys.get(stem)
-                    )
-                ]
+        for data in compare.plotted_data(record):
+            stem = Path(data).stem
+            changes += [
+                Change("figure", f"{label}: {change.where}", change.old, change.new)
+                for change in compare.row_changes(
+                    stem, base.text(data), current.text(data), keys.get(stem)
+                )
+            ]
         drawing = record["output"]
         if not any(change.where.startswith(f"{label}:") for change in changes) and base.text(
             drawing
@@ -256,8 +255,8 @@ def lineage(side: Side) -> dict[str, tuple[set[str] | None, set[str]]]:
         "values": (None, _program_files(side, "analysis/scripts/values.py"))
     }
     for label, record in captions.items():
-        inputs = [path.strip() for path in record["inputs"].split(";")]
-        tables = {Path(path).stem for path in inputs if path.startswith("results/data/")}
+        inputs = compare.record_inputs(record)
+        tables = {Path(path).stem for path in compare.plotted_data(record)}
         found[label] = (tables, _program_files(side, record["program"]) | set(inputs))
     return found
 

@@ -158,3 +158,10 @@ def test_the_report_is_one_page_with_nothing_from_elsewhere_and_escapes_what_it_
         "<script>"
     )
     assert "tbl-x, row “<b>”: a & b → <script>" in diff_report.summary(document)
+
+
+def test_the_data_a_figure_plots_are_its_cleaned_tables_whether_named_cleaned_or_coded():
+    cleaned = {"inputs": "results/data/fruit.csv; results/data/weather.csv"}
+    coded = {"inputs": ["data/raw/fruit.csv", "data/schemas/fruit.schema.json", "x/y.py"]}
+    assert compare.plotted_data(cleaned) == ["results/data/fruit.csv", "results/data/weather.csv"]
+    assert compare.plotted_data(coded) == ["results/data/fruit.csv"]
