@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -87,9 +88,19 @@ def up_to_date(tree: Path, results: Path) -> bool:
 
 def build(tree: Path, what: str) -> None:
     print(f"diff: building {what} in {tree}", flush=True)
+    started = time.time()
     completed = verify.rebuild(tree)
     if completed.returncode != 0:
-        raise DiffError(f"the build of {what} failed:\n{completed.stderr[-3000:]}")
+        # A step names what is wrong in one `error:` line of its log; Snakemake's account of
+        # the failure only says which step failed.
+        logs = [
+            path.read_text(encoding="utf-8")
+            for path in sorted((tree / "results" / "logs").glob("*.log"))
+            if path.stat().st_mtime >= started - 1
+        ]
+        errors = [line for text in logs for line in text.splitlines() if line.startswith("error: ")]
+        detail = "\n".join(errors) or completed.stderr[-3000:]
+        raise DiffError(f"the build of {what} failed:\n{detail}")
 
 
 def revision_side(root: Path, commit: str, label: str, scratch: Path) -> Side:
