@@ -44,7 +44,7 @@ RESULTS = Path("results")
 
 #: What our steps write while they work: `x.partial` next to the output `x`
 #: (compendium.files.atomic_output), and hidden scratch directories beside the output
-#: (`.typst-*`, `.docx-*`, `.jats-*`, `.quarto-*`). No step has a hidden output of its own.
+#: (`.paper.pdf-scratch`, `.typst-*`, `.quarto-*`). No step has a hidden output of its own.
 SCRATCH_FILES = ("*.partial",)
 SCRATCH_DIRECTORIES = (".*",)
 
