@@ -182,10 +182,13 @@ def figure_changes(base: Side, current: Side, captions: dict, keys: dict) -> lis
                     stem, base.text(data), current.text(data), keys.get(stem)
                 )
             ]
-        drawing = record["output"]
-        if not any(change.where.startswith(f"{label}:") for change in changes) and base.text(
-            drawing
-        ) != current.text(drawing):
+        drawn_alike = base.text(record["output"]) == current.text(record["output"])
+        data_changed = any(change.where.startswith(f"{label}:") for change in changes)
+        if data_changed and drawn_alike:
+            changes.append(
+                Change("figure", f"{label}: its drawing is the same (no changed field is drawn)")
+            )
+        elif not data_changed and not drawn_alike:
             changes.append(
                 Change("figure", f"{label}: the drawing changed; the data it plots did not")
             )

@@ -186,3 +186,32 @@ def test_a_failed_build_is_reported_by_the_steps_own_error_line(tmp_path, monkey
     assert str(raised.value) == (
         "the build of HEAD~1 failed:\nerror: data/raw/fruit.csv:3: count: not a number"
     )
+
+
+def test_a_figure_lists_the_rows_it_plots_that_changed_and_says_when_its_drawing_did_not(
+    tmp_path,
+):
+    """Two synthetic builds of a figure that plots one cleaned table."""
+    sides = []
+    for name, year, drawing in (
+        ("before", "2001", "<svg>1</svg>"),
+        ("after", "2002", "<svg>1</svg>"),
+    ):
+        tree = tmp_path / name
+        (tree / "results" / "data").mkdir(parents=True)
+        (tree / "results" / "figures").mkdir()
+        (tree / "results" / "data" / "fruit.csv").write_text(f"fruit_id,year\napple,{year}\n")
+        (tree / "results" / "figures" / "fig-fruit.svg").write_text(drawing)
+        sides.append(paper_diff.Side(name, tree, tree / "results"))
+    record = {
+        "fig-fruit": {"inputs": "results/data/fruit.csv", "output": "results/figures/fig-fruit.svg"}
+    }
+    assert [change.line() for change in paper_diff.figure_changes(*sides, record, {})] == [
+        "fig-fruit: fruit row apple: year: 2001 → 2002",
+        "fig-fruit: its drawing is the same (no changed field is drawn)",
+    ]
+    (sides[0].results / "data" / "fruit.csv").write_text("fruit_id,year\napple,2002\n")
+    (sides[1].results / "figures" / "fig-fruit.svg").write_text("<svg>2</svg>")
+    assert [change.line() for change in paper_diff.figure_changes(*sides, record, {})] == [
+        "fig-fruit: the drawing changed; the data it plots did not"
+    ]
