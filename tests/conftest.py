@@ -82,7 +82,7 @@ def built(tmp_path_factory, pytestconfig):
 #: The independent edits of the `edited` build, each in its own part of the workflow: a value in
 #: one coding sheet, the drawing of one figure, and synthetic confidential data to protect.
 EDITED_VALUE = ("data/raw/indicators.csv", ",2847,", ",2919,")
-EDITED_FIGURE = ("analysis/compendium/figures/timeline.py", "DIAMOND = 4.2", "DIAMOND = 4.6")
+EDITED_FIGURE = ("analysis/compendium/figures/timeline_layout.py", "DIAMOND = 4.2", "DIAMOND = 4.6")
 
 
 @pytest.fixture(scope="session")

@@ -150,7 +150,7 @@ def to_json(document: dict) -> str:
 
 
 def _cell(text: object) -> str:
-    from compendium.tables import escape
+    from compendium.pipe_tables import escape
 
     return escape(text)
 

@@ -42,6 +42,27 @@ rule check_bibliography:
         "../scripts/check_bibliography.py"
 
 
+rule check_numbers:
+    """Check that every number in the manuscript's prose is written as a value shortcode."""
+    input:
+        manuscript="manuscript/article.qmd",
+        # the authored files the article may include, read in place
+        authored=sorted(str(path) for path in Path("manuscript").rglob("*.qmd")),
+        code=imported_files("analysis/scripts/check_numbers.py"),
+    output:
+        report="results/checks/numbers.txt",
+    log:
+        "results/logs/check_numbers.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
+    script:
+        "../scripts/check_numbers.py"
+
+
 rule check_claims:
     """Check the article's claims (data/claims.yml) against the computed results."""
     input:

@@ -1,11 +1,11 @@
 """tbl-indicators: every quantitative statement."""
 
-from compendium import derive, tables
+from compendium import derive, pipe_tables, tables
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     indicators = derive.read_cleaned(snakemake.input.indicators)
-    tables.write(
+    pipe_tables.write(
         tables.indicators(indicators),
         "tbl-indicators",
         snakemake.input.captions,

@@ -1,6 +1,6 @@
 """tbl-robustness: the cycle findings under every declared coding alternative."""
 
-from compendium import derive, network, tables
+from compendium import derive, network, pipe_tables, tables
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
@@ -8,7 +8,7 @@ with reported_errors(snakemake.log[0]):
     communities = derive.read_cleaned(snakemake.input.communities)
     settings = snakemake.params.flow_network
     labels = {alternative["id"]: alternative["label"] for alternative in settings["alternatives"]}
-    tables.write(
+    pipe_tables.write(
         tables.robustness(network.robustness(flows, communities, settings), labels),
         "tbl-robustness",
         snakemake.input.captions,

@@ -58,7 +58,8 @@ def test_editing_a_sentence_reruns_only_the_rendering(built, tmp_path):
 
 
 def test_a_data_edit_and_a_figure_edit_rerun_only_their_steps(edited):
-    """indicators.csv feeds one cleaning step, its table and the values; timeline.py one figure."""
+    """indicators.csv feeds one cleaning step, its table and the values; timeline_layout.py one
+    figure."""
     ran = edited.ran
     assert {"validate_data", "clean_quantities", "tbl_indicators", "values", "fig_timeline"} <= set(
         ran

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 import types
 import urllib.error
 import urllib.request
@@ -185,13 +184,13 @@ def test_the_watcher_hands_over_one_burst_of_saves_as_one_change(tmp_path):
 
     saves = iter([lambda: article.write_text("ab"), lambda: article.write_text("abc")])
 
-    def sleep(_seconds):
+    def between_polls(_seconds):  # instead of waiting: the author saves
         step = next(saves, None)
         if step:
             step()
 
     state = preview.snapshot(tmp_path)
-    preview.watch(Recorder(), 0, state, sleep=sleep, polls=3)
+    preview.watch(Recorder(), 0, state, sleep=between_polls, polls=3)
     assert seen == [["manuscript/article.qmd"]]
 
 
@@ -217,23 +216,36 @@ def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
     ]
 
 
+class CountedEvent(threading.Event):
+    """An event that also tells when the loop comes back to wait on it a given time."""
+
+    def __init__(self, times: int) -> None:
+        super().__init__()
+        self.times, self.back = times, threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.times -= 1
+        if self.times == 0:
+            self.back.set()
+        return super().wait(timeout)
+
+
 def test_builds_run_one_at_a_time_and_a_stale_result_is_not_shown():
     fake = FakePreview(Page())
     fake.page.show(b"<html><body>old</body></html>")
-    started = threading.Event()
 
     def slow_build(targets):
-        started.set()
         fake.builds.append(targets)
         fake.generation += 1  # the author saved again while it ran
         return False, "error: stale"
 
     fake.build = slow_build
+    fake.wanted = CountedEvent(times=2)  # the second wait follows the stale build's outcome
     fake.request(["results/paper.html"])
     thread = threading.Thread(target=fake.build_loop, daemon=True)
     thread.start()
-    assert started.wait(5)
-    time.sleep(0.7)
+    assert fake.wanted.back.wait(5), "the loop never came back for the next request"
+    assert fake.builds == [["results/paper.html"]]
     assert b"stale" not in fake.page.current.body
 
 

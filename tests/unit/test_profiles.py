@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import os
 import re
-import signal
+import select
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -54,43 +53,50 @@ def test_each_profile_is_a_snakemake_profile(profile):
             assert os.access(ROOT / settings[key], os.X_OK), settings[key]
 
 
-def wait_for(path: Path, seconds: float = 30) -> str:
-    deadline = time.monotonic() + seconds
-    while not path.exists() or not path.read_text():
-        assert time.monotonic() < deadline, f"{path.name} never appeared"
-        time.sleep(0.05)
-    return path.read_text()
+def read_fifo(path: Path, seconds: float = 30) -> str:
+    """What a writer puts into the named pipe `path`, as soon as it does (at most `seconds`)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        # Linux reports a pipe nobody has written to yet as not readable: this waits for the job.
+        readable, _, _ = select.select([descriptor], [], [], seconds)
+        assert readable, f"{path.name}: nothing written in {seconds} s"
+        return os.read(descriptor, 4096).decode()
+    finally:
+        os.close(descriptor)
+
+
+def wait_for_exit(pid: int, seconds: float = 30) -> bool:
+    """Whether process `pid` (not a child of ours) ends within `seconds`."""
+    try:
+        descriptor = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        readable, _, _ = select.select([descriptor], [], [], seconds)
+        return bool(readable)
+    finally:
+        os.close(descriptor)
 
 
 def test_submit_starts_the_job_as_its_own_process_and_cancel_stops_it(tmp_path):
     """`submit` returns at once with an id; the job runs in its own session, outside the
     submitter's process group; `cancel` with that id ends it."""
+    for pipe in ("started", "never-written"):
+        os.mkfifo(tmp_path / pipe)
     job = tmp_path / "snakejob.example.1.sh"
-    job.write_text('#!/bin/sh\necho "$$" > started\nwhile :; do sleep 1; done\n')
+    # The job says its process id, then waits on a pipe nobody writes to, until cancelled.
+    job.write_text('#!/bin/sh\necho "$$" > started\nexec cat never-written\n')
     submitted = subprocess.run(
         [str(PROFILES / "cluster-generic" / "submit"), str(job)],
         cwd=tmp_path, capture_output=True, text=True, timeout=30, check=True,
     )  # fmt: skip
     job_id = int(submitted.stdout.strip())
     try:
-        assert int(wait_for(tmp_path / "started")) == job_id
+        assert int(read_fifo(tmp_path / "started")) == job_id
         assert os.getsid(job_id) == job_id != os.getsid(0)
         assert (tmp_path / ".snakemake" / "cluster-generic" / "snakejob.example.1.log").exists()
     finally:
         subprocess.run(
             [str(PROFILES / "cluster-generic" / "cancel"), str(job_id)], cwd=tmp_path, check=True
         )
-    deadline = time.monotonic() + 30
-    while _alive(job_id):
-        assert time.monotonic() < deadline, "the cancelled job is still running"
-        time.sleep(0.05)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, signal.SIG_DFL)
-    except ProcessLookupError:
-        return False
-    # a finished job waits as a zombie until init collects it
-    status = Path(f"/proc/{pid}/stat")
-    return status.exists() and status.read_text().split()[2] != "Z"
+    assert wait_for_exit(job_id), "the cancelled job is still running"

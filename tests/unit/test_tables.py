@@ -13,7 +13,7 @@ import pandas as pd
 import pypandoc
 import pytest
 
-from compendium import tables
+from compendium import pipe_tables, tables
 from compendium.errors import BuildError
 
 NA = pd.NA
@@ -47,14 +47,14 @@ NA = pd.NA
     ],
 )
 def test_escape_makes_every_markdown_character_literal(value, escaped):
-    assert tables.escape(value) == escaped
+    assert pipe_tables.escape(value) == escaped
 
 
 FRAME = pd.DataFrame({"Name": ["alpha", "beta"], "Count": ["1", "2"], "Source": ["[@a]", ""]})
 
 
 def test_pipe_table_layout():
-    text = tables.pipe_table(
+    text = pipe_tables.pipe_table(
         FRAME, "Counts of *things*.", "tbl-things", alignments={"Count": "right"},
         raw_columns=["Source"],
     )  # fmt: skip
@@ -69,14 +69,14 @@ def test_pipe_table_layout():
 
 
 def test_pipe_table_centre_alignment_and_escaped_header():
-    text = tables.pipe_table(pd.DataFrame({"A|B": ["x"]}), "C.", "tbl-c", {"A|B": "center"})
+    text = pipe_tables.pipe_table(pd.DataFrame({"A|B": ["x"]}), "C.", "tbl-c", {"A|B": "center"})
     assert text.splitlines()[:2] == [r"| A\|B |", "|:------------:|"]
 
 
 def test_pipe_table_column_weights_set_the_dashes_pandoc_sizes_columns_by():
     frame = FRAME.copy()
     frame.attrs["widths"] = {"Name": 1, "Count": 2}
-    rule = tables.pipe_table(frame, "C.", "tbl-c", {"Count": "right"}).splitlines()[1]
+    rule = pipe_tables.pipe_table(frame, "C.", "tbl-c", {"Count": "right"}).splitlines()[1]
     assert rule == "|:----|--------:|:------------|"
 
 
@@ -85,7 +85,7 @@ HOSTILE = ["<script>alert(1)</script>", "*not emphasis*", "# not a heading", "$x
 
 
 def test_hostile_cells_are_escaped_in_the_table_text():
-    text = tables.pipe_table(pd.DataFrame({"Value": HOSTILE}), "Hostile.", "tbl-hostile")
+    text = pipe_tables.pipe_table(pd.DataFrame({"Value": HOSTILE}), "Hostile.", "tbl-hostile")
     body = text.splitlines()[2:8]
     assert body == [
         r"| \<script\>alert(1)\</script\> |",
@@ -98,7 +98,7 @@ def test_hostile_cells_are_escaped_in_the_table_text():
 
 
 def test_hostile_cells_reach_the_reader_as_text_through_pandoc():
-    text = tables.pipe_table(
+    text = pipe_tables.pipe_table(
         pd.DataFrame({"Value": HOSTILE, "Other": ["x"] * len(HOSTILE)}), "Hostile.", "tbl-hostile"
     )
     html = subprocess.run(
@@ -156,7 +156,7 @@ def test_join_values_on_other_column_types(series, joined):
     ],
 )
 def test_citations(cell, cited):
-    assert tables.citations(cell) == cited
+    assert pipe_tables.citations(cell) == cited
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,12 +171,12 @@ def captions(tmp_path):
 
 
 def test_caption_is_read_with_whitespace_collapsed(captions):
-    assert tables.read_caption(captions, "tbl-things") == "Counts of *things* over two lines."
+    assert pipe_tables.read_caption(captions, "tbl-things") == "Counts of *things* over two lines."
 
 
 def test_missing_caption_names_file_and_label(captions):
     with pytest.raises(BuildError) as raised:
-        tables.read_caption(captions, "tbl-missing")
+        pipe_tables.read_caption(captions, "tbl-missing")
     assert str(raised.value) == f"{captions}: tbl-missing: no caption for 'tbl-missing'"
 
 
@@ -185,7 +185,7 @@ def test_write_turns_source_keys_into_citations_and_leaves_no_partial_file(capti
     frame.attrs["citation_columns"] = ["Source"]
     frame.attrs["alignments"] = {"What": "right"}
     output = tmp_path / "results" / "tables" / "tbl-things.md"
-    tables.write(frame, "tbl-things", captions, output)
+    pipe_tables.write(frame, "tbl-things", captions, output)
     assert output.read_text(encoding="utf-8") == (
         "| What | Source |\n"
         "|------------:|:------------|\n"

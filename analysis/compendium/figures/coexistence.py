@@ -149,62 +149,33 @@ def _span_bars(axes, plt, spans: pd.DataFrame, row_centre: dict, first: int, las
         )
 
 
-def coexistence(modalities: pd.DataFrame, instruments: pd.DataFrame):
-    """Per modality, the span of years the article shows it active (its start stated, or only a
-    bound, its end ongoing at the article's present), the count of modalities documented side by
-    side each year beneath, and China's regulatory instruments as dated lines that stop above
-    that count.
-    """
-    from compendium import derive
-
-    plt = pyplot()
-    spans = derive.modality_spans(modalities)
-    order = list(spans["modality"])
-    names = {row["modality"]: wrap(row["label"], 30) for _, row in spans.iterrows()}
-    first, last = derive.FIRST_YEAR, derive.PRESENT_YEAR
-    states = derive.coexistence(spans, first, last)
-
-    total_name = "Documented side by side"
-    left = max(text_size(name, 8)[0] for name in [*names.values(), total_name]) + 0.15
-    right = 0.3  # room for the arrowheads of ongoing spans
-    axes_width = TEXT_WIDTH - left - right
-    per_year = axes_width / (last - first + 1)
-
-    def inches(x: float) -> float:
-        return left + (x - (first - 0.5)) * per_year
-
+def _placed_instruments(
+    instruments: pd.DataFrame, first: int, last: int, left: float, per_year: float
+) -> tuple[list[float], list[str], list[tuple[int, str]]]:
+    """China's own instruments dated within the years shown, in date order: where each line
+    sits (in years), its name, and its label's (tier, side)."""
     dated = instruments[instruments["date_start"].notna() & instruments["kind"].isin(LINE_KINDS)]
     dated = dated[dated["year_start"].between(first, last)].sort_values("date_start")
     # The line sits where the instrument's first day falls, years being centred on their tick.
     xs = [year_fraction(day) - 0.5 for day in dated["date_start"]]
     texts = list(dated["short_name"])
-    widths = [text_size(text, 7)[0] for text in texts]
     placement = _instrument_labels(
-        [inches(x) for x in xs], widths, low=0.05, high=TEXT_WIDTH - 0.05, pad=0.05
+        [left + (x - (first - 0.5)) * per_year for x in xs],
+        [text_size(text, 7)[0] for text in texts],
+        low=0.05,
+        high=TEXT_WIDTH - 0.05,
+        pad=0.05,
     )
+    return xs, texts, placement
 
-    # Vertical layout, in inches from the top of the axes.
-    tiers_height = len(texts) * TIER
-    matrix_top = tiers_height + 0.08
-    row_centre = {
-        modality: matrix_top + (index + 0.5) * CELL_ROW for index, modality in enumerate(order)
-    }
-    rule = matrix_top + len(order) * CELL_ROW + 0.04
-    total_centre = rule + 0.2
-    plot_height = total_centre + 0.17
-    top, bottom = 0.06, 0.95
-    figure = plt.figure(figsize=(TEXT_WIDTH, top + plot_height + bottom))
-    axes = axes_in_inches(figure, left, bottom, axes_width, plot_height)
-    axes.set_xlim(first - 0.5, last + 0.5)
-    axes.set_ylim(plot_height, 0)
 
-    _span_bars(axes, plt, spans, row_centre, first, last)
-    axes.axhline(rule, color="#888888", linewidth=0.6, zorder=0)
-    for year, documented in states["documented"].items():
+def _documented_counts(axes, documented: pd.Series, y: float) -> None:
+    """Beneath the rule: how many modalities are documented side by side in each year."""
+    for year, count in documented.items():
         axes.text(
             year,
-            total_centre,
-            str(documented),
+            y,
+            str(count),
             ha="center",
             va="center",
             fontsize=8,
@@ -212,6 +183,9 @@ def coexistence(modalities: pd.DataFrame, instruments: pd.DataFrame):
             color="#111111",
         )
 
+
+def _instrument_lines(axes, xs, texts, placement, rule: float, per_year: float) -> None:
+    """Each instrument as a dashed line at its date, its name hung beside it on its tier."""
     for x, text, (tier, side) in zip(xs, texts, placement, strict=True):
         y = (tier + 0.5) * TIER
         # The line stops at the rule: it never runs through the counts beneath.
@@ -235,25 +209,79 @@ def coexistence(modalities: pd.DataFrame, instruments: pd.DataFrame):
             clip_on=False,
         )
 
-    axes.set_yticks(
-        [row_centre[modality] for modality in order] + [total_centre],
-        [names[modality] for modality in order] + [total_name],
-        fontsize=8,
-    )
+
+def _coexistence_ticks(axes, first: int, last: int, centres: list[float], names: list[str]):
+    """Years along the bottom; modality names, and the count row's name in bold, on the left."""
+    axes.set_yticks(centres, names, fontsize=8)
     axes.get_yticklabels()[-1].set_fontweight("bold")
     axes.set_xticks(range(first, last + 1))
     axes.tick_params(axis="x", labelsize=7, length=2.5)
     axes.tick_params(axis="y", length=0)
     axes.spines["left"].set_visible(False)
+
+
+#: The key beneath the figure: what each kind of mark says.
+COEXISTENCE_NOTE = (
+    "Solid bar: years the article shows the modality active, from the start it gives "
+    "(\u201csince\u201d) or the\nearliest year it shows it (\u201cby\u201d). Hatched: "
+    "the start is only a bound, so the modality may be older. Arrowhead: still\n"
+    "going on at the article\u2019s present (2012). Bottom row: modalities documented "
+    "active that year (a lower bound).\nDashed line: the date of a Chinese regulatory "
+    "instrument."
+)
+
+
+def coexistence(modalities: pd.DataFrame, instruments: pd.DataFrame):
+    """Per modality, the span of years the article shows it active (its start stated, or only a
+    bound, its end ongoing at the article's present), the count of modalities documented side by
+    side each year beneath, and China's regulatory instruments as dated lines that stop above
+    that count.
+    """
+    from compendium import derive
+
+    plt = pyplot()
+    spans = derive.modality_spans(modalities)
+    order = list(spans["modality"])
+    names = {row["modality"]: wrap(row["label"], 30) for _, row in spans.iterrows()}
+    first, last = derive.FIRST_YEAR, derive.PRESENT_YEAR
+    states = derive.coexistence(spans, first, last)
+
+    total_name = "Documented side by side"
+    left = max(text_size(name, 8)[0] for name in [*names.values(), total_name]) + 0.15
+    right = 0.3  # room for the arrowheads of ongoing spans
+    axes_width = TEXT_WIDTH - left - right
+    per_year = axes_width / (last - first + 1)
+    xs, texts, placement = _placed_instruments(instruments, first, last, left, per_year)
+
+    # Vertical layout, in inches from the top of the axes.
+    matrix_top = len(texts) * TIER + 0.08
+    row_centre = {
+        modality: matrix_top + (index + 0.5) * CELL_ROW for index, modality in enumerate(order)
+    }
+    rule = matrix_top + len(order) * CELL_ROW + 0.04
+    total_centre = rule + 0.2
+    plot_height = total_centre + 0.17
+    top, bottom = 0.06, 0.95
+    figure = plt.figure(figsize=(TEXT_WIDTH, top + plot_height + bottom))
+    axes = axes_in_inches(figure, left, bottom, axes_width, plot_height)
+    axes.set_xlim(first - 0.5, last + 0.5)
+    axes.set_ylim(plot_height, 0)
+
+    _span_bars(axes, plt, spans, row_centre, first, last)
+    axes.axhline(rule, color="#888888", linewidth=0.6, zorder=0)
+    _documented_counts(axes, states["documented"], total_centre)
+    _instrument_lines(axes, xs, texts, placement, rule, per_year)
+    _coexistence_ticks(
+        axes,
+        first,
+        last,
+        [row_centre[modality] for modality in order] + [total_centre],
+        [names[modality] for modality in order] + [total_name],
+    )
     figure.text(
         0.5,
         0.06 / figure.get_figheight(),
-        "Solid bar: years the article shows the modality active, from the start it gives "
-        "(\u201csince\u201d) or the\nearliest year it shows it (\u201cby\u201d). Hatched: "
-        "the start is only a bound, so the modality may be older. Arrowhead: still\n"
-        "going on at the article\u2019s present (2012). Bottom row: modalities documented "
-        "active that year (a lower bound).\nDashed line: the date of a Chinese regulatory "
-        "instrument.",
+        COEXISTENCE_NOTE,
         ha="center",
         va="bottom",
         fontsize=7,

@@ -147,28 +147,8 @@ def _flow_key(axes, x: float, top: float) -> None:
         axes.text(x + 0.52, y, text, ha="left", va="center", fontsize=7, color="#111111")
 
 
-def flows(graph, alternative_label: str = "all coded flows"):
-    """The knowledge-flow network, its cycles in the middle and in colour, and beneath it, for
-    contrast, the linear lab-to-clinic line the drug regulators promote."""
-    from matplotlib.patches import FancyArrowPatch
-
-    from compendium import network
-
-    plt = pyplot()
-    found = network.cycles(graph)
-    on_cycle = network.cycle_edges(found)
-    cyclic_nodes = {node for cycle in found for node in cycle}
-    missing = sorted(set(graph.nodes) - set(FLOW_LAYOUT))
-    if missing:
-        raise ValueError(f"fig-flows: no place in FLOW_LAYOUT for {', '.join(missing)}")
-
-    panel_height, strip_height, gap = 5.15, 0.95, 0.1
-    figure = plt.figure(figsize=(TEXT_WIDTH, panel_height + gap + strip_height))
-    axes = axes_in_inches(figure, 0, strip_height + gap, TEXT_WIDTH, panel_height)
-    axes.set_xlim(0, TEXT_WIDTH)
-    axes.set_ylim(-0.6, panel_height - 0.6)
-    axes.axis("off")
-
+def _community_boxes(axes, graph, cyclic_nodes: set[str]) -> dict:
+    """Each community in its place, those on a cycle highlighted; returns the boxes by node."""
     boxes = {}
     for node in sorted(graph.nodes):
         cyclic = node in cyclic_nodes
@@ -181,6 +161,15 @@ def flows(graph, alternative_label: str = "all coded flows"):
         boxes[node] = _node_box(
             axes, FLOW_LAYOUT[node], name, 8 if cyclic else 7, "bold" if cyclic else "normal", style
         )
+    return boxes
+
+
+def _flow_arrows(axes, graph, boxes: dict, on_cycle: set) -> None:
+    """Each flow as an arrow from box to box: in colour and heavier on a cycle, its line style
+    by the evidence for it."""
+    from matplotlib.patches import FancyArrowPatch
+
+    from compendium import network
 
     for source, target in sorted(graph.edges):
         cyclic = (source, target) in on_cycle
@@ -204,36 +193,38 @@ def flows(graph, alternative_label: str = "all coded flows"):
         )
         axes.add_patch(arrow)
 
-    for zone, (x, y, align) in FLOW_ZONES.items():
-        axes.text(
-            x, y, zone, ha=align, va="center", fontsize=7, fontstyle="italic", color="#555555"
-        )
 
-    # The number of cycles, written inside the triangle they run round.
-    if cyclic_nodes:
-        centre = [
-            sum(FLOW_LAYOUT[node][axis] for node in cyclic_nodes) / len(cyclic_nodes)
-            for axis in (0, 1)
-        ]
-        axes.text(
-            *centre,
-            f"{len(found)} cycle{'s' if len(found) != 1 else ''}\n({alternative_label})",
-            ha="center",
-            va="center",
-            fontsize=8,
-            fontweight="bold",
-            color="#111111",
-        )
+def _cycle_count(axes, found: list, cyclic_nodes: set[str], alternative_label: str) -> None:
+    """The number of cycles, written inside the triangle they run round."""
+    if not cyclic_nodes:
+        return
+    centre = [
+        sum(FLOW_LAYOUT[node][axis] for node in cyclic_nodes) / len(cyclic_nodes) for axis in (0, 1)
+    ]
+    axes.text(
+        *centre,
+        f"{len(found)} cycle{'s' if len(found) != 1 else ''}\n({alternative_label})",
+        ha="center",
+        va="center",
+        fontsize=8,
+        fontweight="bold",
+        color="#111111",
+    )
 
-    _flow_key(axes, x=0.1, top=0.3)
 
-    strip = axes_in_inches(figure, 0, 0, TEXT_WIDTH, strip_height)
+def _linear_model(figure, height: float) -> None:
+    """The strip beneath the network: the linear lab-to-clinic line, step by step."""
+    from matplotlib.patches import FancyArrowPatch
+
+    from compendium import network
+
+    strip = axes_in_inches(figure, 0, 0, TEXT_WIDTH, height)
     strip.set_xlim(0, TEXT_WIDTH)
-    strip.set_ylim(0, strip_height)
+    strip.set_ylim(0, height)
     strip.axis("off")
     strip.text(
         0.1,
-        strip_height - 0.12,
+        height - 0.12,
         "For contrast: the linear lab-to-clinic model the drug regulators promote",
         fontsize=7.5,
         fontstyle="italic",
@@ -262,4 +253,34 @@ def flows(graph, alternative_label: str = "all coded flows"):
                 linewidth=0.8,
             )
         )
+
+
+def flows(graph, alternative_label: str = "all coded flows"):
+    """The knowledge-flow network, its cycles in the middle and in colour, and beneath it, for
+    contrast, the linear lab-to-clinic line the drug regulators promote."""
+    from compendium import network
+
+    plt = pyplot()
+    found = network.cycles(graph)
+    cyclic_nodes = {node for cycle in found for node in cycle}
+    missing = sorted(set(graph.nodes) - set(FLOW_LAYOUT))
+    if missing:
+        raise ValueError(f"fig-flows: no place in FLOW_LAYOUT for {', '.join(missing)}")
+
+    panel_height, strip_height, gap = 5.15, 0.95, 0.1
+    figure = plt.figure(figsize=(TEXT_WIDTH, panel_height + gap + strip_height))
+    axes = axes_in_inches(figure, 0, strip_height + gap, TEXT_WIDTH, panel_height)
+    axes.set_xlim(0, TEXT_WIDTH)
+    axes.set_ylim(-0.6, panel_height - 0.6)
+    axes.axis("off")
+
+    boxes = _community_boxes(axes, graph, cyclic_nodes)
+    _flow_arrows(axes, graph, boxes, network.cycle_edges(found))
+    for zone, (x, y, align) in FLOW_ZONES.items():
+        axes.text(
+            x, y, zone, ha=align, va="center", fontsize=7, fontstyle="italic", color="#555555"
+        )
+    _cycle_count(axes, found, cyclic_nodes, alternative_label)
+    _flow_key(axes, x=0.1, top=0.3)
+    _linear_model(figure, strip_height)
     return figure
