@@ -57,7 +57,7 @@ BUILD_INPUTS := $(filter-out ODD-NAME,$(BUILD_INPUTS))
 BUILD_NEEDED := $(strip $(BUILD_NEEDED))
 endif
 
-.PHONY: FORCE paper preview test test-fast conformance lint verify diff manifest report bench clean lock help
+.PHONY: FORCE paper preview test test-fast conformance lint verify diff manifest report bench readme clean lock help
 
 paper: $(BUILT) $(BIN)/compendium-render ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
 
@@ -98,7 +98,7 @@ lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 verify: $(INSTALLED) ## Compare every artifact with manifest.json (TIER=0 hashes, 1 re-render, 2 rebuild)
 	$(BIN)/python -m tooling.verify --tier $(TIER)
 
-diff: paper ## What a reader would see change since REV (default HEAD~1), and why: results/diff/report.html
+diff: paper ## What a reader sees change since REV (default HEAD~1), and why: results/diff/; STRICT=1 fails if results changed
 	$(BIN)/python -m tooling.paper_diff $(REV) $(if $(filter 1,$(STRICT)),--fail-on-change)
 
 manifest: paper ## Record this build's hashes in manifest.json and its figure/table map in README.md (commit both)
@@ -108,8 +108,11 @@ manifest: paper ## Record this build's hashes in manifest.json and its figure/ta
 report: paper ## Snakemake's self-contained report of the build: results/report.html
 	$(SNAKEMAKE) --report results/report.html
 
-bench: $(INSTALLED) ## Time the build scenarios against the floor: results/bench/
+bench: $(INSTALLED) ## Time the author's loop against yardsticks of the same run: results/bench/
 	$(BIN)/python -m tooling.bench
+
+readme: $(INSTALLED) ## Copy the table of the last `make bench` (results/bench/bench.md) into README.md
+	$(BIN)/python -m tooling.bench --readme
 
 clean: ## Remove every generated file (results/ and Snakemake's state)
 	rm -rf results .snakemake

@@ -41,8 +41,8 @@ SNAKEMAKE_LOCKS = STATE / "locks"
 RESULTS = Path("results")
 
 #: What our steps write while they work: `x.partial` next to the output `x`
-#: (tooling.steps.write_text_atomic), and hidden scratch directories beside the output
-#: (`.typst-*`, `.docx-*`, `.jats-*`, `.quarto-*`). No step has a hidden output of its own.
+#: (compendium.files.atomic_output), and hidden scratch directories beside the output
+#: (`.paper.pdf-scratch`, `.typst-*`, `.quarto-*`). No step has a hidden output of its own.
 SCRATCH_FILES = ("*.partial",)
 SCRATCH_DIRECTORIES = (".*",)
 

@@ -7,6 +7,7 @@ import html
 import json
 from pathlib import Path
 
+from compendium.files import write_text_atomic
 from tooling.compare import Change
 
 #: The kinds of change that mean the results changed (`--fail-on-change`); references and
@@ -132,7 +133,5 @@ def write(document: dict, folder: Path) -> Path:
         "report.html": render(document),
     }
     for name, text in outputs.items():
-        temporary = folder / f".{name}.tmp"
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(folder / name)
+        write_text_atomic(folder / name, text)
     return folder / "report.html"

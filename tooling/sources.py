@@ -125,5 +125,5 @@ def build_inputs(root: Path) -> list[str]:
     ]
 
 
-def input_hashes(names: list[str], root: Path) -> dict[str, str]:
-    return {name: sha256(Path(root) / name) for name in sorted(names)}
+def input_hashes(names: list[str], root: Path, digest=sha256) -> dict[str, str]:
+    return {name: digest(Path(root) / name) for name in sorted(names)}

@@ -1,4 +1,7 @@
-"""What every workflow step shares: error reporting in one line, atomic writes, the epoch."""
+"""What every workflow step shares: error reporting in one line, the epoch.
+
+Outputs are written through `compendium.files`.
+"""
 
 from __future__ import annotations
 
@@ -91,15 +94,6 @@ def unexpected(error: Exception, log: str | os.PathLike) -> str:
                 place = f"{inside}:{frame.lineno}"
     what = " ".join(f"{type(error).__name__}: {error}".split())
     return f"{place or log}: unexpected {what} (traceback in {log})"
-
-
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write through a temporary file so an interrupted step leaves no half-written output."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".partial")
-    temporary.write_text(text, encoding="utf-8", newline="\n")
-    temporary.replace(path)
 
 
 def missing_sources(inputs_by_step: dict[str, list]) -> BuildError | None:

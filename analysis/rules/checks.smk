@@ -12,6 +12,8 @@ rule validate_data:
         report="results/checks/data-validation.txt",
     log:
         "results/logs/validate_data.log",
+    benchmark:
+        "results/logs/benchmarks/validate_data.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -32,6 +34,8 @@ rule check_bibliography:
         report="results/checks/bibliography.txt",
     log:
         "results/logs/check_bibliography.log",
+    benchmark:
+        "results/logs/benchmarks/check_bibliography.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -77,6 +81,8 @@ rule check_claims:
         report="results/checks/claims.txt",
     log:
         "results/logs/check_claims.log",
+    benchmark:
+        "results/logs/benchmarks/check_claims.tsv"
     conda:
         "../../environment.yml"
     threads: 1

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
+from compendium.files import write_text_atomic
 from tooling import number_check
-from tooling.steps import reported_errors, write_text_atomic
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     prose = number_check.require_values(Path(snakemake.input.manuscript), Path.cwd())

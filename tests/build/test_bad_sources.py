@@ -184,7 +184,7 @@ PATH_WITHOUT_QUARTO = os.pathsep.join([str(BIN), bare_path()])
 
 
 def render_html() -> None:
-    """The HTML step's render, as analysis/scripts/render_html.py does it."""
+    """The render step's HTML, as analysis/scripts/render.py makes it."""
     inputs = render.Inputs(
         manuscript=Path(MANUSCRIPT),
         values=Path("results/values.json"),
@@ -344,8 +344,8 @@ MISSING = {
     "missing-raw-table": ("data/raw/cases.csv", "validate_data"),
     "missing-schema": ("data/schemas/flows.schema.json", "validate_data"),
     "missing-manuscript": (MANUSCRIPT, "check_bibliography"),
-    "missing-lua-filter": ("manuscript/filters/crossref.lua", "render_html"),
-    "missing-stylesheet": ("manuscript/style.css", "render_html"),
+    "missing-lua-filter": ("manuscript/filters/crossref.lua", "render"),
+    "missing-stylesheet": ("manuscript/style.css", "render"),
 }
 
 

@@ -26,10 +26,7 @@ STEPS = {
         "clean_coding": "results/notebooks/clean_coding.ipynb",
     },
     "figure": {name.replace("-", "_"): f"results/figures/{name}.svg" for name in FIGURES},
-    "render": {
-        "render_html": "results/paper.html",
-        "render_pdf": "results/paper.pdf",
-    },
+    "render": {"render": "results/paper.html"},
 }
 
 
