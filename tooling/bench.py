@@ -1,12 +1,11 @@
 """`make bench` (writes results/bench/); `python -m tooling.bench --readme` is `make readme`.
 
 Each scenario is a whole command timed from outside in a temporary copy of the sources, as a
-ratio to a yardstick of the same run so that machines compare: `setup` (.venv from the lock),
-`clean` (`make` from scratch, against the floor of tooling.lower_bound), `noop` (`make` again:
-make's stamp), `edit_manuscript` (`make` after one sentence changed) and `preview` (a save in
-`make preview` until the server has the new HTML, every fetch a page: tooling.preview_timing),
-the others against `snakemake --version`, the start-up of every build and step. Which jobs ran
-and their times are Snakemake's `benchmark:` records. Targets: LIMITS and the two ratios below.
+ratio to a yardstick of the same run, so that machines compare: `clean` (`make` from scratch)
+against the floor (tooling.lower_bound); `setup` (.venv from the lock), `noop` (`make` again),
+`edit_manuscript` (`make` after one sentence changed) and `preview` (a save in `make preview`
+until the new HTML is served, every fetch a page: tooling.preview_timing) against the start-up
+of every build and step, `snakemake --version`. Jobs and their times: `benchmark:` records.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from tooling import lower_bound, preview_timing
@@ -111,15 +111,12 @@ class Bench:
         records = lower_bound.read_records(self.built / lower_bound.BENCHMARKS)
         if "startups" not in self.found:  # once: they do not depend on the build
             self.say("bench: measuring the start-up of each step")
-            self.found["startups"] = lower_bound.measure_startups(
-                sorted(records), self.built, environment(self.built)
-            )
+            self.found["startups"] = lower_bound.measure_startups(sorted(records), self.built)
         startups = self.found["startups"]
         jobs = [lower_bound.Job(rule, taken, startups[rule]) for rule, taken in records.items()]
-        self.found.setdefault("floors", []).append(
-            lower_bound.floor(jobs, startups[lower_bound.ONE_PROCESS])
-        )
-        self.found["jobs"] = [job.record() for job in jobs]
+        floor = lower_bound.floor(jobs, startups[lower_bound.ONE_PROCESS])
+        self.found.setdefault("floors", []).append(floor)
+        self.found["jobs"] = [asdict(job) | {"work": job.work} for job in jobs]
         return seconds
 
     def edited(self) -> float:
@@ -127,12 +124,10 @@ class Bench:
         edit_manuscript(tree)
         started = time.time()
         seconds = timed(make(), tree, environment(tree))
-        ran = lower_bound.read_records(tree / lower_bound.BENCHMARKS, since=started)
-        self.found["edit_jobs"] = ran
+        self.found["edit_jobs"] = lower_bound.read_records(tree / lower_bound.BENCHMARKS, started)
         return seconds
 
     def preview(self) -> float:
-        """One save; the first run starts the server and does every save (REPEAT)."""
         if "preview" not in self.found:
             tree = shutil.copytree(self.built, self.workspace / "preview", symlinks=True)
             command = [str(Path(sys.executable).parent / "snakemake"), "--rerun-incomplete"]
@@ -145,9 +140,8 @@ class Bench:
         (folder := self.workspace / "setup").mkdir()
         for name in ("Makefile", "requirements.lock", "requirements-build.lock"):
             shutil.copy2(name, folder / name)
-        # the author's python3 (their PATH), not this .venv's
         env = {name: value for name, value in environment().items() if name != "VIRTUAL_ENV"}
-        env["PATH"] = os.environ.get("PATH", "")
+        env["PATH"] = os.environ.get("PATH", "")  # the author's python3, not this .venv's
         try:
             return timed(["make", "--no-print-directory", ".venv/.installed"], folder, env)
         finally:
