@@ -23,6 +23,11 @@ rule provenance:
     """Record which step made each figure and table from which inputs, for captions and appendix."""
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
+        values="results/values.json",
+        value_sources="results/values-sources.json",
+        # the coding sheets, for the locator each row behind a value cites
+        package="data/datapackage.json",
+        sheets=expand("data/raw/{table}.csv", table=RAW_TABLES),
         lock="requirements.lock",
         citation="CITATION.cff",
         code=imported_files("analysis/scripts/provenance.py"),

@@ -17,6 +17,7 @@ rule values:
         code=imported_files("analysis/scripts/values.py"),
     output:
         values="results/values.json",
+        sources="results/values-sources.json",
     log:
         "results/logs/values.log",
     benchmark:

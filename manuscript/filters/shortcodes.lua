@@ -23,6 +23,10 @@ package.path = pandoc.path.directory(PANDOC_SCRIPT_FILE) .. '/?.lua;' .. package
 local common = require('common')
 
 local variables_path, variables_source, variables, metadata
+-- With the workflow's provenance (metadata `provenance-file`), a value in the body keeps its key
+-- on a Span of class `value`, which provenance.lua turns into a link to the value's appendix
+-- entry; metadata and attributes get the plain text, as in Quarto.
+local mark_values = false
 local extension_shortcodes -- the document loads its own (`shortcodes:`): Quarto runs those
 
 local QUARTO_ONLY = {
@@ -116,6 +120,10 @@ local function resolve(words, source, raw)
     elseif type(value) == 'table' then
       stop("value key '" .. key .. "' is a group of values, not one value")
     end
+    if mark_values then
+      return pandoc.Inlines{ pandoc.Span(pandoc.Inlines(value_text(value)),
+        pandoc.Attr('', { 'value' }, { { 'value-key', key } })) }
+    end
     return value_text(value)
   elseif name == 'meta' then
     if not key then stop("malformed shortcode '" .. raw .. "' (expected {{< meta key >}})") end
@@ -137,8 +145,10 @@ local function resolve(words, source, raw)
     return value
   elseif name == 'kbd' then
     local keys = table.concat(words, ' ', 2)
-    if FORMAT:match('html') then return pandoc.Inlines{ pandoc.RawInline('html', '<kbd>' .. keys .. '</kbd>') } end
-    return keys
+    return pandoc.Inlines{
+      common.shown_in({ 'html' }, { pandoc.RawInline('html', '<kbd>' .. keys .. '</kbd>') }, true),
+      common.shown_in({ 'typst', 'docx', 'jats', 'other' }, pandoc.Inlines(keys), true),
+    }
   elseif name == 'include' or name == 'pagebreak' then
     stop("'" .. raw .. "' must stand alone in its own paragraph")
   elseif QUARTO_ONLY[name] or extension_shortcodes then
@@ -261,9 +271,11 @@ local function expand_block_shortcode(block, source)
   local words, raw = block_shortcode(block)
   if not words then return nil end
   if words[1] == 'pagebreak' then
-    local format = FORMAT:match('html') and 'html' or FORMAT:match('typst') and 'typst'
-      or FORMAT:match('docx') and 'docx'
-    return format and PAGEBREAK[format] or pandoc.Blocks{}
+    local breaks = pandoc.Blocks{}
+    for _, format in ipairs{ 'html', 'typst', 'docx' } do
+      breaks:insert(common.shown_in({ format }, { PAGEBREAK[format] }))
+    end
+    return breaks
   end
   if not words[2] or words[3] then
     common.fail_at(source.path, common.escape_pattern(raw),
@@ -331,6 +343,7 @@ function Pandoc(doc)
   metadata = doc.meta
   doc.meta = process_meta(doc.meta, main)
   metadata = doc.meta -- the body sees the title etc. with their own shortcodes expanded
+  mark_values = doc.meta['provenance-file'] ~= nil
   doc.blocks = process_blocks(doc.blocks, main)
   return doc
 end
