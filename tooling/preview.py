@@ -233,11 +233,10 @@ class Preview:
             if line.startswith("error: "):
                 errors.append(line)
 
-        presenter = console.Presenter(write)
         with console.tree_lock():
             console.recover()
-            returncode = console.run([*self.command, *targets], presenter)
-        if presenter.interrupted:
+            returncode = console.run([*self.command, *targets], echo=write)
+        if returncode == console.INTERRUPTED:
             raise KeyboardInterrupt
         return returncode == 0, (errors[0] if errors else None)
 

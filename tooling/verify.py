@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tooling import compare as comparison
-from tooling import differences, provenance, sources, tiers
+from tooling import differences, sources, tiers
 from tooling.sources import sha256
 
 MANIFEST = "manifest.json"
@@ -161,12 +161,10 @@ def figure_data(root: Path, tree: Path, path: str, recorded: dict[str, str]) -> 
     reads) changed, row by row; nothing when those tables are not at hand to compare."""
     captions = tree / "results" / "provenance" / "captions.json"
     records = json.loads(captions.read_text(encoding="utf-8")) if captions.is_file() else {}
-    records = provenance.artifact_entries(records)
-    record = next((record for record in records.values() if record["output"] == path), None)
+    record = next((record for record in records.values() if record.get("output") == path), None)
     if record is None:
         return []
-    data = [name.strip() for name in record["inputs"].split(";")]
-    data = [name for name in data if name.startswith("results/data/")]
+    data = comparison.plotted_data(record)
     if not data or not all(_recorded_here(root, name, recorded) for name in data):
         return []
     keys = comparison.table_keys(tree)
