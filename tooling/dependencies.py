@@ -73,8 +73,9 @@ def raw_tables(*names: str) -> list[str]:
 #: Where the science package lives, for a function's module as a path in the repository.
 PACKAGE_ROOT = "analysis"
 
-#: The calls that write a step's output: what a script passes to them first is what it computed.
-WRITERS = ("save", "save_svg", "write")
+#: The calls that write or serialise a step's output: what a script passes to them first is what
+#: it computed.
+WRITERS = ("save", "save_svg", "write", "to_json")
 
 
 def module_file(function: str) -> str:
@@ -98,12 +99,14 @@ def computing_function(program: str | Path) -> str | None:
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "compendium"
         for alias in node.names
     }
+    # `name = call(...)`, and `a, b = call(...)` for a function that returns several results
     assigned = {
-        target.id: node.value
+        name.id: node.value
         for node in ast.walk(tree)
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
         for target in node.targets
-        if isinstance(target, ast.Name)
+        for name in (target.elts if isinstance(target, ast.Tuple) else [target])
+        if isinstance(name, ast.Name)
     }
 
     def called(call: ast.AST | None) -> str | None:

@@ -21,6 +21,11 @@ def test_a_table_step_is_traced_to_the_function_it_passes_to_the_writer():
     assert found == "compendium.tables.coverage"
 
 
+def test_the_values_step_is_traced_to_the_function_whose_values_it_serialises():
+    found = dependencies.computing_function(ROOT / "analysis/scripts/values.py")
+    assert found == "compendium.values.collect_sourced"
+
+
 def test_a_script_that_writes_no_package_result_names_no_function(tmp_path):
     script = tmp_path / "step.py"
     script.write_text(
