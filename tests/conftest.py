@@ -134,7 +134,7 @@ def summary(built) -> str:
 #: one coding sheet, the drawing of one figure, a sentence of the prose, and synthetic
 #: confidential data to protect.
 EDITED_VALUE = ("data/raw/indicators.csv", ",2847,", ",2919,")
-EDITED_FIGURE = ("analysis/compendium/figures/timeline.py", "DIAMOND = 4.2", "DIAMOND = 4.6")
+EDITED_FIGURE = ("analysis/compendium/figures/timeline_layout.py", "DIAMOND = 4.2", "DIAMOND = 4.6")
 EDITED_PROSE = ("manuscript/article.qmd", ". ", ", as edited. ")
 
 

@@ -27,7 +27,7 @@ REDONE_BY = {
         "tbl_fieldwork",  # reads results/data/fieldwork.csv
         "values",  # reads every cleaned table
     },
-    "analysis/compendium/figures/timeline.py": {"fig_timeline"},  # imported by its script only
+    "analysis/compendium/figures/timeline_layout.py": {"fig_timeline"},  # imported by it alone
     "manuscript/article.qmd": {"check_bibliography"},  # and the renders, below
     "data/restricted/": {"pseudonymise", "check_leaks"},
 }

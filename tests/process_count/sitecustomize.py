@@ -8,7 +8,7 @@ A folder of its own, so that nothing else of tests/ shadows a module of a step's
 import os
 import sys
 
-RECORD = "COMPENDIUM_TEST_SNAKEMAKE_RECORD"
+RECORD = "COMPENDIUM_TEST_PROCESS_RECORD"
 
 
 def _record() -> None:
