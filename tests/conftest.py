@@ -164,8 +164,8 @@ def edited(built, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def troubled(built, tmp_path_factory):
-    """The session build again with markup in values, a contradicted claim and a leak, each in
-    its own part of the workflow (tests/build/troubled.py), built once with --keep-going."""
+    """The session build again with markup in values and a leak, each in its own part of the
+    workflow (tests/build/troubled.py), built once with --keep-going."""
     from tests.build.troubled import troubled_build
 
     return troubled_build(built, tmp_path_factory.mktemp("troubled") / "tree")

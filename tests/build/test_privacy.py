@@ -16,7 +16,7 @@ import pytest
 
 from compendium.errors import BuildError
 from tests.build.launcher import ONE_LINE_ERROR
-from tests.build.troubled import NAME, errors_of_the_checks
+from tests.build.troubled import NAME, leak_errors
 from tests.workflow import ROOT
 from tooling import privacy
 
@@ -206,7 +206,7 @@ def test_leaks_fail_the_build_naming_each_output_without_printing_the_value(trou
     value never."""
     tree = troubled.tree
     assert troubled.returncode != 0
-    _, errors, _ = errors_of_the_checks(troubled.errors)
+    errors, _ = leak_errors(troubled.errors)
     assert errors and all(ONE_LINE_ERROR.match(error) for error in errors), errors
     assert any(
         error.startswith("error: results/pseudonymised/interviews.csv:3: interviewee: ")
