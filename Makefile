@@ -11,6 +11,10 @@ PYTHON_VERSION := 3.11
 # How deep `make verify` goes: 0 checks hashes only (seconds), 1 re-renders the paper from the
 # recorded intermediates, 2 rebuilds everything from a clean copy of the sources.
 TIER ?= 2
+# What `make diff` compares the working tree with (any commit git names), and whether it fails
+# when values, table cells or figure data changed (STRICT=1, for a branch meant to change text).
+REV ?= HEAD~1
+STRICT ?=
 # Where `make preview` serves the paper (http://127.0.0.1:PORT/paper.html).
 PORT ?= 8000
 VENV := .venv
@@ -41,7 +45,7 @@ FIND_INPUTS := find . \( $(foreach path,$(NOT_INPUTS),-path '$(path)' -o) -name 
 	-exec echo ODD-NAME \; -quit -o -print \)
 # The list is rewritten only when it changes (a file added or removed, another build command):
 # then it is newer than the stamp. The environment's SOURCE_DATE_EPOCH changes the outputs too.
-ifneq ($(if $(MAKECMDGOALS),$(filter paper manifest report,$(MAKECMDGOALS)),paper),)
+ifneq ($(if $(MAKECMDGOALS),$(filter paper manifest report diff,$(MAKECMDGOALS)),paper),)
 BUILD_INPUTS := $(shell mkdir -p $(MAKE_STATE) && new=$(INPUT_LIST).$$$$ && \
 	{ $(FIND_INPUTS) | LC_ALL=C sort; echo 'command: $(SNAKEMAKE) $(SOURCE_DATE_EPOCH)'; } > $$new && \
 	{ cmp -s $$new $(INPUT_LIST) && rm $$new || mv $$new $(INPUT_LIST); } && \
@@ -53,7 +57,7 @@ BUILD_INPUTS := $(filter-out ODD-NAME,$(BUILD_INPUTS))
 BUILD_NEEDED := $(strip $(BUILD_NEEDED))
 endif
 
-.PHONY: FORCE paper preview test test-fast conformance lint verify manifest report bench clean lock help
+.PHONY: FORCE paper preview test test-fast conformance lint verify diff manifest report bench readme clean lock help
 
 paper: $(BUILT) $(BIN)/compendium-render ## Build results/paper.html, .pdf, .docx and .xml (JATS) and the manifest (the default)
 
@@ -94,6 +98,9 @@ lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 verify: $(INSTALLED) ## Compare every artifact with manifest.json (TIER=0 hashes, 1 re-render, 2 rebuild)
 	$(BIN)/python -m tooling.verify --tier $(TIER)
 
+diff: paper ## What a reader would see change since REV (default HEAD~1), and why: results/diff/report.html
+	$(BIN)/python -m tooling.paper_diff $(REV) $(if $(filter 1,$(STRICT)),--fail-on-change)
+
 manifest: paper ## Record this build's hashes in manifest.json and its figure/table map in README.md (commit both)
 	cp results/manifest.json manifest.json
 	$(BIN)/python -m tooling.provenance README.md results/provenance/readme-map.md
@@ -101,8 +108,11 @@ manifest: paper ## Record this build's hashes in manifest.json and its figure/ta
 report: paper ## Snakemake's self-contained report of the build: results/report.html
 	$(SNAKEMAKE) --report results/report.html
 
-bench: $(INSTALLED) ## Time the build scenarios against the floor: results/bench/
+bench: $(INSTALLED) ## Time the author's loop against yardsticks of the same run: results/bench/
 	$(BIN)/python -m tooling.bench
+
+readme: $(INSTALLED) ## Copy the table of the last `make bench` (results/bench/bench.md) into README.md
+	$(BIN)/python -m tooling.bench --readme
 
 clean: ## Remove every generated file (results/ and Snakemake's state)
 	rm -rf results .snakemake

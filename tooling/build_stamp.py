@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from compendium.files import write_text_atomic
+
 RESULTS = Path("results")
 
 
@@ -33,9 +35,7 @@ def finish(started: Path, stamp: Path, outputs: Path, results: Path = RESULTS) -
     files = sorted(
         path.as_posix() for path in results.rglob("*") if path.is_file() and _listable(path)
     )
-    partial = outputs.with_name(outputs.name + ".partial")
-    partial.write_text("".join(f"{name}\n" for name in files), encoding="utf-8")
-    partial.replace(outputs)
+    write_text_atomic(outputs, "".join(f"{name}\n" for name in files))
     os.replace(started, stamp)
 
 

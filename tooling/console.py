@@ -43,7 +43,7 @@ FULL_LOG = STATE / "log" / "make.log"
 RESULTS = Path("results")
 
 #: What our steps write while they work: `x.partial` next to the output `x`
-#: (tooling.steps.write_text_atomic), and hidden scratch directories beside the output
+#: (compendium.files.atomic_output), and hidden scratch directories beside the output
 #: (`.typst-*`, `.docx-*`, `.jats-*`, `.quarto-*`). No step has a hidden output of its own.
 SCRATCH_FILES = ("*.partial",)
 SCRATCH_DIRECTORIES = (".*",)

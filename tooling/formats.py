@@ -31,9 +31,9 @@ from xml.parsers.expat import ExpatError
 import yaml
 
 from compendium.errors import BuildError
+from compendium.files import write_text_atomic
 from tooling import quarto
 from tooling.render import Inputs, render_with_pandoc
-from tooling.steps import write_text_atomic
 
 JATS_FLAVOUR = "jats_archiving"
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape, quoteattr
 
+from compendium.files import atomic_output
+
 MANIFEST_NAMESPACE = "https://manuscriptexchange.org/schema/manifest"
 DOCTYPE = (
     '<!DOCTYPE manifest PUBLIC "-//MECA//DTD Manifest v1.0//en" '
@@ -111,9 +113,7 @@ def write(destination: Path, files: dict[str, Path], epoch: int) -> None:
     unmatched = sorted({item.href for item in bundle_items} ^ set(files))
     if unmatched:
         raise ValueError(f"MECA bundle: no item or no file for {', '.join(unmatched)}")
-    partial = destination.with_name(destination.name + ".partial")
-    with zipfile.ZipFile(partial, "w") as bundle:
+    with atomic_output(destination) as partial, zipfile.ZipFile(partial, "w") as bundle:
         bundle.writestr(_entry("manifest.xml", epoch), manifest_xml(bundle_items))
         for item in bundle_items:
             bundle.writestr(_entry(item.href, epoch), Path(files[item.href]).read_bytes())
-    partial.replace(destination)

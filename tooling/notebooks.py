@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from compendium.errors import BuildError
+from compendium.files import atomic_output
 
 _MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
@@ -90,10 +91,8 @@ def execute(source: Path, executed: Path, parameters: dict, root: Path) -> None:
     notebook = inject_parameters(jupytext.read(source), parameters)
     notebook = _run(notebook, source, root)
     scrub(notebook, root)
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    temporary = executed.with_suffix(".partial")
-    nbformat.write(notebook, temporary)
-    temporary.replace(executed)
+    with atomic_output(executed) as partial:
+        nbformat.write(notebook, partial)
 
 
 def _run(notebook, source: Path, root: Path):

@@ -1,89 +1,160 @@
-"""Find numbers in the rendered prose that no source accounts for.
+"""Every number in the manuscript's prose comes from a value: checked on the source, line by line.
 
-Every number or date the paper states about its subject must come from the data through a
-shortcode. A number in the rendered text is accounted for when it is a bound value (from
-`values.json` or the document's metadata), the year of a cited work, a page or paragraph locator
-of a citation, or the number of a figure, table or section; anything else was typed by hand.
+The prose is manuscript/*.qmd as the renderer reads it: the article, and any authored file it
+includes. A number there must be written as `{{< var key >}}` (a value computed from the coded
+data, results/values.json) or `{{< meta key >}}` (the document's metadata). The few kinds of
+number that are not values are listed in LITERAL_KINDS, each with its reason; anything else is
+reported as `file:line: number "2009" typed by hand`.
 """
 
 from __future__ import annotations
 
-import html as html_module
 import re
-from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from compendium.errors import BuildError
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
-#: Parts of the HTML that are not prose: generated tables and figures carry data by
-#: construction, the reference list carries bibliographic data, the TOC repeats headings.
-_NOT_PROSE = [
-    re.compile(r"<(script|style)\b.*?</\1>", re.S),
-    re.compile(r"<table\b.*?</table>", re.S),
-    re.compile(r"<figure\b.*?</figure>", re.S),
-    re.compile(r'<nav id="TOC".*?</nav>', re.S),
-    re.compile(r'<div id="refs".*?</div>\s*</section>', re.S),
-    re.compile(r'<span class="header-section-number">.*?</span>', re.S),
-    re.compile(r'<a href="#fn\d+"[^>]*class="footnote-ref".*?</a>', re.S),
-    re.compile(r'<a href="#fnref\d+".*?</a>', re.S),
+_SHORTCODE = re.compile(r"\{\{\{?<.*?>\}\}\}?")
+_INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(\S+)\s*>\}\}\s*$")
+_CITATION = re.compile(r"\[[^\[\]]*@[^\[\]]*\]|@[\w:.#$%&+?<>~/-]*\w\s*\[[^\[\]]*\]")
+
+
+@dataclass(frozen=True)
+class LiteralKind:
+    name: str
+    pattern: re.Pattern[str]
+    reason: str
+    in_citations_only: bool = False
+
+
+#: The numbers that are not values, in the order they are taken out of a line (shortcodes, the
+#: values themselves, first). Each kind is recognised by its syntax, not by its digits.
+LITERAL_KINDS = [
+    LiteralKind(
+        "address",
+        re.compile(r"<https?://[^>\s]+>|\]\([^)\s]*\)|https?://\S+|\[\^[^\]\s]+\]"),
+        "URLs, link and image targets and footnote labels locate a thing; they state no fact",
+    ),
+    LiteralKind(
+        "citation locator",
+        re.compile(r"\b(?:p|pp|para|paras)\.\s*\d+(?:\s*[-–]\s*\d+)?"),
+        "a page or paragraph of a cited work (`[@liao2008, p. 613]`, `pp. 23–4`, `para. 2`) says "
+        "where the reader finds the claim in that work; only inside a citation's brackets",
+        in_citations_only=True,
+    ),
+    LiteralKind(
+        "label",
+        re.compile(r"@[\w:.#$%&+?<>~/-]*\w|\{[^{}]*?#[\w:.-]+|\{\.[\w-]+"),
+        "citation keys (author and year: `@liao2008`) and the labels of figures, tables and "
+        "sections (`@sec-notice-2012`, `{#sec-x}`) name things; the renderer prints the "
+        "cross-reference numbers, and the bibliography check checks the keys",
+    ),
+    LiteralKind(
+        "list marker",
+        re.compile(r"^\s*\d+[.)](?=\s)"),
+        "the number of an ordered list's item is its place in the list",
+    ),
+    LiteralKind(
+        "name with digits",
+        re.compile(r"\bSHA-256\b|\bCO2\b"),
+        "the name of a standard or a substance, not a quantity (listed one by one, so that a "
+        "new one is a decision)",
+    ),
 ]
-_URL = re.compile(r"(?:https?://|www\.)\S+")
-_CROSS_REFERENCE = re.compile(
-    r"\b(?:Figures?|Tables?|Sections?)\s+\d+(?:\.\d+)*(?:(?:\s*(?:,|and|–)\s*)\d+(?:\.\d+)*)*"
-)
-#: Names that happen to hold digits: they name a standard, not a quantity of the subject.
-_NAMES_WITH_DIGITS = re.compile(r"\bSHA-256\b|\bPDF/(?:UA-1|A-2b)\b")
-_LOCATOR = re.compile(r"\b(?:pp?|para|paras|paragraph)\.?\s*(\d+)(?:\s*[-–]\s*(\d+))?")
+
+#: Front-matter fields written as prose, checked like the body. The other fields describe the
+#: document itself (title, the source article's volume and year, licence versions, dates), not
+#: the subject, and are left out.
+PROSE_FIELDS = {"abstract"}
+
+#: Includes of files the build generates (tables, the appendix) are not read: their numbers are
+#: data by construction. An include of an authored file is read like the article, in place.
+GENERATED = "results/"
 
 
-def prose_text(html: str) -> str:
-    """The visible prose of a rendered HTML paper, without the parts that are not prose."""
-    body = html.split("<body", 1)[-1]
-    for pattern in _NOT_PROSE:
-        body = pattern.sub(" ", body)
-    text = html_module.unescape(re.sub(r"<[^>]+>", " ", body))
-    text = _URL.sub(" ", text)
-    text = _NAMES_WITH_DIGITS.sub(" ", text)
-    text = _CROSS_REFERENCE.sub(" ", text)
-    return " ".join(text.split())
+@dataclass(frozen=True)
+class Line:
+    file: str
+    number: int
+    text: str
 
 
-def number_tokens(text: str) -> set[str]:
-    return set(NUMBER.findall(text))
+def _front_matter_end(lines: list[str]) -> int:
+    """The index of the first line after the YAML front matter; 0 when there is none."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return index + 1
+    return 0
 
 
-def bound_numbers(values: object) -> set[str]:
-    """Every number token of every value in a nested mapping (values.json, metadata)."""
-    tokens: set[str] = set()
-    if isinstance(values, dict):
-        for value in values.values():
-            tokens |= bound_numbers(value)
-    elif isinstance(values, list):
-        for value in values:
-            tokens |= bound_numbers(value)
-    elif values is not None:
-        tokens |= number_tokens(str(values))
-    return tokens
+def prose_lines(path: Path, root: Path) -> list[Line]:
+    """The lines of `path` that are prose, each with its file (relative to `root`) and line
+    number, authored includes followed in place."""
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body = _front_matter_end(lines)
+    prose, field = [], None
+    for index, text in enumerate(lines[1 : max(body - 1, 1)], start=1):
+        if match := re.match(r"([\w-]+):", text):
+            field, text = match.group(1), text[match.end() :]
+        if field in PROSE_FIELDS:
+            prose.append(Line(name, index + 1, text))
+    for index, text in enumerate(lines[body:], start=body):
+        included = _INCLUDE.match(text)
+        if included and GENERATED not in included.group(1):
+            target = (path.parent / included.group(1)).resolve()
+            if not target.is_file():
+                raise BuildError(
+                    f"included file '{included.group(1)}' not found", file=name, line=index + 1
+                )
+            prose += prose_lines(target, root)
+        else:
+            prose.append(Line(name, index + 1, text))
+    return prose
 
 
-def citation_locators(manuscript: str) -> set[str]:
-    """Page and paragraph numbers given in the manuscript's citations: `[@liao2008, p. 613]`."""
-    tokens: set[str] = set()
-    for citation in re.findall(r"\[[^\]]*@[^\]]*\]|@\w+ \[[^\]]*\]", manuscript):
-        for first, last in _LOCATOR.findall(citation):
-            tokens.add(first)
-            if last:
-                tokens.add(last)
-                # citeproc prints an abbreviated range in full: "pp. 23-4" becomes "23–24"
-                tokens.add(first[: max(len(first) - len(last), 0)] + last)
-    return tokens
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
-def unbound_numbers(text: str, allowed: Iterable[str]) -> list[str]:
-    """Number tokens of `text` that are not in `allowed`, each with a little context."""
-    allowed = set(allowed)
-    found = []
-    for match in NUMBER.finditer(text):
-        if match.group() not in allowed:
-            context = text[max(0, match.start() - 40) : match.end() + 40]
-            found.append(f"{match.group()} in '…{context}…'")
-    return found
+def _blanking(pattern: re.Pattern[str]):
+    """Blanks `pattern` inside each match of another pattern."""
+    return lambda match: pattern.sub(_blank, match.group())
+
+
+def hand_typed(text: str) -> list[str]:
+    """The numbers of one line of prose that are neither a shortcode nor a literal kind."""
+    text = _SHORTCODE.sub(_blank, text)
+    for kind in LITERAL_KINDS:
+        if kind.in_citations_only:
+            text = _CITATION.sub(_blanking(kind.pattern), text)
+        else:
+            text = kind.pattern.sub(_blank, text)
+    return NUMBER.findall(text)
+
+
+def check(manuscript: Path, root: Path) -> list[BuildError]:
+    """One error per number typed by hand in the manuscript's prose, in reading order."""
+    return [
+        BuildError(
+            f'number "{number}" typed by hand: use {{{{< var … >}}}}',
+            file=line.file,
+            line=line.number,
+        )
+        for line in prose_lines(manuscript, root)
+        for number in hand_typed(line.text)
+    ]
+
+
+def require_values(manuscript: Path, root: Path) -> list[Line]:
+    """The prose lines of the manuscript, or one BuildError that lists every number typed by
+    hand, one `file:line:` line each."""
+    problems = check(manuscript, root)
+    if problems:
+        raise BuildError("\n".join(str(problem) for problem in problems))
+    return prose_lines(manuscript, root)

@@ -28,7 +28,7 @@ class Step:
     outputs: tuple[str, ...]
 
 
-def steps_from_workflow(described: list[dict]) -> list[Step]:
+def steps_of_rules(described: list[dict]) -> list[Step]:
     """Steps as the workflow describes them (see analysis/rules/provenance.smk)."""
     return [
         Step(

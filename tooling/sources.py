@@ -33,8 +33,11 @@ OUTSIDE_THE_BUILD = frozenset(
     {
         "tooling/bench.py",
         "tooling/build_stamp.py",
+        "tooling/compare.py",
         "tooling/console.py",
+        "tooling/diff_report.py",
         "tooling/lower_bound.py",
+        "tooling/paper_diff.py",
         "tooling/preview.py",
         "tooling/tiers.py",
         "tooling/verify.py",

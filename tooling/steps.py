@@ -1,4 +1,7 @@
-"""What every workflow step shares: error reporting in one line, atomic writes, the epoch."""
+"""What every workflow step shares: error reporting in one line, the epoch.
+
+Outputs are written through `compendium.files`.
+"""
 
 from __future__ import annotations
 
@@ -50,15 +53,6 @@ def reported_errors(log: str | os.PathLike | None = None) -> Iterator[None]:
                 handle.write(message + "\n")
         print(message, file=sys.stderr)
         raise SystemExit(1) from None
-
-
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write through a temporary file so an interrupted step leaves no half-written output."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".partial")
-    temporary.write_text(text, encoding="utf-8", newline="\n")
-    temporary.replace(path)
 
 
 def missing_sources(inputs_by_step: dict[str, list]) -> BuildError | None:

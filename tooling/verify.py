@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tooling import compare as comparison
 from tooling import differences, sources, tiers
 from tooling.sources import sha256
 
@@ -149,15 +150,48 @@ def explained(manifest: dict, tree: Path, outcomes: list[Outcome]) -> list[Outco
     ]
 
 
+def _recorded_here(root: Path, path: str, recorded: dict[str, str]) -> bool:
+    """Whether `root` holds the manifest's version of `path`: then it can be compared."""
+    file = root / path
+    return file.is_file() and sha256(file) == recorded.get(path)
+
+
+def figure_data(root: Path, tree: Path, path: str, recorded: dict[str, str]) -> list[str]:
+    """For a drawing that differs: whether the data it plots (the cleaned tables its step
+    reads) changed, row by row; nothing when those tables are not at hand to compare."""
+    captions = tree / "results" / "provenance" / "captions.json"
+    records = json.loads(captions.read_text(encoding="utf-8")) if captions.is_file() else {}
+    record = next((record for record in records.values() if record["output"] == path), None)
+    if record is None:
+        return []
+    data = [name.strip() for name in record["inputs"].split(";")]
+    data = [name for name in data if name.startswith("results/data/")]
+    if not data or not all(_recorded_here(root, name, recorded) for name in data):
+        return []
+    keys = comparison.table_keys(tree)
+    lines = []
+    for name in data:
+        before = (root / name).read_text(encoding="utf-8")
+        after = (tree / name).read_text(encoding="utf-8")
+        lines += [f"data: {line}" for line in comparison.describe(name, before, after, keys)]
+    return lines or ["the data it plots were reproduced; only the drawing differs"]
+
+
 def described(manifest: dict, root: Path, tree: Path, outcomes: list[Outcome]) -> list[Outcome]:
-    """For each real difference whose recorded file is at hand in `root`, what changed."""
+    """For each real difference whose recorded file is at hand in `root`, what changed: values
+    by key, table cells, cleaned rows and the data a figure plots (the `make diff` comparisons)."""
     recorded = {artifact["path"]: artifact["sha256"] for artifact in manifest["artifacts"]}
+    keys = comparison.table_keys(tree)
     result = []
     for outcome in outcomes:
-        published = root / outcome.path
-        at_hand = published.is_file() and sha256(published) == recorded.get(outcome.path)
-        if outcome.status == "differs" and at_hand:
-            changes = differences.describe(outcome.path, published, tree / outcome.path)
+        changes: list[str] = []
+        if outcome.status == "differs" and outcome.path.endswith(".svg"):
+            changes = figure_data(root, tree, outcome.path, recorded)
+        elif outcome.status == "differs" and _recorded_here(root, outcome.path, recorded):
+            before = (root / outcome.path).read_text(encoding="utf-8", errors="replace")
+            after = (tree / outcome.path).read_text(encoding="utf-8", errors="replace")
+            changes = comparison.describe(outcome.path, before, after, keys)
+        if changes:
             outcome = Outcome(outcome.path, outcome.status, outcome.detail, tuple(changes))
         result.append(outcome)
     return result

@@ -111,7 +111,7 @@ def finish(table: pd.DataFrame, key: str | list[str]) -> pd.DataFrame:
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> None:
     """CSV with LF endings and no index, through a temporary file."""
-    from tooling.steps import write_text_atomic
+    from compendium.files import write_text_atomic
 
     write_text_atomic(path, table.to_csv(index=False, lineterminator="\n"))
 

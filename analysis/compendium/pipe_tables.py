@@ -87,7 +87,7 @@ def read_caption(captions_path, label: str) -> str:
 
 def write(frame: pd.DataFrame, label: str, captions_path, output) -> None:
     """The table as Markdown with its caption, through a temporary file."""
-    from tooling.steps import write_text_atomic
+    from compendium.files import write_text_atomic
 
     citation_columns = frame.attrs.get("citation_columns", [])
     shown = frame.copy()

@@ -8,9 +8,42 @@ tables: `indicator.<id>`, `event.<id>`, `case.<id>`, `instrument.<id>`, `provisi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from compendium import dates, derive, network, quantities
+
+#: Which rows of which table a value was computed from: table name → row ids.
+Rows = dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """Values and the rows they were computed from.
+
+    `rows` maps a key relative to `values` to the rows behind every value under it: `""` covers
+    all of them, and the longest recorded key that is a prefix of a value's key wins. Recorded by
+    the function that computes the values, with the same selections, so the two cannot drift.
+    """
+
+    values: dict
+    rows: dict[str, Rows]
+
+
+def _ids(frame: pd.DataFrame, column: str) -> tuple[str, ...]:
+    return tuple(str(identifier) for identifier in frame[column])
+
+
+def _chosen(chosen: pd.DataFrame, searched: pd.DataFrame, column: str) -> tuple[str, ...]:
+    """The rows a tally counts; for a tally of none, the rows it searched: a zero is as much a
+    finding about them as any other count."""
+    return _ids(chosen if len(chosen) else searched, column)
+
+
+def _each_row(frame: pd.DataFrame, table: str, column: str) -> dict[str, Rows]:
+    """Values keyed by a row's id come from that row alone."""
+    return {str(identifier): {table: (str(identifier),)} for identifier in frame[column]}
 
 
 def _missing(value) -> bool:
@@ -37,7 +70,7 @@ def date_for_prose(row: pd.Series) -> str | None:
     return dates.prose_date(coded, _text(row.get("precision")))
 
 
-def indicator_values(indicators: pd.DataFrame) -> dict:
+def indicator_values(indicators: pd.DataFrame) -> Computed:
     values = {}
     for _, row in indicators.iterrows():
         values[row["indicator_id"]] = _prune(
@@ -50,11 +83,11 @@ def indicator_values(indicators: pd.DataFrame) -> dict:
                 "upper": None if _missing(row["upper"]) else quantities.format_number(row["upper"]),
             }
         )
-    return values
+    return Computed(values, _each_row(indicators, "indicators", "indicator_id"))
 
 
-def event_values(events: pd.DataFrame) -> dict:
-    return {
+def event_values(events: pd.DataFrame) -> Computed:
+    values = {
         row["event_id"]: _prune(
             {
                 "date": date_for_prose(row),
@@ -64,10 +97,11 @@ def event_values(events: pd.DataFrame) -> dict:
         )
         for _, row in events.iterrows()
     }
+    return Computed(values, _each_row(events, "events", "event_id"))
 
 
-def instrument_values(instruments: pd.DataFrame) -> dict:
-    return {
+def instrument_values(instruments: pd.DataFrame) -> Computed:
+    values = {
         row["instrument_id"]: _prune(
             {
                 "date": date_for_prose(row),
@@ -78,10 +112,11 @@ def instrument_values(instruments: pd.DataFrame) -> dict:
         )
         for _, row in instruments.iterrows()
     }
+    return Computed(values, _each_row(instruments, "instruments", "instrument_id"))
 
 
-def provision_values(provisions: pd.DataFrame) -> dict:
-    return {
+def provision_values(provisions: pd.DataFrame) -> Computed:
+    values = {
         row["provision_id"]: _prune(
             {
                 "name": _text(row["name"]),
@@ -93,10 +128,11 @@ def provision_values(provisions: pd.DataFrame) -> dict:
         )
         for _, row in provisions.iterrows()
     }
+    return Computed(values, _each_row(provisions, "provisions", "provision_id"))
 
 
-def case_values(cases: pd.DataFrame) -> dict:
-    return {
+def case_values(cases: pd.DataFrame) -> Computed:
+    values = {
         row["case_id"]: _prune(
             {
                 "first_year": _year(row["first_year"]),
@@ -106,9 +142,10 @@ def case_values(cases: pd.DataFrame) -> dict:
         )
         for _, row in cases.iterrows()
     }
+    return Computed(values, _each_row(cases, "cases", "case_id"))
 
 
-def fieldwork_values(fieldwork: pd.DataFrame) -> dict:
+def fieldwork_values(fieldwork: pd.DataFrame) -> Computed:
     values = {}
     for _, row in fieldwork.iterrows():
         quantity = row.get("quantity")
@@ -121,33 +158,52 @@ def fieldwork_values(fieldwork: pd.DataFrame) -> dict:
                 "date": date_for_prose(row),
             }
         )
-    return values
+    return Computed(values, _each_row(fieldwork, "fieldwork", "fact_id"))
 
 
-def counts(tables: dict[str, pd.DataFrame]) -> dict:
+#: The id column of each table the counts count.
+_ID_COLUMNS = {
+    "cases": "case_id",
+    "events": "event_id",
+    "indicators": "indicator_id",
+    "informants": "informant_id",
+    "modalities": "modality_id",
+    "communities": "community_id",
+    "flows": "flow_id",
+    "instruments": "instrument_id",
+    "provisions": "provision_id",
+}
+
+
+def counts(tables: dict[str, pd.DataFrame]) -> Computed:
     """How many rows the coding holds, table by table, and a few counts the prose cites."""
-    provisions = tables["provisions"]
+    provisions, fieldwork = tables["provisions"], tables["fieldwork"]
     notice = provisions[provisions["instrument_id"] == "notice-2012"]
     draft = provisions[provisions["instrument_id"] == "draft-2010"]
-    interviews = tables["fieldwork"].loc[tables["fieldwork"]["aspect"] == "interviews", "quantity"]
-    return {
-        "interviews": quantities.format_number(float(interviews.iloc[0])),
-        "cases": str(len(tables["cases"])),
-        "events": str(len(tables["events"])),
-        "indicators": str(len(tables["indicators"])),
-        "informants": str(len(tables["informants"])),
-        "modalities": str(len(tables["modalities"])),
-        "communities": str(len(tables["communities"])),
-        "flows": str(len(tables["flows"])),
-        "instruments": str(len(tables["instruments"])),
-        "provisions": str(len(provisions)),
-        "notice_stages": str(int((notice["element"] == "stage").sum())),
-        "notice_form_items": str(int((notice["element"] == "form_item").sum())),
-        "draft_pathways": str(int((draft["element"] == "pathway").sum())),
-        "stakeholder_groups": str(
-            int((tables["fieldwork"]["aspect"] == "stakeholder_group").sum())
+    interviews = fieldwork[fieldwork["aspect"] == "interviews"].iloc[:1]  # the first one counts
+    selected = {
+        "notice_stages": ("provisions", notice[notice["element"] == "stage"], "provision_id"),
+        "notice_form_items": (
+            "provisions",
+            notice[notice["element"] == "form_item"],
+            "provision_id",
+        ),
+        "draft_pathways": ("provisions", draft[draft["element"] == "pathway"], "provision_id"),
+        "stakeholder_groups": (
+            "fieldwork",
+            fieldwork[fieldwork["aspect"] == "stakeholder_group"],
+            "fact_id",
         ),
     }
+    whole = {name: (name, tables[name], column) for name, column in _ID_COLUMNS.items()}
+    values = {"interviews": quantities.format_number(float(interviews["quantity"].iloc[0]))}
+    values |= {key: str(len(frame)) for key, (_, frame, _) in (whole | selected).items()}
+    rows = {"interviews": {"fieldwork": _ids(interviews, "fact_id")}}
+    rows |= {
+        key: {table: _chosen(frame, tables[table], column)}
+        for key, (table, frame, column) in (whole | selected).items()
+    }
+    return Computed(values, rows)
 
 
 def join_words(items: list[str]) -> str:
@@ -170,7 +226,7 @@ def _in_sentence(label: str) -> str:
     return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
-def coexistence_values(modalities: pd.DataFrame) -> dict:
+def coexistence_values(modalities: pd.DataFrame) -> Computed:
     """What the modality spans support: the years all modalities are documented side by side,
     how many starts are only bounds, and how many modalities the article shows still going on."""
     spans = derive.modality_spans(modalities)
@@ -179,7 +235,7 @@ def coexistence_values(modalities: pd.DataFrame) -> dict:
     bounded = spans[spans["start_bound"] == "no-later-than"]
     stated = spans[spans["start_bound"] == "stated"]
     labels = dict(zip(spans["modality"], spans["label"]))
-    return {
+    values = {
         "modalities": str(len(spans)),
         "all_documented_years": year_span(together),
         "all_documented_from": str(together[0]) if together else None,
@@ -204,6 +260,12 @@ def coexistence_values(modalities: pd.DataFrame) -> dict:
             for _, span in spans.iterrows()
         },
     }
+    # every span counts towards the years, the starts and the ends; a span is its row's alone
+    rows = {"": {"modalities": _ids(modalities, "modality_id")}}
+    rows |= {
+        f"span.{key}": value for key, value in _each_row(spans, "modalities", "modality").items()
+    }
+    return Computed(values, rows)
 
 
 def _word(value: object) -> str:
@@ -212,13 +274,13 @@ def _word(value: object) -> str:
     )
 
 
-def flow_values(flows: pd.DataFrame, communities: pd.DataFrame, settings: dict) -> dict:
+def flow_values(flows: pd.DataFrame, communities: pd.DataFrame, settings: dict) -> Computed:
     """The network under the figure's alternative, and every finding under every alternative."""
     results = network.robustness(flows, communities, settings)
     shown = results[settings["figure_alternative"]]
     by_strength = flows["evidence_strength"].value_counts()
     backed = flows["case_id"].notna() & (flows["case_id"] != "")
-    return {
+    values = {
         "cycle_count": str(shown["cycle_count"]),
         "flow_total": str(len(flows)),
         "stated": str(int(by_strength.get("stated", 0))),
@@ -235,6 +297,14 @@ def flow_values(flows: pd.DataFrame, communities: pd.DataFrame, settings: dict) 
         },
         "robust": {finding: _word(network.is_robust(results, finding)) for finding in shown},
     }
+    # the network's findings rest on every flow between every community; the tallies on theirs
+    rows = {"": {"flows": _ids(flows, "flow_id"), "communities": _ids(communities, "community_id")}}
+    rows["flow_total"] = {"flows": _ids(flows, "flow_id")}
+    for strength in ("stated", "hedged", "inferred"):
+        chosen = flows[flows["evidence_strength"] == strength]
+        rows[strength] = {"flows": _chosen(chosen, flows, "flow_id")}
+    rows["case_backed"] = {"flows": _chosen(flows[backed], flows, "flow_id")}
+    return Computed(values, rows)
 
 
 def _drop_empty(values: dict) -> dict:
@@ -249,21 +319,62 @@ def _drop_empty(values: dict) -> dict:
     return result
 
 
+def _computed(tables: dict[str, pd.DataFrame], flow_settings: dict) -> dict:
+    return {
+        "count": (counts, counts(tables)),
+        "coexistence": (coexistence_values, coexistence_values(tables["modalities"])),
+        "flows": (
+            flow_values,
+            flow_values(tables["flows"], tables["communities"], flow_settings),
+        ),
+        "indicator": (indicator_values, indicator_values(tables["indicators"])),
+        "event": (event_values, event_values(tables["events"])),
+        "instrument": (instrument_values, instrument_values(tables["instruments"])),
+        "provision": (provision_values, provision_values(tables["provisions"])),
+        "case": (case_values, case_values(tables["cases"])),
+        "fieldwork": (fieldwork_values, fieldwork_values(tables["fieldwork"])),
+    }
+
+
+def leaves(values: dict, prefix: str = ""):
+    """(dotted key, value) of every single value in a nested mapping."""
+    for key, value in values.items():
+        if isinstance(value, dict):
+            yield from leaves(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _rows_of(key: str, rows: dict[str, Rows]) -> Rows:
+    """The rows recorded for the longest prefix of `key` (whole dotted parts)."""
+    parts = key.split(".")
+    for end in range(len(parts), -1, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in rows:
+            return rows[prefix]
+    raise ValueError(f"value '{key}' has no recorded rows")
+
+
+def collect_sourced(tables: dict[str, pd.DataFrame], flow_settings: dict) -> tuple[dict, dict]:
+    """All values, nested by kind then key, and for each value's dotted key the function that
+    computed it and the rows it was computed from (table → row ids)."""
+    computed = _computed(tables, flow_settings)
+    values = _drop_empty({kind: result.values for kind, (_, result) in computed.items()})
+    sources = {}
+    for kind, kind_values in values.items():
+        function, result = computed[kind]
+        for key, _ in leaves(kind_values):
+            rows = _rows_of(key, result.rows)
+            sources[f"{kind}.{key}"] = {
+                "function": f"{function.__module__}.{function.__qualname__}",
+                "rows": {table: list(ids) for table, ids in sorted(rows.items())},
+            }
+    return values, sources
+
+
 def collect(tables: dict[str, pd.DataFrame], flow_settings: dict) -> dict:
     """All values, nested by kind then key."""
-    return _drop_empty(
-        {
-            "count": counts(tables),
-            "coexistence": coexistence_values(tables["modalities"]),
-            "flows": flow_values(tables["flows"], tables["communities"], flow_settings),
-            "indicator": indicator_values(tables["indicators"]),
-            "event": event_values(tables["events"]),
-            "instrument": instrument_values(tables["instruments"]),
-            "provision": provision_values(tables["provisions"]),
-            "case": case_values(tables["cases"]),
-            "fieldwork": fieldwork_values(tables["fieldwork"]),
-        }
-    )
+    return collect_sourced(tables, flow_settings)[0]
 
 
 def to_json(values: dict) -> str:

@@ -12,6 +12,8 @@ rule validate_data:
         report="results/checks/data-validation.txt",
     log:
         "results/logs/validate_data.log",
+    benchmark:
+        "results/logs/benchmarks/validate_data.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -32,6 +34,8 @@ rule check_bibliography:
         report="results/checks/bibliography.txt",
     log:
         "results/logs/check_bibliography.log",
+    benchmark:
+        "results/logs/benchmarks/check_bibliography.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -40,6 +44,27 @@ rule check_bibliography:
         runtime=5,
     script:
         "../scripts/check_bibliography.py"
+
+
+rule check_numbers:
+    """Check that every number in the manuscript's prose is written as a value shortcode."""
+    input:
+        manuscript="manuscript/article.qmd",
+        # the authored files the article may include, read in place
+        authored=sorted(str(path) for path in Path("manuscript").rglob("*.qmd")),
+        code=imported_files("analysis/scripts/check_numbers.py"),
+    output:
+        report="results/checks/numbers.txt",
+    log:
+        "results/logs/check_numbers.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=5,
+    script:
+        "../scripts/check_numbers.py"
 
 
 rule check_claims:
@@ -56,6 +81,8 @@ rule check_claims:
         report="results/checks/claims.txt",
     log:
         "results/logs/check_claims.log",
+    benchmark:
+        "results/logs/benchmarks/check_claims.tsv"
     conda:
         "../../environment.yml"
     threads: 1

@@ -21,6 +21,8 @@ rule clean_dates:
         executed="results/notebooks/clean_dates.ipynb",
     log:
         "results/logs/clean_dates.log",
+    benchmark:
+        "results/logs/benchmarks/clean_dates.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -50,6 +52,8 @@ rule clean_quantities:
         executed="results/notebooks/clean_quantities.ipynb",
     log:
         "results/logs/clean_quantities.log",
+    benchmark:
+        "results/logs/benchmarks/clean_quantities.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -91,6 +95,8 @@ rule clean_coding:
         executed="results/notebooks/clean_coding.ipynb",
     log:
         "results/logs/clean_coding.log",
+    benchmark:
+        "results/logs/benchmarks/clean_coding.tsv"
     conda:
         "../../environment.yml"
     threads: 1

@@ -16,6 +16,8 @@ rule fig_timeline:
         png="results/figures/fig-timeline.png",
     log:
         "results/logs/fig_timeline.log",
+    benchmark:
+        "results/logs/benchmarks/fig_timeline.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -41,6 +43,8 @@ rule fig_coexistence:
         png="results/figures/fig-coexistence.png",
     log:
         "results/logs/fig_coexistence.log",
+    benchmark:
+        "results/logs/benchmarks/fig_coexistence.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -66,6 +70,8 @@ rule fig_flows:
         png="results/figures/fig-flows.png",
     log:
         "results/logs/fig_flows.log",
+    benchmark:
+        "results/logs/benchmarks/fig_flows.tsv"
     conda:
         "../../environment.yml"
     threads: 1

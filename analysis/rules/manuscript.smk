@@ -9,6 +9,8 @@ MANUSCRIPT_INPUTS = {
     "values": "results/values.json",
     "bibliography": "references.bib",
     "bibliography_check": "results/checks/bibliography.txt",
+    # no number typed by hand in the prose: checked before anything is rendered
+    "numbers_check": "results/checks/numbers.txt",
     # every filter and every static image of the manuscript: editing one re-renders
     # (the renderer's own filters by name, so a deleted one is reported as missing)
     "filters": sorted(

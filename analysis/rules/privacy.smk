@@ -19,12 +19,17 @@ rule pseudonymise:
         report="results/checks/pseudonymisation.txt",
     log:
         "results/logs/pseudonymise.log",
+    benchmark:
+        "results/logs/benchmarks/pseudonymise.tsv"
     conda:
         "../../environment.yml"
     threads: 1
     resources:
         mem_mb=512,
         runtime=5,
+    params:
+        # the directory itself, for the report: its files may be none
+        restricted=RESTRICTED,
     script:
         "../scripts/pseudonymise.py"
 
@@ -43,11 +48,15 @@ rule check_leaks:
         report=LEAK_REPORT,
     log:
         "results/logs/check_leaks.log",
+    benchmark:
+        "results/logs/benchmarks/check_leaks.tsv"
     conda:
         "../../environment.yml"
     threads: 1
     resources:
         mem_mb=512,
         runtime=5,
+    params:
+        restricted=RESTRICTED,
     script:
         "../scripts/check_leaks.py"

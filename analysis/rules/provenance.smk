@@ -23,6 +23,11 @@ rule provenance:
     """Record which step made each figure and table from which inputs, for captions and appendix."""
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
+        values="results/values.json",
+        value_sources="results/values-sources.json",
+        # the coding sheets, for the locator each row behind a value cites
+        package="data/datapackage.json",
+        sheets=expand("data/raw/{table}.csv", table=RAW_TABLES),
         lock="requirements.lock",
         citation="CITATION.cff",
         code=imported_files("analysis/scripts/provenance.py"),
@@ -32,6 +37,8 @@ rule provenance:
         readme_map="results/provenance/readme-map.md",
     log:
         "results/logs/provenance.log",
+    benchmark:
+        "results/logs/benchmarks/provenance.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -63,6 +70,8 @@ rule manifest:
         manifest="results/manifest.json",
     log:
         "results/logs/manifest.log",
+    benchmark:
+        "results/logs/benchmarks/manifest.tsv"
     conda:
         "../../environment.yml"
     threads: 1

@@ -19,6 +19,8 @@ rule receipt:
         receipt="results/provenance.intoto.json",
     log:
         "results/logs/receipt.log",
+    benchmark:
+        "results/logs/benchmarks/receipt.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -44,6 +46,8 @@ rule meca:
         bundle="results/paper-meca.zip",
     log:
         "results/logs/meca.log",
+    benchmark:
+        "results/logs/benchmarks/meca.tsv"
     conda:
         "../../environment.yml"
     threads: 1

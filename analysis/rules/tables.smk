@@ -12,6 +12,8 @@ rule tbl_fieldwork:
         table="results/tables/tbl-fieldwork.md",
     log:
         "results/logs/tbl_fieldwork.log",
+    benchmark:
+        "results/logs/benchmarks/tbl_fieldwork.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -33,6 +35,8 @@ rule tbl_modalities:
         table="results/tables/tbl-modalities.md",
     log:
         "results/logs/tbl_modalities.log",
+    benchmark:
+        "results/logs/benchmarks/tbl_modalities.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -53,6 +57,8 @@ rule tbl_indicators:
         table="results/tables/tbl-indicators.md",
     log:
         "results/logs/tbl_indicators.log",
+    benchmark:
+        "results/logs/benchmarks/tbl_indicators.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -73,6 +79,8 @@ rule tbl_pathways:
         table="results/tables/tbl-pathways.md",
     log:
         "results/logs/tbl_pathways.log",
+    benchmark:
+        "results/logs/benchmarks/tbl_pathways.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -93,6 +101,8 @@ rule tbl_notice:
         table="results/tables/tbl-notice.md",
     log:
         "results/logs/tbl_notice.log",
+    benchmark:
+        "results/logs/benchmarks/tbl_notice.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -115,6 +125,8 @@ rule tbl_coverage:
         table="results/tables/tbl-coverage.md",
     log:
         "results/logs/tbl_coverage.log",
+    benchmark:
+        "results/logs/benchmarks/tbl_coverage.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -136,6 +148,8 @@ rule tbl_robustness:
         table="results/tables/tbl-robustness.md",
     log:
         "results/logs/tbl_robustness.log",
+    benchmark:
+        "results/logs/benchmarks/tbl_robustness.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -159,6 +173,8 @@ rule tbl_timeline_key:
         table="results/tables/tbl-timeline-key.md",
     log:
         "results/logs/tbl_timeline_key.log",
+    benchmark:
+        "results/logs/benchmarks/tbl_timeline_key.tsv"
     conda:
         "../../environment.yml"
     threads: 1

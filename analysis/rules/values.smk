@@ -17,8 +17,11 @@ rule values:
         code=imported_files("analysis/scripts/values.py"),
     output:
         values="results/values.json",
+        sources="results/values-sources.json",
     log:
         "results/logs/values.log",
+    benchmark:
+        "results/logs/benchmarks/values.tsv"
     conda:
         "../../environment.yml"
     threads: 1

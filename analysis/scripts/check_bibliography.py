@@ -8,7 +8,8 @@ from compendium.bibliography import (
     cited_keys,
     load_bibliography,
 )
-from tooling.steps import reported_errors, write_text_atomic
+from compendium.files import write_text_atomic
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     entries = load_bibliography(snakemake.input.bibliography)

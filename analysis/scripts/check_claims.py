@@ -1,7 +1,8 @@
 """results/checks/claims.txt: the article's claims, checked against the computed results."""
 
 from compendium import claims, derive
-from tooling.steps import reported_errors, write_text_atomic
+from compendium.files import write_text_atomic
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     listed = claims.load(snakemake.input.claims)

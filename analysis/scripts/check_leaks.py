@@ -6,15 +6,17 @@ Runs after every other step of the build; one hit fails the build (see tooling.p
 from pathlib import Path
 
 from compendium.datapackage import ValidationFailed
-from tooling import privacy
-from tooling.steps import reported_errors, write_text_atomic
+from compendium.files import write_text_atomic
+from tooling import leaks, privacy
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
-    restricted = privacy.RESTRICTED
+    # The rule names the directory; its files are the rule's inputs.
+    restricted = Path(snakemake.params.restricted)
     values = privacy.sensitive_values(restricted)
     own = [snakemake.output.report, *snakemake.log]
     results = Path(snakemake.output.report).parent.parent  # results/checks/leaks.txt
-    hits, kinds = privacy.scan(results, values, exclude=own)
+    hits, kinds = leaks.scan(results, values, exclude=own)
     if hits:
-        raise ValidationFailed(privacy.leak_errors(hits))
-    write_text_atomic(snakemake.output.report, privacy.leak_report(restricted, values, hits, kinds))
+        raise ValidationFailed(leaks.leak_errors(hits))
+    write_text_atomic(snakemake.output.report, leaks.leak_report(restricted, values, hits, kinds))

@@ -1,19 +1,26 @@
-"""results/provenance/: caption provenance, the appendix table and the README map."""
+"""results/provenance/: caption and value provenance, the appendix table and the README map."""
 
+import json
 from pathlib import Path
 
-from tooling import links, provenance
-from tooling.steps import reported_errors, write_text_atomic
+from compendium.files import write_text_atomic
+from tooling import links, provenance, value_provenance
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
-    steps = provenance.steps_from_workflow(snakemake.params.steps)
+    steps = provenance.steps_of_rules(snakemake.params.steps)
     records = provenance.records(list(snakemake.input.artifacts), steps, Path.cwd())
     environment = provenance.tool_versions(Path(snakemake.input.lock).read_text())
     place = links.repository(snakemake.params.repository_url, Path(snakemake.input.citation))
-    write_text_atomic(
-        snakemake.output.captions,
-        provenance.to_json(provenance.caption_provenance(records, place)),
+    captions = provenance.caption_provenance(records, place)
+    # every value the prose may print, beside the labels (no label is called "values")
+    captions["values"] = value_provenance.value_entries(
+        json.loads(Path(snakemake.input.values).read_text(encoding="utf-8")),
+        json.loads(Path(snakemake.input.value_sources).read_text(encoding="utf-8")),
+        Path(snakemake.input.package),
+        provenance.step_of(snakemake.input.values, steps),
     )
+    write_text_atomic(snakemake.output.captions, provenance.to_json(captions))
     write_text_atomic(
         snakemake.output.appendix,
         provenance.appendix(records, environment, links.where_files_are(place)),

@@ -5,11 +5,13 @@ The only step that reads data/restricted/ for use downstream (see tooling.privac
 
 from pathlib import Path
 
+from compendium.files import write_text_atomic
 from tooling import privacy
-from tooling.steps import reported_errors, write_text_atomic
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
-    restricted = privacy.RESTRICTED
+    # The rule names the directory; its files are the rule's inputs.
+    restricted = Path(snakemake.params.restricted)
     directory = Path(snakemake.output.tables)
     directory.mkdir(parents=True, exist_ok=True)
     tables = None

@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
+from compendium.files import write_text_atomic
 from tooling import provenance, receipt
 from tooling.sources import input_hashes
-from tooling.steps import reported_errors, source_date_epoch, write_text_atomic
+from tooling.steps import reported_errors, source_date_epoch
 
 with reported_errors(snakemake.log[0]):
     root = Path.cwd()

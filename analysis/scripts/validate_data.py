@@ -1,7 +1,8 @@
 """Validate the raw tables; write a summary of what was checked."""
 
 from compendium.datapackage import load_tables
-from tooling.steps import reported_errors, write_text_atomic
+from compendium.files import write_text_atomic
+from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     tables = load_tables(snakemake.input.package)

@@ -11,6 +11,14 @@ step makes it) says "Static file PATH; SHA-256 HASH." (the renderer hashes those
 `static-files`). A fig-/tbl- label with neither stops the render with its line: every artifact
 is accounted for.
 Runs after crossref.lua, which sets the table ids.
+
+Every value the prose prints (a Span of class `value` from shortcodes.lua, holding its key)
+becomes a link to its entry in the appendix, a `::: {#value-provenance}` div that this filter
+fills with one entry per value the text uses: the value, the workflow rule and script, the
+function that computed it, and the coded rows behind it with the article locator each cites
+(the `values` map of the same file). In HTML the link also carries a short note, shown on hover
+and focus by the style sheet and hidden from screen readers (they read the number, then may
+follow the link). JATS keeps the plain number. Without a `values` map the text stays plain.
 ]]
 
 package.path = pandoc.path.directory(PANDOC_SCRIPT_FILE) .. '/?.lua;' .. package.path
@@ -111,4 +119,134 @@ function Table(tbl)
   end
 end
 
-return { { Meta = Meta }, { Figure = Figure, Table = Table } }
+-- Values --------------------------------------------------------------------------------------
+
+local function value_key(span)
+  return span.classes:includes('value') and span.attributes['value-key'] or nil
+end
+
+local function anchor(key) return 'value-' .. key end
+
+local function row_words(source)
+  local count = #source.rows
+  return count == 1 and ('row ' .. source.rows[1].id) or (count .. ' rows')
+end
+
+-- "count.cases = 27 · compendium.values.counts · data/raw/cases.csv: 27 rows": the hover note.
+local function summary(key, entry)
+  local parts = { key .. ' = ' .. entry.value, entry['function'] }
+  for _, source in ipairs(entry.sources) do
+    local note = source.table .. ': ' .. row_words(source)
+    if #source.rows == 1 and source.rows[1].locator ~= '' then
+      note = note .. ' (' .. source.rows[1].locator .. ')'
+    end
+    parts[#parts + 1] = note
+  end
+  return table.concat(parts, ' · ')
+end
+
+local function words(text) return pandoc.Inlines(text) end
+
+-- The locators of some rows, each once, in the order the rows cite them.
+local function cited(rows)
+  local seen, list = {}, {}
+  for _, row in ipairs(rows) do
+    for part in (row.locator .. ';'):gmatch('%s*([^;]-)%s*;') do
+      if part ~= '' and not seen[part] then seen[part] = true; list[#list + 1] = part end
+    end
+  end
+  return table.concat(list, '; ')
+end
+
+-- One appendix entry: "`key`: VALUE. Computed by the rule `r` (`script`) with the function `f`
+-- (`module`) from `data/raw/t.csv` rows `a`, `b`, which cite LOCATOR; LOCATOR."
+local function entry_blocks(key, entry)
+  local text = pandoc.Inlines{ pandoc.Code(key), pandoc.Str(':'), pandoc.Space() }
+  text:extend(words(entry.value))
+  text:extend(words('. Computed by the rule '))
+  text:extend{ pandoc.Code(entry.rule), pandoc.Space(), pandoc.Str('('), pandoc.Code(entry.script),
+    pandoc.Str(')') }
+  text:extend(words(' with the function '))
+  text:extend{ pandoc.Code(entry['function']), pandoc.Space(), pandoc.Str('('),
+    pandoc.Code(entry.module), pandoc.Str(')') }
+  for index, source in ipairs(entry.sources) do
+    local one = #source.rows == 1
+    text:extend(words(index == 1 and ' from ' or '; and from '))
+    text:insert(pandoc.Code(source.table))
+    text:extend(words(one and ' row ' or ' rows '))
+    for number, row in ipairs(source.rows) do
+      if number > 1 then text:extend(words(', ')) end
+      text:insert(pandoc.Code(row.id))
+    end
+    local locators = cited(source.rows)
+    if locators ~= '' then text:extend(words((one and ', which cites ' or ', which cite ') .. locators)) end
+  end
+  text:insert(pandoc.Str('.'))
+  return pandoc.Div({ pandoc.Para(text) }, pandoc.Attr(anchor(key), { 'value-entry' }))
+end
+
+local function link_value(span, entries, used)
+  local key = value_key(span)
+  if not key then return nil end
+  if not entries then return span.content end
+  local entry = entries[key]
+  if not entry then fail("no provenance for the value '" .. key .. "'") end
+  used[key] = true
+  if FORMAT:match('jats') then return span.content end
+  -- attributes as a list of pairs: a Lua table's order changes from run to run
+  local link = pandoc.Link(span.content, '#' .. anchor(key), '',
+    pandoc.Attr('', { 'value' }, { { 'value-key', key } }))
+  if FORMAT:match('html') then
+    link.content:insert(pandoc.Span({}, pandoc.Attr('', { 'value-note' },
+      { { 'aria-hidden', 'true' }, { 'note', summary(key, entry) } })))
+  end
+  return link
+end
+
+-- A value inside a link, an image's description or a heading (whose text the contents repeat
+-- as a link) stays plain, as a link cannot hold another; it still gets its appendix entry.
+local function plain_values(element, entries, used)
+  local field = element.t == 'Image' and 'caption' or 'content'
+  element[field] = element[field]:walk{
+    Span = function(span)
+      local key = value_key(span)
+      if not key then return nil end
+      if entries and entries[key] then used[key] = true end
+      return span.content
+    end,
+  }
+  return element, false
+end
+
+function Values(doc)
+  local entries, used = provenance.values, {}
+  local function plain(element) return plain_values(element, entries, used) end
+  doc.blocks = doc.blocks:walk{
+    traverse = 'topdown',
+    Link = plain, Image = plain, Header = plain,
+    Span = function(span)
+      local linked = link_value(span, entries, used)
+      if linked then return linked, false end
+    end,
+  }
+  if not entries then return doc end
+  local keys = {}
+  for key in pairs(used) do keys[#keys + 1] = key end
+  table.sort(keys)
+  local placed = false
+  doc.blocks = doc.blocks:walk{ Div = function(div)
+    if div.identifier ~= 'value-provenance' then return nil end
+    placed = true
+    local blocks = pandoc.Blocks{}
+    for _, key in ipairs(keys) do blocks:insert(entry_blocks(key, entries[key])) end
+    div.content = blocks
+    return div
+  end }
+  if #keys > 0 and not placed then
+    fail('the text prints values but has no ::: {#value-provenance} div for their appendix '
+      .. 'entries')
+  end
+  return doc
+end
+
+return { { Meta = Meta }, { Figure = Figure, Table = Table }, { Pandoc = Values } }

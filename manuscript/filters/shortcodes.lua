@@ -23,6 +23,10 @@ package.path = pandoc.path.directory(PANDOC_SCRIPT_FILE) .. '/?.lua;' .. package
 local common = require('common')
 
 local variables_path, variables_source, variables, metadata
+-- With the workflow's provenance (metadata `provenance-file`), a value in the body keeps its key
+-- on a Span of class `value`, which provenance.lua turns into a link to the value's appendix
+-- entry; metadata and attributes get the plain text, as in Quarto.
+local mark_values = false
 local extension_shortcodes -- the document loads its own (`shortcodes:`): Quarto runs those
 
 local QUARTO_ONLY = {
@@ -115,6 +119,10 @@ local function resolve(words, source, raw)
       stop("value key '" .. key .. "' is empty in " .. variables_source)
     elseif type(value) == 'table' then
       stop("value key '" .. key .. "' is a group of values, not one value")
+    end
+    if mark_values then
+      return pandoc.Inlines{ pandoc.Span(pandoc.Inlines(value_text(value)),
+        pandoc.Attr('', { 'value' }, { { 'value-key', key } })) }
     end
     return value_text(value)
   elseif name == 'meta' then
@@ -331,6 +339,7 @@ function Pandoc(doc)
   metadata = doc.meta
   doc.meta = process_meta(doc.meta, main)
   metadata = doc.meta -- the body sees the title etc. with their own shortcodes expanded
+  mark_values = doc.meta['provenance-file'] ~= nil
   doc.blocks = process_blocks(doc.blocks, main)
   return doc
 end

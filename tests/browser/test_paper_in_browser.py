@@ -4,6 +4,8 @@ Playwright, the way a reader opens the file from disk.
 The page must make no request to any host, log no error, decode every image with a size, and
 every internal link (cross-references, citations, footnotes, the table of contents) must land on
 an element that exists. A screenshot is kept in results/browser/paper.png for people to look at.
+A printed number shows its provenance when pointed at or focused, is read as the number alone,
+and leads to its appendix entry.
 """
 
 from __future__ import annotations
@@ -195,3 +197,67 @@ def test_on_a_phone_a_wide_table_scrolls_in_its_own_named_region(phone_layout):
         assert table["caption_right"] <= PHONE["width"] + 1, table  # the caption stays readable
     numbered = [table["label"] for table in tables if table["id"].startswith("tbl-")]
     assert numbered[:2] == ["Table 1", "Table 2"]
+
+
+# A number's provenance ------------------------------------------------------------------------
+
+NOTE = """link => {
+    const note = link.querySelector('.value-note');
+    const style = getComputedStyle(note);
+    const box = note.getBoundingClientRect();
+    return { display: style.display, width: box.width, height: box.height,
+             text: getComputedStyle(note, '::after').content };
+}"""
+
+
+@pytest.fixture(scope="module")
+def value_interactions(built):
+    """What a reader meets on the paper's first printed number: at rest, pointed at, focused,
+    followed; and the number's name as assistive technology reads it."""
+    need("Chromium")
+    from playwright.sync_api import sync_playwright
+
+    seen = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGUMENTS, headless=True
+        )
+        try:
+            page = browser.new_context(viewport=VIEWPORT).new_page()
+            page.goto((built / "results" / "paper.html").as_uri(), wait_until="load")
+            link = page.locator("a.value").first
+            seen["key"] = link.get_attribute("data-value-key")
+            seen["text"] = link.inner_text()
+            seen["rest"] = link.evaluate(NOTE)
+            link.hover()
+            seen["hover"] = link.evaluate(NOTE)
+            page.mouse.move(0, 0)
+            seen["away"] = link.evaluate(NOTE)
+            link.focus()
+            seen["focus"] = link.evaluate(NOTE)
+            seen["read"] = link.aria_snapshot().splitlines()[0]
+            link.click()
+            seen["hash"] = page.evaluate("decodeURIComponent(location.hash)")
+            seen["entry"] = page.evaluate(
+                "id => document.getElementById(id).innerText", seen["hash"][1:]
+            )
+        finally:
+            browser.close()
+    return seen
+
+
+def test_a_number_shows_its_provenance_when_pointed_at_or_focused(value_interactions):
+    seen = value_interactions
+    assert seen["rest"]["display"] == "none" and seen["away"]["display"] == "none"
+    for state in ("hover", "focus"):
+        note = seen[state]
+        assert note["display"] == "block", state
+        assert note["width"] > 100 and note["height"] > 10, state
+        assert note["text"].startswith(f'"{seen["key"]} = {seen["text"]} · compendium.values.')
+
+
+def test_a_number_is_read_as_itself_and_leads_to_its_appendix_entry(value_interactions):
+    seen = value_interactions
+    assert seen["read"] == f'- link "{seen["text"]}":'  # the number alone, not the note
+    assert seen["hash"] == f"#value-{seen['key']}"
+    assert seen["entry"].startswith(f"{seen['key']}: {seen['text']}. Computed by the rule")

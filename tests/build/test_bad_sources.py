@@ -25,7 +25,7 @@ from compendium.errors import BuildError
 from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
 from tests.unit.test_bad_data import read_sheet, write_sheet
 from tests.workflow import BIN, ROOT, bare_path, copy_sources, copy_tree, make
-from tooling import render, settings
+from tooling import number_check, render, settings
 from tooling.console import Presenter
 from tooling.render_cli import render as render_document
 
@@ -95,6 +95,11 @@ def missing_figure(tree):
 def unclosed_shortcode(tree):
     line = append(tree, MANUSCRIPT, "\nThe count was {{< var fieldwork.nosuchfact.\n")
     return Expected(MANUSCRIPT, line, ("malformed shortcode",))
+
+
+def typed_number(tree):
+    line = append(tree, MANUSCRIPT, "\nThe clinic treated 4321 patients.\n")
+    return Expected(MANUSCRIPT, line, ('number "4321" typed by hand', "{{< var"))
 
 
 def duplicate_label(tree):
@@ -200,6 +205,10 @@ def render_html() -> None:
         )
 
 
+def check_numbers() -> None:
+    number_check.require_values(Path(MANUSCRIPT), Path.cwd())
+
+
 def check_bibliography() -> None:
     load_bibliography("references.bib")
 
@@ -220,6 +229,7 @@ CASES = {
     "missing-figure-file": (missing_figure, render_html),
     "unclosed-shortcode": (unclosed_shortcode, render_html),
     "duplicate-label": (duplicate_label, render_html),
+    "typed-number": (typed_number, check_numbers),
     "broken-front-matter": (broken_front_matter, render_html),
     "missing-tool-quarto": (quarto_renderer_without_quarto, render_html),
     "missing-tool-pandoc": (pandoc_missing, render_html),
@@ -281,8 +291,9 @@ def launched(tree: Path, *arguments: str, by_make: bool = False) -> tuple[list[s
 
 
 def test_broken_steps_each_stop_with_their_line_and_the_rest_of_the_build_goes_on(built, tmp_path):
-    """A data problem found by a cleaning notebook, a failing notebook cell and a table without
-    its caption, in one build that keeps going past each failure."""
+    """A data problem found by a cleaning notebook, a failing notebook cell, a table without
+    its caption and a number typed by hand in the prose, in one build that keeps going past
+    each failure."""
     tree = copy_tree(built, tmp_path / "tree")
     header, rows = read_sheet(tree, "events")
     row = next(i for i, cells in enumerate(rows) if cells[header.index("precision")] == "year")
@@ -290,10 +301,12 @@ def test_broken_steps_each_stop_with_their_line_and_the_rest_of_the_build_goes_o
     write_sheet(tree, "events", header, rows)
     notebook = failing_notebook_cell(tree)
     substitute(tree, "manuscript/captions.yml", r"^tbl-modalities:", "tbl-modalitiez:")
+    typed = typed_number(tree)
     failed = [
         "results/data/events.csv",
         "results/notebooks/clean_quantities.ipynb",
         "results/tables/tbl-modalities.md",
+        "results/checks/numbers.txt",
     ]
 
     errors, seen = launched(tree, "--keep-going")
@@ -303,6 +316,7 @@ def test_broken_steps_each_stop_with_their_line_and_the_rest_of_the_build_goes_o
     assert says(errors, notebook), errors
     caption = Expected("manuscript/captions.yml", None, ("tbl-modalities", "no caption"))
     assert says(errors, caption), errors
+    assert says(errors, typed), errors
     assert "make: the build stopped in" in seen
     for name in failed:  # gone, or as the session build left it: never half-made
         assert _bytes(tree / name) in (None, _bytes(built / name)), name

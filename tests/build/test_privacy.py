@@ -18,7 +18,7 @@ from compendium.errors import BuildError
 from tests.build.launcher import ONE_LINE_ERROR
 from tests.build.troubled import NAME, leak_errors
 from tests.workflow import ROOT
-from tooling import privacy
+from tooling import leaks, privacy
 
 FIXTURES = ROOT / "tests" / "fixtures" / "restricted"
 ASCII_VALUES = [
@@ -138,12 +138,12 @@ def test_the_scan_finds_a_leak_in_every_kind_of_output(tmp_path):
     for name, data in leaking_outputs(tmp_path).items():
         (results / name).write_bytes(data)
     values = privacy.sensitive_values(FIXTURES / "clean")
-    hits, kinds = privacy.scan(results, values)
+    hits, kinds = leaks.scan(results, values)
     found = {Path(hit.path).name for hit in hits}
     assert found == set(leaking_outputs(tmp_path)), sorted(found)
     assert kinds["pdf"] == 1 and kinds["docx"] == 1 and kinds["svg"] == 1
     # The messages say where, never what.
-    for error in privacy.leak_errors(hits):
+    for error in leaks.leak_errors(hits):
         assert NAME.lower() not in str(error).lower() and "测试甲" not in str(error)
 
 
@@ -160,7 +160,7 @@ def test_the_scan_passes_outputs_without_sensitive_values(tmp_path):
         if name == "embedded.html":
             continue
         (results / name).write_bytes(clean)
-    hits, _ = privacy.scan(results, privacy.sensitive_values(FIXTURES / "clean"))
+    hits, _ = leaks.scan(results, privacy.sensitive_values(FIXTURES / "clean"))
     assert hits == []
 
 
@@ -227,6 +227,7 @@ def test_no_other_code_names_the_restricted_directory():
     """Only the two privacy steps (and their module) know where restricted data live."""
     allowed = {
         "tooling/privacy.py",
+        "tooling/leaks.py",
         "analysis/rules/privacy.smk",
         "analysis/scripts/pseudonymise.py",
         "analysis/scripts/check_leaks.py",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 
+from tests.conftest import EDITED_VALUE
 from tests.workflow import ROOT, copy_tree, snakemake
 from tooling import verify
 
@@ -80,3 +82,31 @@ def test_snakemake_report_is_self_contained(built, tmp_path):
     report = (tree / "results" / "report.html").read_text(encoding="utf-8")
     assert "fig-timeline" in report
     assert not re.search(r"""(?:src|href)=["']https?://""", report)
+
+
+def test_verify_says_what_changed_by_value_cell_row_and_figure_data(built, edited):
+    """The `edited` build changes one coded value and the drawing code of one figure: verify
+    names the value, the table cell and the cleaned row the value changes, and says that the
+    figure's data were reproduced and only its drawing differs."""
+    table, old, new = EDITED_VALUE[0], EDITED_VALUE[1].strip(","), EDITED_VALUE[2].strip(",")
+    with open(ROOT / table, encoding="utf-8", newline="") as handle:
+        row = next(row for row in csv.DictReader(handle) if old in row.values())
+    row_id, subject = row["indicator_id"], row["subject"]
+    manifest = json.loads((built.parent / "results-as-built" / "manifest.json").read_text())
+    outcomes = verify.compare(manifest, edited.tree)
+    changes = {
+        outcome.path: outcome.changes
+        for outcome in verify.described(manifest, built, edited.tree, outcomes)
+        if outcome.status == "differs"
+    }
+    assert f"indicator.{row_id}.as_written: {old} → {new}" in changes["results/values.json"]
+    assert changes["results/tables/tbl-indicators.md"] == (
+        f"tbl-indicators, row “{subject}”, column “Value as written”: {old} → {new}",
+    )
+    assert (
+        f"indicators row {row_id}: value_as_written: {old} → {new}"
+        in (changes["results/data/indicators.csv"])
+    )
+    assert changes["results/figures/fig-timeline.svg"] == (
+        "the data it plots were reproduced; only the drawing differs",
+    )

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from compendium import clean
-from compendium.datapackage import Table, read_rows
 from compendium.errors import BuildError
+from compendium.sheets import Table, read_rows
 
 
 def table(name: str, fields: list[str], rows: list[list[str | None]]) -> pd.DataFrame:

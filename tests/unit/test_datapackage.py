@@ -1,4 +1,5 @@
-"""Our validator of the Frictionless data package: one problem kind per test.
+"""Validation of the Frictionless data package (frictionless, told in our words): one problem
+kind per test.
 
 Every package here is SYNTHETIC: a tiny three-table package (`kinds`, `items`, `pairs`) written
 inline into a temporary directory, then corrupted one way per test. Each message is checked for
@@ -13,17 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from compendium import schema_check
 from compendium.datapackage import (
     Table,
     ValidationFailed,
-    cell_problems,
     display_path,
-    foreign_key_problems,
     load_descriptor,
     load_tables,
-    read_rows,
 )
 from compendium.errors import BuildError
+from compendium.sheets import read_rows
 
 KINDS_SCHEMA = {
     "fields": [
@@ -238,8 +238,8 @@ def test_duplicate_composite_primary_key(package):
 
 
 def test_empty_primary_key_cell_is_a_problem_even_without_required(package):
-    """Table Schema: every field of the primary key is implicitly required (frictionless reports
-    a `primary-key` error); our validator skips rows with an empty key cell instead."""
+    """Table Schema: every field of the primary key is implicitly required; frictionless alone
+    reports a key only when all its cells are empty, so the adapter marks them required."""
     write("pairs", "left,right\nx,y\n,z\n")
     assert problems(package) == ["raw/pairs.csv:3: left: is required but empty"]
 
@@ -272,10 +272,10 @@ def test_key_checks_on_a_table_built_in_memory():
         ]},
         [{"left": "x", "right": "y"}, {"left": "y", "right": "x"}, {"left": "x", "right": "q"}],
     )  # fmt: skip
-    assert cell_problems(table) == []
-    assert [str(problem) for problem in foreign_key_problems(table, {"pairs": table})] == [
+    assert [str(problem) for problem in schema_check.problems({"pairs": table})] == [
         "raw/pairs.csv:4: right: 'q' is not a left in pairs"
     ]
+    assert schema_check.problems({"pairs": table}, references=False) == []
 
 
 # --------------------------------------------------------------------------------------------

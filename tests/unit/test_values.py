@@ -177,7 +177,7 @@ def test_date_for_prose(row, prose):
 
 
 def test_indicator_values_keep_the_qualifier_and_drop_missing_bounds():
-    found = values.indicator_values(INDICATORS)
+    found = values.indicator_values(INDICATORS).values
     assert found["patients"] == {
         "value": "more than 9,000", "as_written": "more than 9000", "unit": "patients",
         "year": "2011", "lower": "9,000",
@@ -191,7 +191,7 @@ def test_indicator_values_keep_the_qualifier_and_drop_missing_bounds():
 
 
 def test_event_values():
-    found = values.event_values(EVENTS)
+    found = values.event_values(EVENTS).values
     assert found["event-early"] == {"date": "early 2000s", "year": "2000", "end_year": "2003"}
     assert found["event-quarters"]["date"] == "Q3–Q4 2009"
     assert found["event-before"] == {"date": "September 2010", "year": "2010", "end_year": "2010"}
@@ -199,7 +199,7 @@ def test_event_values():
 
 
 def test_instrument_values_leave_out_a_title_the_article_does_not_give():
-    found = values.instrument_values(INSTRUMENTS)
+    found = values.instrument_values(INSTRUMENTS).values
     assert found["rules-2009"] == {"date": "1 May 2009", "year": "2009", "name": "Rules for A",
                                    "short_name": "2009 rules"}  # fmt: skip
     assert "name" not in found["draft-2010"]
@@ -207,14 +207,14 @@ def test_instrument_values_leave_out_a_title_the_article_does_not_give():
 
 
 def test_provision_values():
-    found = values.provision_values(PROVISIONS)
+    found = values.provision_values(PROVISIONS).values
     assert found["d-path-2"] == {"name": "Path two", "position": "2", "page": "pp. 23-4"}
     assert found["n-stage-1"]["name_pinyin"] == "yi"
     assert found["n-dl"] == {"date": "10 April 2012", "position": "1"}
 
 
 def test_case_values_leave_open_ends_open():
-    found = values.case_values(CASES)
+    found = values.case_values(CASES).values
     assert found["case-a"] == {"first_year": "2009", "last_year": "2010",
                                "scale": "more than 130 episodes"}  # fmt: skip
     assert found["case-b"] == {"first_year": "2010"}
@@ -222,7 +222,7 @@ def test_case_values_leave_open_ends_open():
 
 
 def test_fieldwork_values():
-    found = values.fieldwork_values(FIELDWORK)
+    found = values.fieldwork_values(FIELDWORK).values
     assert found["interviews-count"] == {"value": "Eighty-two", "quantity": "82"}
     assert found["fieldwork-period"] == {
         "value": "between July 2009 and April 2011", "date": "July 2009–April 2011",
@@ -230,7 +230,7 @@ def test_fieldwork_values():
 
 
 def test_counts():
-    assert values.counts(tables()) == {
+    assert values.counts(tables()).values == {
         "interviews": "82", "cases": "4", "events": "4", "indicators": "3", "informants": "2",
         "modalities": "3", "communities": "3", "flows": "4", "instruments": "3",
         "provisions": "6", "notice_stages": "2", "notice_form_items": "1", "draft_pathways": "2",
@@ -270,7 +270,7 @@ def test_year_span(years, text):
 
 
 def test_coexistence_values():
-    found = values.coexistence_values(MODALITIES)
+    found = values.coexistence_values(MODALITIES).values
     assert found["first_year"] == "2000"
     assert found["last_year"] == "2012"
     assert found["all_documented_years"] == "2007–2010"
@@ -287,7 +287,7 @@ def test_coexistence_values():
 
 
 def test_flow_values_report_every_alternative_and_what_is_robust():
-    found = values.flow_values(FLOWS, COMMUNITIES, FLOW_SETTINGS)
+    found = values.flow_values(FLOWS, COMMUNITIES, FLOW_SETTINGS).values
     assert found["cycle_count"] == "2"
     assert found["alternative"]["all"]["cycle_count"] == "2"
     assert found["alternative"]["strict"]["cycle_count"] == "0"
@@ -327,3 +327,51 @@ def test_json_keeps_values_that_would_read_as_numbers_strings():
     text = values.to_json({"count": {"cases": "4"}, "event": {"a": {"year": "2009"}}})
     assert json.loads(text) == {"count": {"cases": "4"}, "event": {"a": {"year": "2009"}}}
     assert yaml.safe_load(text) == json.loads(text)  # Quarto reads it as YAML
+
+
+# --------------------------------------------------------------------------------------------
+# The rows behind each value, recorded where it is computed
+
+
+def test_every_value_names_its_function_and_rows():
+    collected, sources = values.collect_sourced(tables(), FLOW_SETTINGS)
+    keys = [key for key, _ in values.leaves(collected)]
+    assert sorted(sources) == sorted(keys)
+    assert all(source["rows"] and all(source["rows"].values()) for source in sources.values())
+    assert sources["indicator.patients.value"] == {
+        "function": "compendium.values.indicator_values", "rows": {"indicators": ["patients"]},
+    }  # fmt: skip
+
+
+def test_a_count_is_traced_to_the_rows_it_counts():
+    _, sources = values.collect_sourced(tables(), FLOW_SETTINGS)
+    assert sources["count.cases"]["rows"] == {"cases": ["case-a", "case-b", "case-c", "case-d"]}
+    stages = sources["count.notice_stages"]["rows"]["provisions"]
+    assert len(stages) == int(values.collect(tables(), FLOW_SETTINGS)["count"]["notice_stages"])
+    assert all(PROVISIONS.set_index("provision_id").loc[stages, "element"] == "stage")
+
+
+def test_flow_tallies_name_their_flows_and_findings_the_whole_network():
+    _, sources = values.collect_sourced(tables(), FLOW_SETTINGS)
+    assert sources["flows.hedged"]["rows"] == {"flows": ["f1"]}
+    assert sources["flows.case_backed"]["rows"] == {"flows": ["f2", "f3", "f4"]}
+    assert sources["flows.cycle_count"]["rows"] == {
+        "communities": ["lab", "clinic", "market"], "flows": ["f1", "f2", "f3", "f4"],
+    }  # fmt: skip
+
+
+def test_a_modality_span_comes_from_its_own_row():
+    _, sources = values.collect_sourced(tables(), FLOW_SETTINGS)
+    assert sources["coexistence.span.m-two.start"]["rows"] == {"modalities": ["m-two"]}
+    assert sources["coexistence.ongoing"]["rows"] == {"modalities": ["m-one", "m-two", "m-three"]}
+
+
+def test_a_value_without_recorded_rows_is_an_error():
+    with pytest.raises(ValueError, match=r"'b\.c' has no recorded rows"):
+        values._rows_of("b.c", {"a": {"t": ("x",)}})
+
+
+def test_a_tally_of_none_names_the_rows_it_searched():
+    _, sources = values.collect_sourced(tables(), FLOW_SETTINGS)
+    assert values.flow_values(FLOWS, COMMUNITIES, FLOW_SETTINGS).values["inferred"] == "0"
+    assert sources["flows.inferred"]["rows"] == {"flows": ["f1", "f2", "f3", "f4"]}

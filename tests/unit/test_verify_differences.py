@@ -4,10 +4,11 @@ warning when the tree it checks is not the last commit. Small trees; no build.""
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from pathlib import Path
 
-from tooling import differences, verify
+from tooling import compare, verify
 
 RECORDED_VALUES = (
     '{"case": {"beike": {"first_year": "2010"}},\n'
@@ -39,14 +40,44 @@ def test_a_changed_value_is_named_with_its_old_and_new_value(tmp_path):
     assert "fieldwork.interviews: 82 → 83" in text
 
 
-def test_changed_table_lines_are_quoted(tmp_path):
+def test_a_changed_cleaned_row_is_named_by_its_id_and_field(tmp_path):
     recorded = "id,value\na,1\nb,2\n"
     manifest = manifest_of("results/data/x.csv", recorded)
     root, tree = tmp_path / "root", tmp_path / "tree"
     write(root / "results" / "data" / "x.csv", recorded)
     write(tree / "results" / "data" / "x.csv", recorded.replace("b,2", "b,3"))
     (outcome,) = verify.described(manifest, root, tree, verify.compare(manifest, tree))
-    assert outcome.changes == ("-b,2", "+b,3")
+    assert outcome.changes == ("x row b: value: 2 → 3",)
+
+
+def test_a_changed_table_cell_is_named_by_row_and_column(tmp_path):
+    recorded = "| Fruit | Count |\n|:--|--:|\n| apples | 12 |\n\n: Synthetic. {#tbl-x}\n"
+    manifest = manifest_of("results/tables/tbl-x.md", recorded)
+    root, tree = tmp_path / "root", tmp_path / "tree"
+    write(root / "results" / "tables" / "tbl-x.md", recorded)
+    write(tree / "results" / "tables" / "tbl-x.md", recorded.replace("12", "13"))
+    (outcome,) = verify.described(manifest, root, tree, verify.compare(manifest, tree))
+    assert outcome.changes == ("tbl-x, row “apples”, column “Count”: 12 → 13",)
+
+
+def test_a_changed_drawing_says_whether_the_data_it_plots_changed(tmp_path):
+    """A synthetic figure whose step reads one cleaned table (its captions.json record)."""
+    data = "id,year\na,2001\n"
+    drawing = "<svg>1</svg>"
+    manifest = manifest_of("results/figures/fig-x.svg", drawing)
+    manifest["artifacts"] += manifest_of("results/data/x.csv", data)["artifacts"]
+    root, tree = tmp_path / "root", tmp_path / "tree"
+    record = {"fig-x": {"output": "results/figures/fig-x.svg", "inputs": "results/data/x.csv"}}
+    write(tree / "results" / "provenance" / "captions.json", json.dumps(record))
+    write(root / "results" / "figures" / "fig-x.svg", drawing)
+    write(tree / "results" / "figures" / "fig-x.svg", "<svg>2</svg>")
+    write(root / "results" / "data" / "x.csv", data)
+    write(tree / "results" / "data" / "x.csv", data)
+    outcomes = verify.described(manifest, root, tree, verify.compare(manifest, tree))
+    assert outcomes[0].changes == ("the data it plots were reproduced; only the drawing differs",)
+    write(tree / "results" / "data" / "x.csv", data.replace("2001", "2002"))
+    outcomes = verify.described(manifest, root, tree, verify.compare(manifest, tree))
+    assert outcomes[0].changes == ("data: x row a: year: 2001 → 2002",)
 
 
 def test_nothing_is_described_without_the_recorded_file(tmp_path):
@@ -70,10 +101,8 @@ def test_a_difference_in_labels_only_counts_as_reproduced_content():
 
 
 def test_changed_values_lists_added_and_removed_keys():
-    assert differences.changed_values("a: 1\nb: 2\n", "a: 1\nc: 3\n") == [
-        "b: 2 → (none)",
-        "c: (none) → 3",
-    ]
+    lines = compare.describe("results/values.json", '{"a": 1, "b": 2}', '{"a": 1, "c": 3}', {})
+    assert lines == ["b: removed (was 2)", "c: added (3)"]
 
 
 def test_a_rebuilt_tree_that_differs_is_kept_under_results(tmp_path):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from compendium.files import atomic_output
+
 #: Okabe & Ito (2008), "Color Universal Design": safe for protanopia, deuteranopia, tritanopia.
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -76,14 +78,9 @@ def save(figure, svg: str | Path, png: str | Path, titles: dict[str, str] | None
         if opening not in text:
             raise ValueError(f"{svg.name}: no element with gid '{gid}' to give a title")
         text = text.replace(opening, f"{opening}\n   <title>{escape(title)}</title>", 1)
-    for path in (svg, png):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    svg_partial = svg.with_name(svg.name + ".partial")
-    svg_partial.write_text(text, encoding="utf-8")
-    png_partial = png.with_name(png.name + ".partial")
-    figure.savefig(png_partial, format="png", dpi=PNG_DPI, metadata={"Software": None})
-    svg_partial.replace(svg)
-    png_partial.replace(png)
+    with atomic_output(svg) as svg_partial, atomic_output(png) as png_partial:
+        svg_partial.write_text(text, encoding="utf-8")
+        figure.savefig(png_partial, format="png", dpi=PNG_DPI, metadata={"Software": None})
     pyplot().close(figure)
 
 

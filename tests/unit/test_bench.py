@@ -1,0 +1,168 @@
+"""The arithmetic of `make bench` on made-up records: Snakemake's benchmark TSVs read, start-up
+split from work, the floor, the ratios to the yardsticks and the verdicts; and the bench's edit
+of the manuscript, on a copy of the real sources."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.workflow import ROOT, copy_sources
+from tooling import bench, lower_bound
+
+HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
+
+
+def record(folder, rule, *seconds):
+    folder.mkdir(parents=True, exist_ok=True)
+    rest = "0:00:01\t50.1\t300.2\t40.0\t41.0\t0.1\t0.2\t90.0\t1.1"
+    rows = "".join(f"{value}\t{rest}\n" for value in seconds)
+    path = folder / f"{rule}.tsv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_benchmark_records_give_each_rules_seconds_the_median_of_repeats(tmp_path):
+    record(tmp_path, "fig_timeline", 2.5)
+    record(tmp_path, "values", 1.0, 3.0, 2.0)
+    assert lower_bound.read_records(tmp_path) == {"fig_timeline": 2.5, "values": 2.0}
+
+
+def test_only_records_written_since_a_time_count_as_jobs_that_ran(tmp_path):
+    old = record(tmp_path, "values", 1.0)
+    os.utime(old, (1_000_000, 1_000_000))
+    record(tmp_path, "render_html", 0.8)
+    assert lower_bound.read_records(tmp_path, since=2_000_000) == {"render_html": 0.8}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", ":1: s: not a Snakemake benchmark record (no `s` column)"),
+        ("seconds\n1.0\n", ":1: s: not a Snakemake benchmark record (no `s` column)"),
+        (HEADER + "1.0\tx\n" + "n/a\tx\n", ":3: s: not a number of seconds: 'n/a'"),
+    ],
+)
+def test_a_bad_record_names_its_file_line_and_field(tmp_path, text, message):
+    (tmp_path / "values.tsv").write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        lower_bound.read_records(tmp_path)
+    assert str(error.value) == f"{tmp_path / 'values.tsv'}{message}"
+
+
+def test_work_is_the_job_less_its_start_up_and_never_negative():
+    startups = {"fig_flows": 1.5, "values": 0.75, "validate_data": 3.0}
+    records = {"fig_flows": 2.0, "validate_data": 2.0, "values": 1.25}
+    jobs = [lower_bound.Job(rule, seconds, startups[rule]) for rule, seconds in records.items()]
+    assert [(job.rule, job.work) for job in jobs] == [
+        ("fig_flows", 0.5),
+        ("validate_data", 0.0),
+        ("values", 0.5),
+    ]
+    assert jobs[0].record() == {"rule": "fig_flows", "seconds": 2.0, "startup": 1.5, "work": 0.5}
+
+
+def test_the_floor_is_the_work_plus_one_start_up():
+    jobs = [lower_bound.Job("a", 2.0, 1.5), lower_bound.Job("b", 4.0, 1.0)]
+    assert lower_bound.floor(jobs, 2.25) == 2.25 + 0.5 + 3.0
+    assert lower_bound.floor([], 1.0) == 1.0
+
+
+def test_a_step_starts_with_the_preamble_and_the_imports_of_its_own_program(tmp_path):
+    scripts, notebooks = tmp_path / lower_bound.SCRIPTS, tmp_path / lower_bound.NOTEBOOKS
+    scripts.mkdir(parents=True)
+    notebooks.mkdir(parents=True)
+    (scripts / "tbl_x.py").write_text(
+        '"""Doc."""\nfrom __future__ import annotations\nimport json\n'
+        "from compendium import tables\n\nwith open('x') as f:\n    import csv\n"
+    )
+    (scripts / "run_notebook.py").write_text("from tooling.steps import reported_errors\n")
+    (notebooks / "clean_x.py").write_text("# %%\nx = 1\n\n# %%\nimport math\n")
+    preamble = "\n".join(lower_bound.PREAMBLE)
+    script = lower_bound.startup_program("tbl_x", tmp_path, tmp_path)
+    assert script == preamble + "\nimport json\nfrom compendium import tables"
+    notebook = lower_bound.startup_program("clean_x", tmp_path, tmp_path)
+    assert "from tooling.steps import reported_errors\n" in notebook
+    assert "execute(Path(" in notebook and "x = 1" not in notebook
+    assert (tmp_path / "clean_x.py").read_text() == "# %%\nimport math\n"
+    assert lower_bound.startup_program("all", tmp_path, tmp_path) == preamble
+    single = lower_bound.single_process_program(["tbl_x", "clean_x", "tbl_x"], tmp_path)
+    assert single.split("\n") == [
+        *lower_bound.PREAMBLE,
+        "import json",
+        "from compendium import tables",
+        "import math",
+    ]
+
+
+def test_a_real_steps_start_up_program_runs(tmp_path):
+    code = lower_bound.startup_program("fig_timeline", ROOT, tmp_path)
+    assert "from compendium.figures import style, timeline" in code
+    seconds = lower_bound.seconds_to_run(code, ROOT, bench.environment(ROOT))
+    assert seconds > 0
+    with pytest.raises(RuntimeError, match="No module named 'nowhere'"):
+        lower_bound.seconds_to_run("import nowhere", ROOT, bench.environment(ROOT))
+
+
+def test_ratios_and_targets_against_the_yardsticks():
+    medians = {"clean": 30.0, "noop": 0.2, "edit_manuscript": 4.0, "preview": 0.9, "setup": 70.0}
+    rows = {row["scenario"]: row for row in bench.verdicts(medians, 1.5, 12.0, pages=True)}
+    assert (rows["clean"]["ratio"], rows["clean"]["limit_s"], rows["clean"]["met"]) == (
+        2.5,
+        24.0,
+        False,
+    )
+    assert rows["clean"]["over_s"] == 6.0 and rows["clean"]["yardstick"] == "floor"
+    assert rows["noop"]["ratio"] == pytest.approx(0.2 / 1.5) and rows["noop"]["met"]
+    assert (rows["edit_manuscript"]["limit_s"], rows["edit_manuscript"]["met"]) == (3.5, False)
+    assert rows["edit_manuscript"]["over_s"] == 0.5
+    assert rows["preview"]["met"] and not rows["setup"]["met"]
+    assert rows["setup"]["over_s"] == 10.0
+
+
+def test_a_preview_that_served_no_page_misses_its_target_however_fast():
+    rows = bench.verdicts({"preview": 0.2}, 1.0, None, pages=False)
+    assert [row["met"] for row in rows] == [False]
+    assert "no page" in bench.summary_table({"verdicts": rows, "runs": {"preview": [0.2]}})
+
+
+def test_without_a_floor_the_clean_build_has_no_verdict():
+    assert [row["scenario"] for row in bench.verdicts({"clean": 9.0}, 1.0, None, True)] == []
+
+
+def test_the_report_shows_every_verdict_and_each_steps_split(tmp_path):
+    result = {
+        "started": "2026-12-02 03:00 UTC",
+        "machine": {"cores": 2, "python": "3.11.7", "load": (1.0, 2.0)},
+        "yardsticks": {"snakemake_version_s": 1.5, "floor_s": 12.0},
+        "runs": {"clean": [30.0], "noop": [0.2, 0.2]},
+        "verdicts": bench.verdicts({"clean": 30.0, "noop": 0.2}, 1.5, 12.0, True),
+        "jobs": [lower_bound.Job("values", 2.0, 1.5).record()],
+        "edit_jobs": {"render_html": 1.2},
+        "errors": {"setup": "`make` failed\nmore"},
+    }
+    text = bench.markdown(result)
+    assert (
+        "| `clean` | 30.00 s | 1 | 2.50 × floor | ≤ 24.00 s = 2.00 × floor | **no**, 6.00 s over |"
+        in text
+    )
+    assert "| `noop` | 0.20 s | 2 | 0.13 × start-up | ≤ 0.30 s = 0.20 × start-up | yes |" in text
+    assert "| values | 2.00 | 1.50 | 0.50 |" in text and "| **sum** | 2.00 | 1.50 | 0.50 |" in text
+    assert "render_html 1.20 s" in text and "- `setup` failed: `make` failed" in text
+    readme = tmp_path / "README.md"
+    readme.write_text("# T\n<!-- bench:start -->\nold\n<!-- bench:end -->\nrest\n")
+    (tmp_path / "bench.md").write_text(text)
+    bench.refresh_readme(readme, tmp_path / "bench.md")
+    assert readme.read_text() == f"# T\n<!-- bench:start -->\n{text}<!-- bench:end -->\nrest\n"
+
+
+def test_the_edit_changes_one_sentence_of_the_manuscript_only(tmp_path):
+    tree = copy_sources(tmp_path / "sources")
+    before = {path: path.read_bytes() for path in tree.rglob("*") if path.is_file()}
+    bench.edit_manuscript(tree)
+    changed = [path for path, data in before.items() if path.read_bytes() != data]
+    assert [path.relative_to(tree).as_posix() for path in changed] == [bench.EDITED]
+    old, new = before[changed[0]].decode().split("\n"), changed[0].read_text().split("\n")
+    assert len(old) == len(new)
+    assert [line.count("(edited for the benchmark). ") for line in new if line not in old] == [1]

@@ -1,0 +1,234 @@
+"""Looking for leaks: every sensitive value of the restricted package, in every output.
+
+See `tooling.privacy` for what is sensitive and how it is matched; this module reads each file
+under results/ as a reader of it could (text, markup, PDF, zipped XML, embedded base64) and
+reports where a value occurs, never the value itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import io
+import json
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from compendium.errors import BuildError
+from tooling.privacy import MIN_LENGTH, Sensitive, is_present, normalise
+
+TEXT_SUFFIXES = {
+    ".html", ".htm", ".xml", ".svg", ".md", ".qmd", ".txt", ".csv", ".tsv", ".yml", ".yaml",
+    ".json", ".ipynb", ".log", ".tex", ".typ", ".bib", ".css", ".js",
+}  # fmt: skip
+ZIPPED_XML_SUFFIXES = {".docx", ".odt", ".epub", ".pptx", ".xlsx"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    sensitive: Sensitive
+    line: int | None = None
+
+
+def _variants(text: str) -> list[str]:
+    """The text, normalised; and again with line-end hyphenation undone (PDF, DOCX)."""
+    flat = normalise(text)
+    dehyphenated = normalise(re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text))
+    return [flat] if dehyphenated == flat else [flat, dehyphenated]
+
+
+_TAG = re.compile(r"<[^>]*>")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+)?(?:;[\w=.+-]+)*;base64,([A-Za-z0-9+/=\s]+)")
+
+
+def _markup_texts(raw: str) -> list[str]:
+    """Markup as written, as text with entities decoded, and as text with tags removed (so that
+    `<em>Lan</em> Fixturo` reads as one value); SVG text drawn as paths survives only in
+    matplotlib's comments, joined here."""
+    comments = " ".join(_COMMENT.findall(raw))
+    return [raw, html.unescape(raw), html.unescape(_TAG.sub("", raw)), comments]
+
+
+def _structured_strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _structured_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _structured_strings(item)
+    elif value is not None:
+        yield str(value)
+
+
+def _kind(path: Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
+    known = suffix in TEXT_SUFFIXES | ZIPPED_XML_SUFFIXES | {".pdf"}
+    return suffix[1:] if known else "other"
+
+
+def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> tuple[str, list[str]]:
+    """(kind, texts): what a reader of the file could read, in forms a value can be found in.
+
+    kind is the format scanned ("image" for pictures, whose pixels are not read).
+    """
+    data = Path(path).read_bytes() if data is None else data
+    suffix = Path(path).suffix.lower()
+    texts: list[str] = []
+    if suffix in {".pdf", *ZIPPED_XML_SUFFIXES}:
+        try:
+            if suffix == ".pdf":
+                kind, texts = "pdf", _pdf_texts(data, path)
+            else:
+                kind, texts = suffix[1:], _zipped_texts(data)
+        except BuildError:
+            raise
+        except Exception as error:  # what cannot be read cannot be shown to be free of leaks
+            raise BuildError(
+                f"cannot be read to look for sensitive values ({type(error).__name__}: {error})",
+                file=str(path),
+            ) from None
+    elif suffix in IMAGE_SUFFIXES:
+        return "image", [data.decode("latin-1")]  # embedded metadata (text chunks) only
+    else:
+        kind = suffix[1:] if suffix in TEXT_SUFFIXES else "other"
+        raw = data.decode("utf-8", errors="replace")
+        texts = [raw]
+        if suffix in {".html", ".htm", ".xml", ".svg"} or raw.lstrip().startswith("<"):
+            texts += _markup_texts(raw)
+        if suffix in {".json", ".ipynb"}:
+            with contextlib.suppress(ValueError):
+                texts.append("\n".join(_structured_strings(json.loads(raw))))
+        if suffix in {".yml", ".yaml"}:
+            try:
+                import yaml
+
+                texts.append("\n".join(_structured_strings(yaml.safe_load(raw))))
+            except Exception:  # an unreadable file is still scanned as written
+                pass
+        if depth < 2:
+            for match in _DATA_URI.finditer(raw):
+                try:
+                    embedded = base64.b64decode("".join(match[2].split()), validate=False)
+                except ValueError:
+                    continue
+                mime = match[1] or ""
+                name = "embedded" + {"image/svg+xml": ".svg", "application/pdf": ".pdf"}.get(
+                    mime, ".png" if mime.startswith("image/") else ".txt"
+                )
+                texts += texts_of(Path(name), embedded, depth + 1)[1]
+    return kind, texts
+
+
+def _pdf_texts(data: bytes, path) -> list[str]:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        raise BuildError(
+            "pypdf is needed to read the text of PDF files; install the locked environment",
+            file=str(path),
+        ) from None
+    reader = PdfReader(io.BytesIO(data))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    metadata = [str(value) for value in (reader.metadata or {}).values()]
+    return ["\n".join(pages), "\n".join(metadata), data.decode("latin-1")]
+
+
+def _zipped_texts(data: bytes) -> list[str]:
+    texts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in sorted(archive.namelist()):
+            if member.endswith((".xml", ".rels", ".xhtml", ".html", ".opf", ".ncx")):
+                raw = archive.read(member).decode("utf-8", errors="replace")
+                # Word splits a run of text over several <w:t> elements: join them.
+                texts += [raw, html.unescape(_TAG.sub("", raw))]
+    return texts
+
+
+def scan(
+    root: Path, values: list[Sensitive], exclude: Iterable[Path] = ()
+) -> tuple[list[Hit], Counter]:
+    """Where sensitive values occur: one hit per file and distinct value; files by kind."""
+    excluded = {Path(path).resolve() for path in exclude}
+    needles: dict[str, Sensitive] = {}
+    for item in values:  # a value recorded in several rows is looked for once, by its first
+        if item.scannable:
+            needles.setdefault(normalise(item.value), item)
+    hits: list[Hit] = []
+    kinds: Counter = Counter()
+    for path in sorted(Path(root).rglob("*")):
+        if not path.is_file() or path.resolve() in excluded:
+            continue
+        # Everything under logs/ (the steps' logs, Snakemake's benchmark records) is how the
+        # build ran, not what it made: scanned, but counted as logs.
+        as_log = "logs" in path.relative_to(root).parts
+        if not needles:  # nothing to look for: the files are only counted
+            kinds["log" if as_log else _kind(path)] += 1
+            continue
+        kind, texts = texts_of(path)
+        kinds["log" if as_log else kind] += 1
+        haystacks = [variant for text in texts for variant in _variants(text)]
+        raw = path.read_bytes()
+        for needle, item in needles.items():
+            if any(needle in haystack for haystack in haystacks) or item.value.encode() in raw:
+                hits.append(Hit(str(path), item, _line_in(raw, item.value)))
+    return hits, kinds
+
+
+def _line_in(raw: bytes, value: str) -> int | None:
+    """The line of a text file on which `value` stands as written (any case), if it does."""
+    text = raw.decode("utf-8", errors="replace").casefold()
+    position = text.find(value.casefold())
+    return None if position < 0 else text.count("\n", 0, position) + 1
+
+
+def leak_report(restricted: Path, values: list[Sensitive], hits: list[Hit], kinds: Counter) -> str:
+    # Logs are scanned like every file but not counted: how many there are depends on how the
+    # build ran (a step let finish after Ctrl-C keeps no log), not on what it made.
+    made = {kind: count for kind, count in kinds.items() if kind != "log"}
+    scanned = ", ".join(f"{kind} {count}" for kind, count in sorted(made.items()))
+    total = sum(made.values())
+    if not is_present(restricted):
+        return (
+            f"{restricted}/ is absent: there is no confidential data to protect.\n"
+            f"Files under results/ at the end of the build: {total} ({scanned}).\n"
+        )
+    short = sum(1 for item in values if not item.scannable)
+    lines = [
+        f"Sensitive values from {restricted}/: {len(values)}"
+        + (f" ({short} shorter than {MIN_LENGTH} characters, not scanned)" if short else ""),
+        f"Files scanned under results/: {total} ({scanned}).",
+        f"Leaks: {len(hits)}" + ("" if hits else " (no sensitive value appears in any output)"),
+    ]
+    if kinds.get("image"):
+        lines.append(
+            f"Images ({kinds['image']}) are scanned for embedded text only, not for drawn text."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def leak_errors(hits: list[Hit]) -> list[BuildError]:
+    """One error per leaking file and value; the value itself is never part of the message."""
+    return [
+        BuildError(
+            f"holds a sensitive value from {hit.sensitive.table}:{hit.sensitive.line}; take "
+            "it out of the sources of this file, or mark the field it came through sensitive "
+            "so that it is pseudonymised",
+            file=hit.path,
+            line=hit.line,
+            field=hit.sensitive.field,
+        )
+        for hit in hits
+    ]

@@ -1,0 +1,342 @@
+"""`make diff`: what a reader of the paper would see change since another commit, and why.
+
+    python -m tooling.paper_diff [REV] [--fail-on-change]
+
+REV (default HEAD~1) is taken with `git archive` into a scratch folder outside the tree and
+built there, unless a build of the same sources is kept under results/diff/builds/; the working
+tree's `results/` is used when it was built from the sources as they are now (its manifest's
+input hashes say so), else the tree is built first. The two builds are compared as a reader
+sees them: the values the prose prints, table cells, the data each figure plots, the references
+and the numbering of sections, figures and tables. Each change is tied to the source changes
+upstream of it: coded rows (`data/raw/*.csv`, by row id and field), code files, manuscript
+lines. The result is printed and written to results/diff/report.html (and diff.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tooling import compare, dependencies, diff_report, sources, tiers, verify
+from tooling.compare import Change
+
+OUTPUT = Path("results") / "diff"
+MANUSCRIPT_TEXT = (".qmd", ".md", ".yml", ".yaml", ".lua", ".css", ".typ", ".bib")
+
+
+class DiffError(Exception):
+    """A reason `make diff` cannot compare, in words for the user."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """One version of the paper: its sources and the results built from them."""
+
+    label: str
+    sources: Path
+    results: Path
+
+    def text(self, relative: str) -> str:
+        path = (self.results.parent if relative.startswith("results/") else self.sources) / relative
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+    def manuscript(self) -> str:
+        return "\n".join(
+            path.read_text(encoding="utf-8")
+            for path in sorted((self.sources / "manuscript").glob("*.qmd"))
+        )
+
+
+# Building the two sides ------------------------------------------------------------------------
+
+
+def git(root: Path, *arguments: str) -> str:
+    completed = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise DiffError(f"git {' '.join(arguments)}: {completed.stderr.strip()}")
+    return completed.stdout.strip()
+
+
+def extract(root: Path, commit: str, destination: Path) -> Path:
+    """The files of `commit`, as `git archive` gives them, at `destination`."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit], cwd=root, capture_output=True, check=True
+    )
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(destination, filter="data")
+    return destination
+
+
+def up_to_date(tree: Path, results: Path) -> bool:
+    """Whether `results` was built from the sources of `tree` as they are now."""
+    manifest = results / "manifest.json"
+    if not manifest.is_file():
+        return False
+    recorded = json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {})
+    return bool(recorded) and not tiers.input_changes(recorded, tree)
+
+
+def build(tree: Path, what: str) -> None:
+    print(f"diff: building {what} in {tree}", flush=True)
+    completed = verify.rebuild(tree)
+    if completed.returncode != 0:
+        raise DiffError(f"the build of {what} failed:\n{completed.stderr[-3000:]}")
+
+
+def revision_side(root: Path, commit: str, label: str, scratch: Path) -> Side:
+    """REV's sources in `scratch`, and its results: kept from an earlier diff, or built now."""
+    tree = extract(root, commit, scratch / "tree")
+    kept = root / OUTPUT / "builds" / commit / "results"
+    if up_to_date(tree, kept):
+        print(f"diff: reusing the build of {label} kept in {kept.relative_to(root)}", flush=True)
+        return Side(label, tree, kept)
+    build(tree, label)
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(tree / "results", kept, ignore=shutil.ignore_patterns("logs", "notebooks"))
+    return Side(label, tree, kept)
+
+
+def working_side(root: Path) -> Side:
+    if not up_to_date(root, root / "results"):
+        build(root, "the working tree")
+    return Side("working tree", root, root / "results")
+
+
+# Comparing them --------------------------------------------------------------------------------
+
+
+def source_changes(base: Side, current: Side) -> dict[str, list[Change]]:
+    """What changed in the sources: coded rows, code and configuration files, manuscript lines."""
+    keys = compare.table_keys(current.sources)
+    raw = []
+    names = {
+        path.name
+        for side in (base, current)
+        for path in (side.sources / "data" / "raw").glob("*.csv")
+    }
+    for name in sorted(names):
+        path = f"data/raw/{name}"
+        before, after = base.text(path), current.text(path)
+        if before != after:
+            raw += [
+                Change("raw", f"data/raw/{change.where}", change.old, change.new)
+                for change in compare.row_changes(name, before, after, keys.get(Path(name).stem))
+            ]
+    hashes = [
+        sources.input_hashes(sources.build_inputs(side.sources), side.sources)
+        for side in (base, current)
+    ]
+    files = compare.file_changes(*hashes)
+    in_manuscript = [
+        change
+        for change in files
+        if change.where.startswith("manuscript/") or change.where == "references.bib"
+    ]
+    manuscript = []
+    for change in in_manuscript:
+        if change.where.endswith(MANUSCRIPT_TEXT):
+            manuscript += compare.line_changes(
+                change.where, base.text(change.where), current.text(change.where)
+            )
+        else:
+            manuscript.append(Change("manuscript", change.where, change.old, change.new))
+    code = [
+        change
+        for change in files
+        if change not in in_manuscript and not change.where.startswith("data/raw/")
+    ]
+    return {"raw": raw, "code": code, "manuscript": manuscript}
+
+
+def figure_changes(base: Side, current: Side, captions: dict, keys: dict) -> list[Change]:
+    """For each figure: the rows of the data it plots that changed, and whether its drawing did."""
+    changes = []
+    for label, record in sorted(captions.items()):
+        if not label.startswith("fig-"):
+            continue
+        for data in (path.strip() for path in record["inputs"].split(";")):
+            if data.startswith("results/data/"):
+                stem = Path(data).stem
+                changes += [
+                    Change("figure", f"{label}: {change.where}", change.old, change.new)
+                    for change in compare.row_changes(
+                        stem, base.text(data), current.text(data), keys.get(stem)
+                    )
+                ]
+        drawing = record["output"]
+        if not any(change.where.startswith(f"{label}:") for change in changes) and base.text(
+            drawing
+        ) != current.text(drawing):
+            changes.append(
+                Change("figure", f"{label}: the drawing changed; the data it plots did not")
+            )
+    return changes
+
+
+def effects(base: Side, current: Side) -> dict[str, list[Change]]:
+    """What a reader sees change, grouped."""
+    values = compare.value_changes(
+        base.text("results/values.json") or "{}", current.text("results/values.json") or "{}"
+    )
+    printed = compare.values_in_prose(base.manuscript()) | compare.values_in_prose(
+        current.manuscript()
+    )
+    tables = sorted(
+        {path.name for side in (base, current) for path in (side.results / "tables").glob("*.md")}
+    )
+    cells = []
+    for name in tables:
+        cells += compare.cell_changes(
+            Path(name).stem,
+            base.text(f"results/tables/{name}"),
+            current.text(f"results/tables/{name}"),
+        )
+    captions = json.loads(
+        current.text("results/provenance/captions.json")
+        or base.text("results/provenance/captions.json")
+        or "{}"
+    )
+    keys = compare.table_keys(current.sources)
+    papers = [side.text("results/paper.html") for side in (base, current)]
+    return {
+        "values_in_prose": [change for change in values if change.where in printed],
+        "other_values": [change for change in values if change.where not in printed],
+        "cells": cells,
+        "figures": figure_changes(base, current, captions, keys),
+        "references": compare.mapping_changes("reference", *map(compare.references, papers)),
+        "numbering": compare.mapping_changes("number", *map(compare.numbering, papers)),
+    }
+
+
+# Tying each change to its causes ---------------------------------------------------------------
+
+
+def _raw_row(change: Change) -> tuple[str, str]:
+    """(table, row id) of a coded-row change `data/raw/T.csv row ID: field`."""
+    table, _, rest = change.where.removeprefix("data/raw/").partition(".csv row ")
+    return table, rest.split(": ", 1)[0]
+
+
+def _program_files(side: Side, program: str) -> set[str]:
+    """The program and every package file it imports (as the rule's `code=` inputs)."""
+    if not (side.sources / program).is_file():
+        return {program}
+    with contextlib.chdir(side.sources):
+        return {program, *dependencies.imported_files(program)}
+
+
+def _direct(effect: Change, group: str, candidates: list[Change]) -> list[Change]:
+    """The coded-row changes that show in `effect` itself: by row id, or by the changed text."""
+    if group in ("values_in_prose", "other_values"):
+        return [c for c in candidates if _raw_row(c)[1] in effect.where.split(".")]
+    if group == "figures":
+        return [
+            c for c in candidates if f": {_raw_row(c)[0]} row {_raw_row(c)[1]}:" in effect.where
+        ]
+    return [
+        c for c in candidates
+        if (c.new and c.new in effect.new) or (c.old and c.old in effect.old)
+    ]  # fmt: skip
+
+
+def lineage(side: Side) -> dict[str, tuple[set[str] | None, set[str]]]:
+    """For each figure and table label: the coded tables upstream of it and its code files;
+    `values` for the numbers of the prose (every table)."""
+    captions = json.loads(side.text("results/provenance/captions.json") or "{}")
+    found: dict[str, tuple[set[str] | None, set[str]]] = {
+        "values": (None, _program_files(side, "analysis/scripts/values.py"))
+    }
+    for label, record in captions.items():
+        inputs = [path.strip() for path in record["inputs"].split(";")]
+        tables = {Path(path).stem for path in inputs if path.startswith("results/data/")}
+        found[label] = (tables, _program_files(side, record["program"]) | set(inputs))
+    return found
+
+
+def tie(group: str, effect: Change, causes: dict[str, list[Change]], lineage_of: dict) -> Change:
+    """`effect` with the source changes upstream of it as its causes."""
+    label = "values" if group.endswith("values") else effect.where.split(",")[0].split(":")[0]
+    tables, files = lineage_of.get(label, (None, set()))
+    if group in ("references", "numbering"):
+        found = causes["manuscript"]
+    else:
+        candidates = [c for c in causes["raw"] if tables is None or _raw_row(c)[0] in tables]
+        found = _direct(effect, group, candidates) or candidates
+        found += [
+            c for c in causes["code"] + causes["manuscript"] if c.where.split(":")[0] in files
+        ]
+    lines = tuple(cause.line() for cause in found) or (
+        "no source upstream of it changed: the tools that built the two versions may differ",
+    )
+    return Change(effect.kind, effect.where, effect.old, effect.new, lines)
+
+
+def compared(base: Side, current: Side) -> dict:
+    causes = source_changes(base, current)
+    lineage_of = lineage(base) | lineage(current)
+    seen = {
+        group: [tie(group, effect, causes, lineage_of) for effect in found]
+        for group, found in effects(base, current).items()
+    }
+    return {
+        "from": base.label,
+        "to": current.label,
+        "effects": {group: [asdict(change) for change in found] for group, found in seen.items()},
+        "sources": {group: [asdict(change) for change in found] for group, found in causes.items()},
+    }
+
+
+def run(root: Path, revision: str) -> dict:
+    """Compare REV's paper with the working tree's; the comparison as a document."""
+    if not sources.is_git_checkout(root):
+        raise DiffError("it needs the history of a git checkout, and this tree has no .git")
+    try:
+        commit = git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except DiffError:
+        raise DiffError(f"{revision} names no commit of this repository") from None
+    with tempfile.TemporaryDirectory(prefix="paper-diff-") as scratch:
+        base = revision_side(root, commit, f"{revision} ({commit[:10]})", Path(scratch))
+        current = working_side(root)
+        document = compared(base, current)
+    warning = verify.uncommitted_warning(root)
+    document["warning"] = warning.replace("verifies", "compares") if warning else ""
+    return document
+
+
+def main(argv: list[str] | None = None, root: Path | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make diff", description=__doc__.splitlines()[0])
+    parser.add_argument("revision", nargs="?", default="HEAD~1", help="commit to compare with")
+    parser.add_argument(
+        "--fail-on-change",
+        action="store_true",
+        help="exit 1 when values, table cells or figure data changed (for a text-only branch)",
+    )
+    arguments = parser.parse_args(argv)
+    root = (root or Path.cwd()).resolve()
+    try:
+        document = run(root, arguments.revision)
+    except DiffError as error:
+        print(f"diff: {error}", file=sys.stderr)
+        return 2
+    if document["warning"]:
+        print(document["warning"], file=sys.stderr)
+    report = diff_report.write(document, root / OUTPUT)
+    print(diff_report.summary(document))
+    print(f"report: {report.relative_to(root)}")
+    if arguments.fail_on_change and diff_report.results_changed(document):
+        print("diff: the results changed (--fail-on-change)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
