@@ -98,7 +98,7 @@ lint: $(INSTALLED) ## ruff, snakefmt and snakemake --lint
 verify: $(INSTALLED) ## Compare every artifact with manifest.json (TIER=0 hashes, 1 re-render, 2 rebuild)
 	$(BIN)/python -m tooling.verify --tier $(TIER)
 
-diff: paper ## What a reader would see change since REV (default HEAD~1), and why: results/diff/report.html
+diff: paper ## What a reader sees change since REV (default HEAD~1), and why: results/diff/; STRICT=1 fails if results changed
 	$(BIN)/python -m tooling.paper_diff $(REV) $(if $(filter 1,$(STRICT)),--fail-on-change)
 
 manifest: paper ## Record this build's hashes in manifest.json and its figure/table map in README.md (commit both)

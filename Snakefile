@@ -41,7 +41,7 @@ RECEIPTS = ["results/provenance.intoto.json", "results/paper-meca.zip"]
 
 
 # Every rule declares what a cluster scheduler needs (profiles/, README "Running on a cluster"):
-# `threads: 1`, as no step computes in parallel; `mem_mb`, about four times the peak memory
+# `threads: 1`, except the render step, whose writers run two at a time; `mem_mb`, about four times the peak memory
 # Snakemake's `benchmark:` recorded for the step in a clean build; `runtime` in minutes, well
 # above the longest run seen on two busy cores.
 include: "analysis/rules/common.smk"
@@ -70,10 +70,8 @@ PUBLISHED_BEFORE_RENDER = [
 
 
 include: "analysis/rules/values.smk"
-# 4. Render the manuscript to HTML and PDF.
+# 4. Render the manuscript to HTML and PDF, DOCX (for co-authors) and JATS XML (for journals).
 include: "analysis/rules/manuscript.smk"
-# 4b. The same manuscript as DOCX (for co-authors) and JATS XML (for journals and archives).
-include: "analysis/rules/formats.smk"
 # 5a. For journals and archives: the build receipt (in-toto/SLSA) and the MECA bundle.
 include: "analysis/rules/receipts.smk"
 # 5. Provenance of every artifact and the manifest a reviewer verifies against (`make verify`).

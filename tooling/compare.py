@@ -255,6 +255,19 @@ def file_changes(before: dict[str, str], after: dict[str, str]) -> list[Change]:
     ]
 
 
+def record_inputs(record: dict) -> list[str]:
+    """The inputs a caption record names (results/provenance/captions.json), as a list."""
+    inputs = record.get("inputs", [])
+    return [name.strip() for name in (inputs.split(";") if isinstance(inputs, str) else inputs)]
+
+
+def plotted_data(record: dict) -> list[str]:
+    """The cleaned tables a figure's step reads, whether its record names them or the coded
+    tables they are cleaned from (one cleaned table per coded table, of the same name)."""
+    names = [Path(name).stem for name in record_inputs(record) if name.endswith(".csv")]
+    return [f"results/data/{name}.csv" for name in dict.fromkeys(names)]
+
+
 def table_keys(tree: Path) -> dict[str, list[str]]:
     """The primary keys of the coded tables of the sources in `tree`."""
     package = Path(tree) / "data" / "datapackage.json"

@@ -1,12 +1,15 @@
-"""The manuscript as a Word document (for co-authors) and as JATS XML (for journals and archives).
+"""The writers of the PDF (through typst), the Word document (for co-authors) and JATS XML (for
+journals and archives), from the document `tooling.render` parsed once.
 
-Both come from the same sources, filters and bibliography as the HTML and the PDF, through the
-pinned pandoc (`tooling.render`); they are rendered with pandoc whatever `renderer` says, so
-that every build yields the same DOCX and JATS.
+Word and JATS come from the same sources, filters and bibliography as the HTML and the PDF; they
+are rendered with pandoc whatever `renderer` says, so that every build yields the same DOCX and
+JATS.
 
-DOCX: pandoc's Word writer, figures embedded as SVG (read by Word 2016 and later and by
-LibreOffice), captions numbered by the cross-reference filter, one "Bibliography" paragraph per
-cited work.
+PDF: pandoc's typst writer, then typst with the bundled fonts, a fixed date and the archival
+and accessible PDF standards.
+
+DOCX: pandoc's Word writer, figures embedded as PNG (docx-figures.lua), captions numbered by the
+cross-reference filter, one "Bibliography" paragraph per cited work.
 
 JATS: pandoc's Journal Archiving writer, then two repairs pandoc cannot make itself:
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from xml.dom import minidom
@@ -32,8 +36,14 @@ import yaml
 
 from compendium.errors import BuildError
 from compendium.files import write_text_atomic
-from tooling import quarto
-from tooling.render import Inputs, render_with_pandoc
+from tooling.render import (
+    FONT_DIRECTORY,
+    PDF_STANDARDS,
+    TYPST_DIRECTORY,
+    Inputs,
+    epoch,
+    write,
+)
 
 JATS_FLAVOUR = "jats_archiving"
 
@@ -44,21 +54,91 @@ _FLOAT_NUMBER = re.compile(r"^\s*([^\s\u00a0:]+)\u00a0([0-9A-Za-z.]+)(?::[\s\u00
 BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
 
 
-def render_docx(inputs: Inputs, output: Path) -> None:
+def write_typst_source(
+    inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path
+) -> None:
+    writer = [
+        # citeproc has run: pandoc's typst citations would cite again, from the .bib
+        "--to=typst-citations",
+        # unwrapped: pandoc does not escape a wrapped line that starts "2009. ", which typst
+        # would read as a numbered list item
+        "--wrap=none",
+        "--standalone",
+        f"--include-in-header={TYPST_DIRECTORY / 'preamble.typ'}",
+        f"--template={TYPST_DIRECTORY / 'template.typ'}",
+    ]
+    written = scratch / f"typst-{output.name}"
+    write(inputs, parsed, "typst", writer, written)
+    shutil.move(written, output)
+
+
+def write_pdf(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:
+    """pandoc → typst source → PDF with the bundled fonts and a fixed creation date.
+
+    typst-py ignores SOURCE_DATE_EPOCH, so the timestamp is passed explicitly; system fonts are
+    ignored so that every machine typesets with the same fonts. When typst fails, the source it
+    was given stays in results/logs/ for the author to read.
+    """
+    import typst
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # typst reads only files under its root, the generated source included
+    inside = output.parent.resolve().is_relative_to(root.resolve())
+    with tempfile.TemporaryDirectory(
+        dir=output.parent if inside else root, prefix=".typst-"
+    ) as typst_scratch:
+        source = Path(typst_scratch) / f"{output.stem}.typ"
+        write_typst_source(inputs, parsed, source, Path(typst_scratch), root)
+        partial = Path(typst_scratch) / "paper.pdf"
+        try:
+            # Archival and accessible (checked by tests/standards.py): PDF/A-2b and PDF/UA-1;
+            # the bundled fonts plus the project's CJK subset, never the system's.
+            typst.compile(
+                str(source),
+                output=str(partial),
+                root=str(root),
+                font_paths=[str(TYPST_DIRECTORY.parents[1] / FONT_DIRECTORY)],
+                ignore_system_fonts=True,
+                timestamp=epoch(),
+                pdf_standards=list(PDF_STANDARDS),
+            )
+        except typst.TypstError as error:
+            kept = root / "results" / "logs" / source.name
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, kept)
+            raise BuildError(
+                f"typst could not typeset the document: {_typst_problem(error)}; "
+                f"the typst source is kept in {kept.relative_to(root)}",
+                file=str(inputs.manuscript),
+            ) from None
+        partial.replace(output)
+
+
+def _typst_problem(error) -> str:
+    """The first diagnostic of a typst error, with the line of the generated source it names."""
+    diagnostic = getattr(error, "diagnostic", "") or ""
+    location = re.search(r"┌─ \S+?:(\d+):(\d+)", diagnostic)
+    message = getattr(error, "message", None) or str(error)
+    if location:
+        return f"{message} (generated typst line {location[1]}, column {location[2]})"
+    return message
+
+
+def write_docx(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:
     """A Word document with the figures, the tables and the reference list; each figure is the
     PNG its step draws beside the SVG (docx-figures.lua), as pandoc would need rsvg-convert, a
     program outside the lock, to put an SVG into Word."""
-    figures_as_png = f"--lua-filter={quarto.FILTER_DIRECTORY / 'docx-figures.lua'}"
-    render_with_pandoc(inputs, "docx", ["--to=docx", figures_as_png], output)
+    written = scratch / f"docx-{output.name}"
+    write(inputs, parsed, "docx", ["--to=docx"], written)
+    shutil.move(written, output)
 
 
-def render_jats(inputs: Inputs, output: Path) -> None:
+def write_jats(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:
     """JATS XML (Journal Archiving tag set) with front matter, labelled floats and a ref-list."""
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".jats-") as scratch:
-        written = Path(scratch) / "paper.xml"
-        render_with_pandoc(inputs, "jats", [f"--to={JATS_FLAVOUR}", "--standalone"], written)
-        # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
-        text = BARE_AMPERSAND.sub("&amp;", written.read_text(encoding="utf-8"))
+    written = scratch / f"jats-{output.name}"
+    write(inputs, parsed, "jats", [f"--to={JATS_FLAVOUR}", "--standalone"], written)
+    # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
+    text = BARE_AMPERSAND.sub("&amp;", written.read_text(encoding="utf-8"))
     language = front_matter(inputs.manuscript).get("lang")
     write_text_atomic(output, finish_jats(text, inputs.manuscript.parent, output.parent, language))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import html
 import io
 import json
@@ -158,14 +159,20 @@ def _zipped_texts(data: bytes) -> list[str]:
 
 
 def scan(
-    root: Path, values: list[Sensitive], exclude: Iterable[Path] = ()
+    root: Path, values: list[Sensitive], exclude: Iterable[Path] = (), cache=None
 ) -> tuple[list[Hit], Counter]:
-    """Where sensitive values occur: one hit per file and distinct value; files by kind."""
+    """Where sensitive values occur: one hit per file and distinct value; files by kind.
+
+    `cache` (a tooling.file_cache.FileCache) answers for the files unchanged since it last
+    looked for the same values."""
     excluded = {Path(path).resolve() for path in exclude}
     needles: dict[str, Sensitive] = {}
     for item in values:  # a value recorded in several rows is looked for once, by its first
         if item.scannable:
             needles.setdefault(normalise(item.value), item)
+    # the cache's key for this set of values: a digest of them all, never a value itself
+    looked_for = "leaks-" + hashlib.sha256("\0".join(sorted(needles)).encode()).hexdigest()
+    items = list(needles.values())
     hits: list[Hit] = []
     kinds: Counter = Counter()
     for path in sorted(Path(root).rglob("*")):
@@ -177,14 +184,27 @@ def scan(
         if not needles:  # nothing to look for: the files are only counted
             kinds["log" if as_log else _kind(path)] += 1
             continue
-        kind, texts = texts_of(path)
+        if cache is None:
+            kind, found = _found_in(path, needles)
+        else:
+            kind, found = cache.known(path, looked_for, lambda file: _found_in(file, needles))
         kinds["log" if as_log else kind] += 1
-        haystacks = [variant for text in texts for variant in _variants(text)]
-        raw = path.read_bytes()
-        for needle, item in needles.items():
-            if any(needle in haystack for haystack in haystacks) or item.value.encode() in raw:
-                hits.append(Hit(str(path), item, _line_in(raw, item.value)))
+        raw = path.read_bytes() if found else b""
+        hits += [Hit(str(path), items[i], _line_in(raw, items[i].value)) for i in found]
     return hits, kinds
+
+
+def _found_in(path: Path, needles: dict[str, Sensitive]) -> tuple[str, list[int]]:
+    """The file's kind and which of the values (by their place in `needles`) occur in it."""
+    kind, texts = texts_of(path)
+    haystacks = [variant for text in texts for variant in _variants(text)]
+    raw = path.read_bytes()
+    found = [
+        index
+        for index, (needle, item) in enumerate(needles.items())
+        if any(needle in haystack for haystack in haystacks) or item.value.encode() in raw
+    ]
+    return kind, found
 
 
 def _line_in(raw: bytes, value: str) -> int | None:

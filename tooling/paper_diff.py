@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -87,9 +88,19 @@ def up_to_date(tree: Path, results: Path) -> bool:
 
 def build(tree: Path, what: str) -> None:
     print(f"diff: building {what} in {tree}", flush=True)
+    started = time.time()
     completed = verify.rebuild(tree)
     if completed.returncode != 0:
-        raise DiffError(f"the build of {what} failed:\n{completed.stderr[-3000:]}")
+        # A step names what is wrong in one `error:` line of its log; Snakemake's account of
+        # the failure only says which step failed.
+        logs = [
+            path.read_text(encoding="utf-8")
+            for path in sorted((tree / "results" / "logs").glob("*.log"))
+            if path.stat().st_mtime >= started - 1
+        ]
+        errors = [line for text in logs for line in text.splitlines() if line.startswith("error: ")]
+        detail = "\n".join(errors) or completed.stderr[-3000:]
+        raise DiffError(f"the build of {what} failed:\n{detail}")
 
 
 def revision_side(root: Path, commit: str, label: str, scratch: Path) -> Side:
@@ -163,19 +174,21 @@ def figure_changes(base: Side, current: Side, captions: dict, keys: dict) -> lis
     for label, record in sorted(captions.items()):
         if not label.startswith("fig-"):
             continue
-        for data in (path.strip() for path in record["inputs"].split(";")):
-            if data.startswith("results/data/"):
-                stem = Path(data).stem
-                changes += [
-                    Change("figure", f"{label}: {change.where}", change.old, change.new)
-                    for change in compare.row_changes(
-                        stem, base.text(data), current.text(data), keys.get(stem)
-                    )
-                ]
-        drawing = record["output"]
-        if not any(change.where.startswith(f"{label}:") for change in changes) and base.text(
-            drawing
-        ) != current.text(drawing):
+        for data in compare.plotted_data(record):
+            stem = Path(data).stem
+            changes += [
+                Change("figure", f"{label}: {change.where}", change.old, change.new)
+                for change in compare.row_changes(
+                    stem, base.text(data), current.text(data), keys.get(stem)
+                )
+            ]
+        drawn_alike = base.text(record["output"]) == current.text(record["output"])
+        data_changed = any(change.where.startswith(f"{label}:") for change in changes)
+        if data_changed and drawn_alike:
+            changes.append(
+                Change("figure", f"{label}: its drawing is the same (no changed field is drawn)")
+            )
+        elif not data_changed and not drawn_alike:
             changes.append(
                 Change("figure", f"{label}: the drawing changed; the data it plots did not")
             )
@@ -256,8 +269,8 @@ def lineage(side: Side) -> dict[str, tuple[set[str] | None, set[str]]]:
         "values": (None, _program_files(side, "analysis/scripts/values.py"))
     }
     for label, record in captions.items():
-        inputs = [path.strip() for path in record["inputs"].split(";")]
-        tables = {Path(path).stem for path in inputs if path.startswith("results/data/")}
+        inputs = compare.record_inputs(record)
+        tables = {Path(path).stem for path in compare.plotted_data(record)}
         found[label] = (tables, _program_files(side, record["program"]) | set(inputs))
     return found
 

@@ -97,12 +97,17 @@ def plan_from_summary(summary: str, target: str = TARGET) -> Plan:
     rows = [line.split("\t") for line in summary.splitlines() if "\t" in line]
     header, rows = rows[0], rows[1:]
     output, inputs = header.index("output_file"), header.index("input-file(s)")
+    rule = header.index("rule")
+    # the step that writes the HTML writes the other formats too: they are not other readers
+    renderer = next((row[rule] for row in rows if row[output] == target), None)
     renderer_reads: frozenset[str] = frozenset()
     other_readers: dict[str, set[str]] = {}
     for row in rows:
         files = frozenset(name for name in row[inputs].split(",") if name)
         if row[output] == target:
             renderer_reads = files
+            continue
+        if row[rule] == renderer:
             continue
         for name in files:
             if not name.startswith(GENERATED):
@@ -228,11 +233,10 @@ class Preview:
             if line.startswith("error: "):
                 errors.append(line)
 
-        presenter = console.Presenter(write)
         with console.tree_lock():
             console.recover()
-            returncode = console.run([*self.command, *targets], presenter)
-        if presenter.interrupted:
+            returncode = console.run([*self.command, *targets], echo=write)
+        if returncode == console.INTERRUPTED:
             raise KeyboardInterrupt
         return returncode == 0, (errors[0] if errors else None)
 

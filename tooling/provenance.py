@@ -55,8 +55,8 @@ def data_inputs(step: Step) -> list[str]:
     ]
 
 
-def records(paths: list[str], steps: list[Step], root: Path) -> list[dict]:
-    """One record per published file: path, hash, size and the step that made it."""
+def records(paths: list[str], steps: list[Step], root: Path, digest=sha256) -> list[dict]:
+    """One record per published file: path, hash (by `digest`), size and the step that made it."""
     result = []
     for path in sorted(paths):
         step = step_of(path, steps)
@@ -64,7 +64,7 @@ def records(paths: list[str], steps: list[Step], root: Path) -> list[dict]:
         result.append(
             {
                 "path": path,
-                "sha256": sha256(file),
+                "sha256": digest(file),
                 "size": file.stat().st_size,
                 "rule": step.rule if step else None,
                 "program": step.program if step else None,

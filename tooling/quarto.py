@@ -22,9 +22,10 @@ from compendium.errors import BuildError
 
 ROOT = Path(__file__).resolve().parents[1]
 FILTER_DIRECTORY = ROOT / "manuscript" / "filters"
-# The order matters: shortcodes first (an include brings in floats, a value may hold an @),
-# callouts before floats and cross-references (a callout's heading is its title, not a section),
-# the appendix before numbering, the title block last (it reads the expanded metadata).
+# The filters of the one parse, for every format. The order matters: shortcodes first (an
+# include brings in floats, a value may hold an @), callouts before floats and cross-references
+# (a callout's heading is its title, not a section), the appendix before numbering, the title
+# block last (it reads the expanded metadata).
 FILTERS = (
     "shortcodes.lua",
     "callouts.lua",
@@ -32,7 +33,23 @@ FILTERS = (
     "appendix.lua",
     "crossref.lua",
     "titleblock.lua",
-    "html-table-scroll.lua",
+)
+# The filters of one format family alone, run on the parsed document; then, for every format,
+# the filter that settles what the others left to the format (see common.lua).
+FORMAT_FILTERS = {
+    "html": ("html-table-scroll.lua",),
+    "typst": ("typst-paths.lua",),
+    "docx": ("docx-figures.lua",),
+    "jats": ("jats-metadata.lua",),
+}
+PER_FORMAT_FILTER = "per-format.lua"
+#: Every filter the renderer runs by name (the paper's render step lists them as inputs).
+RENDERER_FILTERS = (
+    *FILTERS,
+    "common.lua",
+    "provenance.lua",
+    *(name for names in FORMAT_FILTERS.values() for name in names),
+    PER_FORMAT_FILTER,
 )
 RENDERERS = ("pandoc", "quarto")
 FORMATS = {"html": "html", "pdf": "typst", "docx": "docx", "jats": "jats"}

@@ -4,6 +4,11 @@ Quarto is not available on every machine that must build the paper, so the defau
 pandoc from the pinned `pypandoc-binary` wheel with Lua filters that give Quarto's semantics for
 the shortcodes and cross-references we use, and the pinned `typst` package for the PDF. The
 optional `quarto` renderer runs `quarto render` on a staged copy of the same inputs.
+
+A render reads the document once: one pandoc run parses it and applies the filters and citeproc,
+writing pandoc's JSON AST (`parse`); then each format's writer starts from that AST, with the
+filters of that format alone (`write`), in parallel when there are several. The filters leave
+what depends on the format marked, and `per-format.lua` settles it for each writer.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,12 +89,12 @@ def pandoc_version() -> str:
 
 
 @contextmanager
-def pandoc_arguments(inputs: Inputs, to: str, scratch: Path) -> Iterator[list[str]]:
-    """Arguments shared by every output format, with their files written into `scratch`.
+def pandoc_arguments(inputs: Inputs, scratch: Path) -> Iterator[list[str]]:
+    """Arguments of the one parse, for every output format, with their files written into
+    `scratch`.
 
     The filters run before `--citeproc` (citeproc would take `@fig-x` for an unknown citation);
     `--fail-if-warnings` turns an unresolved citation or a remote resource into a failed build.
-    Sections are numbered when the document (or its project) says `number-sections: true`.
     """
     from tooling import quarto
 
@@ -110,8 +116,6 @@ def pandoc_arguments(inputs: Inputs, to: str, scratch: Path) -> Iterator[list[st
     if metadata.get("lang") in PANDOC_LANGUAGES:
         # pandoc has no translations for a bare "zh" and would warn (a failed build)
         arguments.append(f"--metadata=lang:{PANDOC_LANGUAGES[metadata['lang']]}")
-    if metadata.get("number-sections") is True:
-        arguments.append("--number-sections")
     values = inputs.values or quarto.variables_file(document)
     if values is not None or "_quarto-vars" in metadata:
         values_json = quarto.write_variables_json(
@@ -129,10 +133,6 @@ def pandoc_arguments(inputs: Inputs, to: str, scratch: Path) -> Iterator[list[st
         provenance_file.write_text(json.dumps(provenance), encoding="utf-8")
         arguments.append(f"--metadata=provenance-file:{provenance_file}")
         arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / 'provenance.lua'}")
-    if to == "jats":
-        arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / 'jats-metadata.lua'}")
-    if to == "pdf":
-        arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / 'typst-paths.lua'}")
     arguments += ["--citeproc", "--fail-if-warnings"]
     arguments += [f"--bibliography={path}" for path in _as_list(metadata.get("bibliography"))]
     if inputs.reference_filter:
@@ -198,17 +198,84 @@ def pandoc_problem(message: str, source: Path) -> BuildError:
 
 def _pandoc_environment() -> dict[str, str]:
     environment = dict(os.environ)
-    environment.setdefault("SOURCE_DATE_EPOCH", str(_epoch()))
+    environment.setdefault("SOURCE_DATE_EPOCH", str(epoch()))
     return environment
 
 
-def _epoch() -> int:
+def epoch() -> int:
     from tooling.steps import source_date_epoch
 
     return source_date_epoch()
 
 
-def render_html(inputs: Inputs, output: Path) -> None:
+#: Writing one format: (inputs, the parsed document, output, scratch folder, root) -> None.
+Writer = Callable[[Inputs, Path, Path, Path, Path], None]
+
+
+def render(inputs: Inputs, outputs: dict[str, Path], root: Path, workers: int = 1) -> None:
+    """Parse the document once, then write each format of `outputs` (html, pdf, docx, jats,
+    typst) from it, `workers` writers at a time; the first failure, in the order given, is
+    raised once every writer has finished."""
+    from tooling import formats
+
+    writers: dict[str, Writer] = {
+        "html": write_html,
+        "pdf": formats.write_pdf,
+        "typst": formats.write_typst_source,
+        "docx": formats.write_docx,
+        "jats": formats.write_jats,
+    }
+    first = next(iter(outputs.values()))
+    first.parent.mkdir(parents=True, exist_ok=True)
+    # A fixed scratch name, not a random one: nothing of it may reach an output, and a fixed
+    # name makes sure of it (a path in the metadata would differ from one build to the next).
+    scratch = first.parent / f".{first.name}-scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    try:
+        parsed = parse(inputs, scratch)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            running = [
+                pool.submit(writers[to], inputs, parsed, output, scratch, root)
+                for to, output in outputs.items()
+            ]
+        for writer in running:
+            writer.result()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def parse(inputs: Inputs, scratch: Path) -> Path:
+    """The document read once, through the filters and citeproc: pandoc's JSON AST, named as the
+    document (a writer that needs a title falls back on that name)."""
+    parsed = scratch / f"{inputs.manuscript.stem}.json"
+    with pandoc_arguments(inputs, scratch) as arguments:
+        run_pandoc([*arguments, "--to=json", f"--output={parsed}"], inputs.manuscript)
+    return parsed
+
+
+def write(inputs: Inputs, parsed: Path, family: str, writer: list[str], output: Path) -> None:
+    """One format from the parsed document: the filters of its `family` alone, then
+    per-format.lua (last: it removes the marks the others may read), then pandoc's writer.
+    Sections are numbered when the document (or its project) says `number-sections: true`."""
+    from tooling import quarto
+
+    document = inputs.manuscript
+    arguments = [
+        str(parsed),
+        "--from=json",
+        f"--resource-path={document.parent}{os.pathsep}.",
+        f"--metadata=source-document:{document}",
+    ]
+    if quarto.metadata(document).get("number-sections") is True:
+        arguments.append("--number-sections")
+    for name in (*quarto.FORMAT_FILTERS.get(family, ()), quarto.PER_FORMAT_FILTER):
+        arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / name}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    run_pandoc([*arguments, *writer, "--fail-if-warnings", f"--output={output}"], inputs.manuscript)
+
+
+def write_html(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:
     """A standalone HTML file with every resource embedded (math as MathML): it opens offline."""
     from tooling import quarto
 
@@ -232,88 +299,9 @@ def render_html(inputs: Inputs, output: Path) -> None:
             writer.append(f"--metadata=toc-title:{options['toc-title']}")
     if options.get("css"):
         writer.append(f"--css={options['css']}")
-    render_with_pandoc(inputs, "html", writer, output)
-
-
-def render_typst_source(inputs: Inputs, output: Path) -> None:
-    writer = [
-        "--to=typst",
-        # unwrapped: pandoc does not escape a wrapped line that starts "2009. ", which typst
-        # would read as a numbered list item
-        "--wrap=none",
-        "--standalone",
-        f"--include-in-header={TYPST_DIRECTORY / 'preamble.typ'}",
-        f"--template={TYPST_DIRECTORY / 'template.typ'}",
-    ]
-    render_with_pandoc(inputs, "pdf", writer, output)
-
-
-def render_pdf(inputs: Inputs, output: Path, root: Path) -> None:
-    """pandoc → typst source → PDF with the bundled fonts and a fixed creation date.
-
-    typst-py ignores SOURCE_DATE_EPOCH, so the timestamp is passed explicitly; system fonts are
-    ignored so that every machine typesets with the same fonts. When typst fails, the source it
-    was given stays in results/logs/ for the author to read.
-    """
-    import typst
-
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # typst reads only files under its root, the generated source included
-    inside = output.parent.resolve().is_relative_to(root.resolve())
-    with tempfile.TemporaryDirectory(
-        dir=output.parent if inside else root, prefix=".typst-"
-    ) as scratch:
-        source = Path(scratch) / f"{output.stem}.typ"
-        render_typst_source(inputs, source)
-        partial = Path(scratch) / "paper.pdf"
-        try:
-            # Archival and accessible (checked by tests/standards.py): PDF/A-2b and PDF/UA-1;
-            # the bundled fonts plus the project's CJK subset, never the system's.
-            typst.compile(
-                str(source),
-                output=str(partial),
-                root=str(root),
-                font_paths=[str(TYPST_DIRECTORY.parents[1] / FONT_DIRECTORY)],
-                ignore_system_fonts=True,
-                timestamp=_epoch(),
-                pdf_standards=list(PDF_STANDARDS),
-            )
-        except typst.TypstError as error:
-            kept = root / "results" / "logs" / source.name
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, kept)
-            raise BuildError(
-                f"typst could not typeset the document: {_typst_problem(error)}; "
-                f"the typst source is kept in {kept.relative_to(root)}",
-                file=str(inputs.manuscript),
-            ) from None
-        partial.replace(output)
-
-
-def _typst_problem(error) -> str:
-    """The first diagnostic of a typst error, with the line of the generated source it names."""
-    diagnostic = getattr(error, "diagnostic", "") or ""
-    location = re.search(r"┌─ \S+?:(\d+):(\d+)", diagnostic)
-    message = getattr(error, "message", None) or str(error)
-    if location:
-        return f"{message} (generated typst line {location[1]}, column {location[2]})"
-    return message
-
-
-def render_with_pandoc(inputs: Inputs, to: str, writer: list[str], output: Path) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # A fixed scratch name, not a random one: paths in it reach the output (DOCX keeps every
-    # metadata field, `provenance-file` among them, as a document property).
-    scratch = output.parent / f".{to}-scratch"
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir()
-    try:
-        written = scratch / output.name
-        with pandoc_arguments(inputs, to, scratch) as arguments:
-            run_pandoc([*arguments, *writer, f"--output={written}"], inputs.manuscript)
-        written.replace(output)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    written = scratch / f"html-{output.name}"
+    write(inputs, parsed, "html", writer, written)
+    shutil.move(written, output)
 
 
 def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> None:

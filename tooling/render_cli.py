@@ -1,7 +1,8 @@
 """`compendium-render DOC.qmd --to html|pdf|docx|jats --output OUT`: any Quarto-format document
 through the paper's renderer (the same filters, options and strictness as `make`).
 
-The paper's render steps call `render` below too, so there is one path from a .qmd to a file.
+The paper's render step calls `render_formats` below too (one parse, four formats), so there is
+one path from a .qmd to a file.
 A problem prints one line, `FILE:LINE: message`, and the command exits with status 1.
 """
 
@@ -29,29 +30,42 @@ def render(
     root: Path | None = None,
 ) -> None:
     """Render `document` to `output` in format `to` with the pandoc renderer."""
-    from tooling import formats
+    render_formats(
+        document,
+        {to: output},
+        values=values,
+        provenance=provenance,
+        reference_filter=reference_filter,
+        root=root,
+    )
+
+
+def render_formats(
+    document: Path,
+    outputs: dict[str, Path],
+    *,
+    values: Path | None = None,
+    provenance: Path | None = None,
+    reference_filter: Path | None = None,
+    root: Path | None = None,
+    workers: int = 1,
+) -> None:
+    """Render `document` once into every format of `outputs` ({format: output path}): one
+    parse, then the writers, `workers` at a time."""
     from tooling import render as pandoc_render
 
     if not document.is_file():
         raise BuildError("no such document", file=str(document))
+    unknown = [to for to in outputs if to not in FORMATS + SOURCES]
+    if unknown:
+        raise BuildError(f"unknown format {unknown[0]!r} (expected one of {', '.join(FORMATS)})")
     inputs = pandoc_render.Inputs(
         manuscript=document,
         values=values,
         provenance=provenance,
         reference_filter=reference_filter,
     )
-    if to == "html":
-        pandoc_render.render_html(inputs, output)
-    elif to == "pdf":
-        pandoc_render.render_pdf(inputs, output, root=root or Path.cwd())
-    elif to == "docx":
-        formats.render_docx(inputs, output)
-    elif to == "jats":
-        formats.render_jats(inputs, output)
-    elif to == "typst":
-        pandoc_render.render_typst_source(inputs, output)
-    else:
-        raise BuildError(f"unknown format {to!r} (expected one of {', '.join(FORMATS)})")
+    pandoc_render.render(inputs, outputs, root=root or Path.cwd(), workers=workers)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,22 +38,62 @@ def source_date_epoch() -> int:
 @contextmanager
 def stop_on_error() -> Iterator[None]:
     """While the workflow is read: a BuildError becomes its one line on stderr and exit 1."""
-    with reported_errors():
-        yield
-
-
-@contextmanager
-def reported_errors(log: str | os.PathLike | None = None) -> Iterator[None]:
-    """Turn a BuildError into one line on stderr (and in the log) and exit 1, no traceback."""
     try:
         yield
     except BuildError as error:
-        message = "\n".join(f"error: {line}" for line in str(error).splitlines())
-        if log:
-            with open(log, "a", encoding="utf-8") as handle:
-                handle.write(message + "\n")
-        print(message, file=sys.stderr)
+        print(error_lines(error), file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def error_lines(error: BuildError) -> str:
+    return "\n".join(f"error: {line}" for line in str(error).splitlines())
+
+
+@contextmanager
+def reported_errors(log: str | os.PathLike) -> Iterator[None]:
+    """Run a step whose stderr (libraries' warnings, a kernel's notes) goes to its log, and
+    whose failure is told there as `error: file:line: field: what is wrong`, then exit 1.
+
+    The log is the one place a step reports to: Snakemake names it when the step fails, and
+    make's terminal view (tooling/plugins) shows its `error:` lines, on this machine as on a
+    cluster node. An exception that is not a BuildError is told in the same form, at the
+    innermost place in this tree that raised it, with its traceback below in the log.
+    """
+    with open(log, "w", encoding="utf-8") as handle:
+        sys.stderr.flush()
+        terminal = os.dup(2)
+        os.dup2(handle.fileno(), 2)  # also for the processes the step starts (a kernel)
+        message = None
+        try:
+            yield
+        except BuildError as error:
+            message = error_lines(error)
+        except Exception as error:
+            traceback.print_exc()
+            message = f"error: {unexpected(error, log)}"
+        finally:
+            sys.stderr.flush()
+            os.dup2(terminal, 2)
+            os.close(terminal)
+        if message:
+            handle.write(message + "\n")
+            raise SystemExit(1)
+
+
+def unexpected(error: Exception, log: str | os.PathLike) -> str:
+    """`place: unexpected Name: what it says (traceback in log)` for a step's own bug."""
+    here = Path.cwd().resolve()
+    place = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(here) and path.is_file():
+            inside = path.relative_to(here)
+            if inside.parts[0] == ".snakemake":  # Snakemake's copy of the step's script
+                place = str(Path("analysis", "scripts", path.name.split(".", 1)[-1]))
+            elif inside.parts[0] != ".venv":
+                place = f"{inside}:{frame.lineno}"
+    what = " ".join(f"{type(error).__name__}: {error}".split())
+    return f"{place or log}: unexpected {what} (traceback in {log})"
 
 
 def missing_sources(inputs_by_step: dict[str, list]) -> BuildError | None:

@@ -19,7 +19,7 @@ from tooling import sources
 
 #: The steps that turn intermediates into the paper and its receipts; tier 1 runs only these
 #: and whatever follows them.
-RENDER_RULES = ["render_html", "render_pdf", "render_docx", "render_jats"]
+RENDER_RULES = ["render"]
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,7 @@ def figure_data(root: Path, tree: Path, path: str, recorded: dict[str, str]) -> 
     record = next((record for record in records.values() if record["output"] == path), None)
     if record is None:
         return []
-    data = [name.strip() for name in record["inputs"].split(";")]
-    data = [name for name in data if name.startswith("results/data/")]
+    data = comparison.plotted_data(record)
     if not data or not all(_recorded_here(root, name, recorded) for name in data):
         return []
     keys = comparison.table_keys(tree)

@@ -78,14 +78,15 @@ class _Translator:
 
     def message(self, error) -> BuildError | None:
         if error.type == "type-error":
-            words = _TYPE_WORDS.get(self.fields[error.field_name].get("type"), "of its type")
+            kind = self.fields[error.field_name].get("type", "string")
+            words = _TYPE_WORDS.get(kind, f"a valid {kind}")
             return self.at(error, error.field_name, f"'{error.cell}' is not {words}")
         if error.type == "constraint-error":
             name = re.match(r'constraint "(\w+)"', error.note).group(1)
             constraints = self.fields[error.field_name].get("constraints", {})
-            return self.at(
-                error, error.field_name, _constraint_words(error.cell, constraints)[name]()
-            )
+            words = _constraint_words(error.cell, constraints).get(name)
+            message = words() if words else f"'{error.cell}' breaks the constraint {error.note}"
+            return self.at(error, error.field_name, message)
         if error.type == "unique-error":
             return self.duplicate(error, (error.field_name,))
         if error.type == "primary-key":
@@ -122,11 +123,9 @@ def value_problems(table: Table) -> list[BuildError]:
     try:
         schema = Schema.from_descriptor(_schema_for_frictionless(table.schema))
     except FrictionlessException as error:
-        raise BuildError(
-            f"schema is not valid Table Schema: {error.error.note}",
-            file=display_path(table.path),
-            field="schema",
-        ) from None
+        reasons = "; ".join(reason.note for reason in error.reasons) or error.error.note
+        message = f"schema is not valid Table Schema: {reasons}"
+        return [BuildError(message, file=display_path(table.path), field="schema")]
     report = Resource(name=table.name, data=data, schema=schema).validate()
     translator = _Translator(table)
     # A field that is unique and the whole primary key is reported by both checks: keep one.

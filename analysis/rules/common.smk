@@ -28,6 +28,12 @@ os.environ.update(
     )
 )
 
+# Steps ignore Ctrl-C (a signal ignored is ignored by the programs a step starts too). make's
+# launcher (tooling/console.py) stops the running steps itself, so a step is never cut short in
+# the middle of its start-up with a Python traceback on the author's terminal. Snakemake alone
+# lets the running steps finish, then stops.
+shell.prefix("set -euo pipefail; trap '' INT; ")
+
 # Outputs carry the edition's date, never the time of the build (reproducible-builds.org).
 os.environ.setdefault("SOURCE_DATE_EPOCH", str(edition_epoch(config["edition_date"])))
 

@@ -1,4 +1,6 @@
-# Stage 4: the manuscript, rendered with the configured renderer (config/config.yaml).
+# Stage 4: the manuscript, rendered with the configured renderer (config/config.yaml) to HTML and
+# PDF, and always with the pinned pandoc to Word (for co-authors) and JATS XML (for journals and
+# archives), so that every build yields the same DOCX and JATS.
 # Every generated input of the manuscript is listed so that a change to any of them re-renders.
 
 from tooling import quarto
@@ -15,7 +17,7 @@ MANUSCRIPT_INPUTS = {
     # (the renderer's own filters by name, so a deleted one is reported as missing)
     "filters": sorted(
         {str(path) for path in Path("manuscript/filters").glob("*.lua")}
-        | {f"manuscript/filters/{name}" for name in quarto.FILTERS}
+        | {f"manuscript/filters/{name}" for name in quarto.RENDERER_FILTERS}
     ),
     "images": sorted(
         str(path)
@@ -33,46 +35,36 @@ MANUSCRIPT_INPUTS = {
 }
 
 
-rule render_html:
-    """Render the manuscript to one self-contained HTML file."""
+# One step writes the four formats: it parses the manuscript once (pandoc's JSON AST after the
+# filters and citeproc) and runs the four writers from it, two at a time. One rule with four
+# outputs, not one per format, because the parse is the larger part of the work: a rule per
+# format would parse four times, or need a fifth step whose JSON is no deliverable.
+rule render:
+    """Render the manuscript once to HTML, PDF (typst), Word and JATS XML."""
     input:
         **MANUSCRIPT_INPUTS,
         css="manuscript/style.css",
-        code=imported_files("analysis/scripts/render_html.py"),
-    output:
-        html=report("results/paper.html", category="Paper", labels={"format": "HTML"}),
-    log:
-        "results/logs/render_html.log",
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=2048,
-        runtime=10,
-    params:
-        renderer=config["renderer"],
-    script:
-        "../scripts/render_html.py"
-
-
-rule render_pdf:
-    """Render the manuscript to PDF through pandoc's typst writer and typst."""
-    input:
-        **MANUSCRIPT_INPUTS,
         typst_preamble="manuscript/typst/preamble.typ",
         typst_template="manuscript/typst/template.typ",
-        code=imported_files("analysis/scripts/render_pdf.py"),
+        # Word gets the PNG copy of each figure (manuscript/filters/docx-figures.lua): from an
+        # SVG, pandoc would need rsvg-convert, a program outside the lock.
+        figures_png=expand("results/figures/{figure}.png", figure=FIGURES),
+        code=imported_files("analysis/scripts/render.py"),
     output:
+        html=report("results/paper.html", category="Paper", labels={"format": "HTML"}),
         pdf=report("results/paper.pdf", category="Paper", labels={"format": "PDF"}),
+        docx="results/paper.docx",
+        xml="results/paper.xml",
     log:
-        "results/logs/render_pdf.log",
+        "results/logs/render.log",
     conda:
         "../../environment.yml"
-    threads: 1
+    # the writers run in parallel, two at a time (typst and one pandoc writer)
+    threads: 2
     resources:
-        mem_mb=2048,
+        mem_mb=4096,
         runtime=10,
     params:
         renderer=config["renderer"],
     script:
-        "../scripts/render_pdf.py"
+        "../scripts/render.py"

@@ -8,6 +8,7 @@ from pathlib import Path
 from compendium.datapackage import ValidationFailed
 from compendium.files import write_text_atomic
 from tooling import leaks, privacy
+from tooling.file_cache import FileCache
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
@@ -16,7 +17,10 @@ with reported_errors(snakemake.log[0]):
     values = privacy.sensitive_values(restricted)
     own = [snakemake.output.report, *snakemake.log]
     results = Path(snakemake.output.report).parent.parent  # results/checks/leaks.txt
-    hits, kinds = leaks.scan(results, values, exclude=own)
+    # what was found in each file unchanged since the last check (for the same values) stands
+    cache = FileCache("check_leaks")
+    hits, kinds = leaks.scan(results, values, exclude=own, cache=cache)
+    cache.save()
     if hits:
         raise ValidationFailed(leaks.leak_errors(hits))
     write_text_atomic(snakemake.output.report, leaks.leak_report(restricted, values, hits, kinds))

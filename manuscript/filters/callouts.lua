@@ -25,14 +25,12 @@ local function callout_type(div)
   if div.classes:includes('callout') then return 'note' end
 end
 
+-- In typst, a bordered block around the callout (raw typst before and after it).
 local function framed(kind, blocks)
   local colour = COLOURS[kind]
-  if FORMAT:match('typst') then
-    local open = '#block(width: 100%, inset: 8pt, stroke: (left: 3pt + rgb("' .. colour .. '")))['
-    return pandoc.Blocks{ pandoc.RawBlock('typst', open), table.unpack(blocks) }
-      .. { pandoc.RawBlock('typst', ']') }
-  end
-  return blocks
+  local open = '#block(width: 100%, inset: 8pt, stroke: (left: 3pt + rgb("' .. colour .. '")))['
+  return pandoc.Blocks{ common.shown_in({ 'typst' }, { pandoc.RawBlock('typst', open) }),
+    table.unpack(blocks) } .. { common.shown_in({ 'typst' }, { pandoc.RawBlock('typst', ']') }) }
 end
 
 local function callout(div)
@@ -49,10 +47,9 @@ local function callout(div)
   title = title or pandoc.Inlines(words['callout-' .. kind .. '-title'])
   local heading = pandoc.Div({ pandoc.Para{ pandoc.Strong(title) } },
     pandoc.Attr('', { 'callout-title' }, explicit and { explicit = 'true' } or {}))
-  local attributes = {}
-  if FORMAT:match('html') then
-    attributes.style = 'border-left: 4px solid ' .. COLOURS[kind] .. '; padding: 0.25em 1em; margin: 1em 0;'
-  end
+  -- in HTML, a coloured rule beside it
+  local attributes = { ['formats:html:style'] = 'border-left: 4px solid ' .. COLOURS[kind]
+    .. '; padding: 0.25em 1em; margin: 1em 0;' }
   local body = pandoc.Div(content, pandoc.Attr('', { 'callout-body' }))
   return pandoc.Div(framed(kind, { heading, body }),
     pandoc.Attr(div.identifier, { 'callout', 'callout-' .. kind }, attributes))

@@ -61,6 +61,40 @@ end
 
 M.input = PANDOC_STATE.input_files[1] or '-'
 
+-- Output formats ------------------------------------------------------------------------------
+-- The filters before and around citeproc run once, for every output format at once
+-- (tooling/render.py writes the four formats from one parse). Where what they make depends on
+-- the format, they mark it, and per-format.lua, run for each format, settles it:
+--   a Div or Span with `formats-show="html typst"`: its content in those families, else nothing;
+--   a Div with `formats-unwrap="typst"`: its content in those families, else the Div itself;
+--   an attribute `formats:html:style="..."`: the attribute `style` in that family only;
+--   metadata `per-format.<family>.<key>`: `<key>` in that family (`other` serves the rest).
+
+M.FORMAT_FAMILIES = { 'html', 'typst', 'docx', 'jats' }
+
+-- The family of a pandoc output format ('html5' is html, 'jats_archiving' jats), or 'other'.
+function M.format_family(format)
+  for _, family in ipairs(M.FORMAT_FAMILIES) do
+    if format:match(family) then return family end
+  end
+  return 'other'
+end
+
+-- Content that only the listed families show (a Div for blocks, a Span for inlines).
+function M.shown_in(families, content, inline)
+  local make = inline and pandoc.Span or pandoc.Div
+  return make(content, pandoc.Attr('', {}, { ['formats-show'] = table.concat(families, ' ') }))
+end
+
+-- Metadata that only one family gets (see per-format.lua).
+function M.set_per_format(meta, family, key, value)
+  local choices = meta['per-format'] or {}
+  local chosen = choices[family] or {}
+  chosen[key] = value
+  choices[family] = chosen
+  meta['per-format'] = choices
+end
+
 -- Metadata ------------------------------------------------------------------------------------
 
 function M.inlines(value)

@@ -332,11 +332,10 @@ function Pandoc(doc)
   doc.meta = pandoc.Pandoc({}, doc.meta):walk{
     Cite = function(cite) return resolve(pandoc.Blocks{ pandoc.Plain{ cite } }, common.input)[1].content end,
   }.meta
-  -- typst numbers headings itself, from level 1: lift the headings so that its numbers match
-  if FORMAT:match('typst') and top_level > 1 and top_level < math.huge then
-    doc.blocks = doc.blocks:walk{
-      Header = function(header) header.level = header.level - top_level + 1; return header end,
-    }
+  -- typst numbers headings itself, from level 1: its headings are lifted so that its numbers
+  -- match (by per-format.lua, as only the typst writer needs it)
+  if top_level > 1 and top_level < math.huge then
+    common.set_per_format(doc.meta, 'typst', 'heading-shift', tostring(top_level - 1))
   end
   return doc
 end

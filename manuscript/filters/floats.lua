@@ -131,27 +131,24 @@ local function cells_of(blocks)
   return cells
 end
 
+-- One row of a layout: a typst grid in typst (raw typst around the cells), flex boxes elsewhere.
 local function layout_row(cells, widths)
   local total = 0
   for _, width in ipairs(widths) do total = total + width end
-  if FORMAT:match('typst') then
-    local columns = {}
-    for i, width in ipairs(widths) do columns[i] = string.format('%gfr', width) end
-    local out = pandoc.Blocks{ pandoc.RawBlock('typst', '#grid(columns: (' .. table.concat(columns, ', ')
-      .. ',), gutter: 1em, [') }
-    for i, cell in ipairs(cells) do
-      if i > 1 then out:insert(pandoc.RawBlock('typst', '], [')) end
-      out:insert(cell)
-    end
-    out:insert(pandoc.RawBlock('typst', '])'))
-    return out
-  end
-  local row = pandoc.Blocks{}
+  local columns = {}
+  for i, width in ipairs(widths) do columns[i] = string.format('%gfr', width) end
+  local function typst(text) return common.shown_in({ 'typst' }, { pandoc.RawBlock('typst', text) }) end
+  local row = pandoc.Blocks{ typst('#grid(columns: (' .. table.concat(columns, ', ')
+    .. ',), gutter: 1em, [') }
   for i, cell in ipairs(cells) do
+    if i > 1 then row:insert(typst('], [')) end
     local style = string.format('flex-basis: %.1f%%;', 100 * widths[i] / total)
-    row:insert(pandoc.Div({ cell }, pandoc.Attr('', { 'quarto-layout-cell' }, { style = style })))
+    row:insert(pandoc.Div({ cell }, pandoc.Attr('', { 'quarto-layout-cell' },
+      { { 'style', style }, { 'formats-unwrap', 'typst' } })))
   end
-  return { pandoc.Div(row, pandoc.Attr('', { 'quarto-layout-row' }, { style = 'display: flex; gap: 1em;' })) }
+  row:insert(typst('])'))
+  return { pandoc.Div(row, pandoc.Attr('', { 'quarto-layout-row' },
+    { { 'style', 'display: flex; gap: 1em;' }, { 'formats-unwrap', 'typst' } })) }
 end
 
 local function apply_layout(blocks, attributes)
@@ -177,25 +174,48 @@ end
 local FORMAT_NAMES = { html = { 'html', 'html5' }, typst = { 'typst', 'pdf' }, docx = { 'docx' },
   jats = { 'jats' } }
 
-local function format_matches(names)
-  for family, aliases in pairs(FORMAT_NAMES) do
-    if FORMAT:match(family) then
-      for name in names:gmatch('[^%s,]+') do
-        for _, alias in ipairs(aliases) do if name == alias then return true end end
-      end
-    end
+local function format_matches(family, names)
+  for name in names:gmatch('[^%s,]+') do
+    for _, alias in ipairs(FORMAT_NAMES[family] or {}) do if name == alias then return true end end
   end
   return false
 end
 
+-- Whether content that only some formats show holds what crossref.lua numbers: the numbers are
+-- given once for all formats, so they would count a float or section another format hides.
+local function numbered_inside(blocks)
+  local found = false
+  local function labelled(element)
+    if (element.identifier or ''):match('^%a+%-') then found = true end
+  end
+  blocks:walk{ Header = function() found = true end, Block = labelled, Inline = labelled }
+  return found
+end
+
+-- Shown in the formats `when-format` names (or all but those `unless-format` names), as the
+-- format families that show it; per-format.lua keeps or drops it for each format.
 local function conditional(div)
   local visible = div.classes:includes('content-visible')
   if not (visible or div.classes:includes('content-hidden')) then return nil end
   local when, unless = div.attributes['when-format'], div.attributes['unless-format']
-  local shown = true
-  if when then shown = format_matches(when) elseif unless then shown = not format_matches(unless) end
-  if not visible then shown = not shown end
-  return shown and div.content or pandoc.Blocks{}
+  local showing = {}
+  for _, family in ipairs{ 'html', 'typst', 'docx', 'jats', 'other' } do
+    local shown = true
+    if when then
+      shown = format_matches(family, when)
+    elseif unless then
+      shown = not format_matches(family, unless)
+    end
+    if not visible then shown = not shown end
+    if shown then showing[#showing + 1] = family end
+  end
+  if #showing == 5 then return div.content end
+  if #showing == 0 then return pandoc.Blocks{} end
+  if numbered_inside(div.content) then
+    common.unsupported(common.input, common.escape_pattern(when or unless),
+      'a heading or numbered float inside content shown in some formats only')
+  end
+  return common.shown_in(showing, div.content)
 end
 
 -- Quarto-only blocks -------------------------------------------------------------------------------

@@ -192,15 +192,17 @@ local function link_value(span, entries, used)
   local entry = entries[key]
   if not entry then fail("no provenance for the value '" .. key .. "'") end
   used[key] = true
-  if FORMAT:match('jats') then return span.content end
   -- attributes as a list of pairs: a Lua table's order changes from run to run
-  local link = pandoc.Link(span.content, '#' .. anchor(key), '',
+  local link = pandoc.Link(span.content:clone(), '#' .. anchor(key), '',
     pandoc.Attr('', { 'value' }, { { 'value-key', key } }))
-  if FORMAT:match('html') then
-    link.content:insert(pandoc.Span({}, pandoc.Attr('', { 'value-note' },
-      { { 'aria-hidden', 'true' }, { 'note', summary(key, entry) } })))
-  end
-  return link
+  -- in HTML, the note shown on hover and focus
+  link.content:insert(common.shown_in({ 'html' }, { pandoc.Span({}, pandoc.Attr('',
+    { 'value-note' }, { { 'aria-hidden', 'true' }, { 'note', summary(key, entry) } })) }, true))
+  -- JATS keeps the value as plain text; every other format links it (per-format.lua chooses)
+  return pandoc.Inlines{
+    common.shown_in({ 'jats' }, span.content, true),
+    common.shown_in({ 'html', 'typst', 'docx', 'other' }, { link }, true),
+  }
 end
 
 -- A value inside a link, an image's description or a heading (whose text the contents repeat

@@ -10,6 +10,9 @@ above the list in the manuscript explains the marks. An entry with no status sto
 a reader must never take an unchecked entry for a checked one.
 ]]
 
+package.path = pandoc.path.directory(PANDOC_SCRIPT_FILE) .. '/?.lua;' .. package.path
+local common = require('common')
+
 local MARKS = {
   ['likely'] = 'unverified',
   ['identification uncertain'] = 'not identified',
@@ -53,12 +56,12 @@ local function mark_entry(div, statuses)
   if mark == nil then return nil end
   local last = div.content[#div.content]
   if last == nil or (last.t ~= 'Para' and last.t ~= 'Plain') then return nil end
-  local text = pandoc.Str('[' .. mark .. ']')
-  if FORMAT:match('typst') then
-    -- a box: the mark is never hyphenated or split across lines
-    text = pandoc.RawInline('typst', '#box[\\[' .. mark .. '\\]]')
-  end
-  last.content:extend({ pandoc.Space(), pandoc.Span({ text }, { class = 'reference-status' }) })
+  local text = {
+    common.shown_in({ 'html', 'docx', 'jats', 'other' }, { pandoc.Str('[' .. mark .. ']') }, true),
+    -- in typst a box: the mark is never hyphenated or split across lines
+    common.shown_in({ 'typst' }, { pandoc.RawInline('typst', '#box[\\[' .. mark .. '\\]]') }, true),
+  }
+  last.content:extend({ pandoc.Space(), pandoc.Span(text, { class = 'reference-status' }) })
   return div
 end
 

@@ -145,8 +145,10 @@ local function resolve(words, source, raw)
     return value
   elseif name == 'kbd' then
     local keys = table.concat(words, ' ', 2)
-    if FORMAT:match('html') then return pandoc.Inlines{ pandoc.RawInline('html', '<kbd>' .. keys .. '</kbd>') } end
-    return keys
+    return pandoc.Inlines{
+      common.shown_in({ 'html' }, { pandoc.RawInline('html', '<kbd>' .. keys .. '</kbd>') }, true),
+      common.shown_in({ 'typst', 'docx', 'jats', 'other' }, pandoc.Inlines(keys), true),
+    }
   elseif name == 'include' or name == 'pagebreak' then
     stop("'" .. raw .. "' must stand alone in its own paragraph")
   elseif QUARTO_ONLY[name] or extension_shortcodes then
@@ -269,9 +271,11 @@ local function expand_block_shortcode(block, source)
   local words, raw = block_shortcode(block)
   if not words then return nil end
   if words[1] == 'pagebreak' then
-    local format = FORMAT:match('html') and 'html' or FORMAT:match('typst') and 'typst'
-      or FORMAT:match('docx') and 'docx'
-    return format and PAGEBREAK[format] or pandoc.Blocks{}
+    local breaks = pandoc.Blocks{}
+    for _, format in ipairs{ 'html', 'typst', 'docx' } do
+      breaks:insert(common.shown_in({ format }, { PAGEBREAK[format] }))
+    end
+    return breaks
   end
   if not words[2] or words[3] then
     common.fail_at(source.path, common.escape_pattern(raw),

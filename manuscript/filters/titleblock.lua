@@ -148,32 +148,36 @@ local function keywords(meta)
     line:insert(pandoc.Span(common.inlines(keyword), pandoc.Attr('', { 'keyword' })))
   end
   local abstract = meta.abstract
-  local blocks = pandoc.utils.type(abstract) == 'Blocks' and abstract
+  local blocks = pandoc.utils.type(abstract) == 'Blocks' and abstract:clone()
     or pandoc.Blocks(abstract and { pandoc.Plain(common.inlines(abstract)) } or {})
   blocks:insert(pandoc.Div({ pandoc.Para(line) }, pandoc.Attr('', { 'keywords' })))
-  meta.abstract = pandoc.MetaBlocks(blocks)
+  return pandoc.MetaBlocks(blocks)
 end
 
+-- How each format family shows an author (the writers' templates differ).
+local SHOW_AUTHOR = {
+  html = html_author,
+  docx = docx_author,
+  jats = function(author) return map_author(author, 'roles') end,
+  other = function(author) return map_author(author, 'affiliation') end,
+}
+
+-- The author lines differ by format: each family gets its own (per-format.lua picks them).
 function Meta(meta)
   date(meta)
   local list = authors(meta)
   meta.authors, meta.affiliations = nil, nil
   if #list == 0 then return meta end
-  local shown, names = pandoc.List{}, pandoc.List{}
-  for _, author in ipairs(list) do
-    names:insert(pandoc.utils.stringify(author.name))
-    if FORMAT:match('html') then
-      shown:insert(html_author(author))
-    elseif FORMAT:match('docx') then
-      shown:insert(docx_author(author))
-    else
-      shown:insert(map_author(author, FORMAT:match('jats') and 'roles' or 'affiliation'))
-    end
+  local names = pandoc.List{}
+  for _, author in ipairs(list) do names:insert(pandoc.utils.stringify(author.name)) end
+  for family, show in pairs(SHOW_AUTHOR) do
+    local shown = pandoc.List{}
+    for _, author in ipairs(list) do shown:insert(show(author)) end
+    common.set_per_format(meta, family, 'author', shown)
   end
-  meta.author = shown
-  if FORMAT:match('html') then
-    if meta['author-meta'] == nil then meta['author-meta'] = table.concat(names, ', ') end
-    keywords(meta)
+  if meta['author-meta'] == nil then
+    common.set_per_format(meta, 'html', 'author-meta', table.concat(names, ', '))
   end
+  common.set_per_format(meta, 'html', 'abstract', keywords(meta))
   return meta
 end

@@ -16,7 +16,17 @@ itself as raw typst, `image(path, alt: "...")`. Math gets its TeX source as alt 
 `alt` of a numbered equation.
 ]]
 
-local input_directory = pandoc.path.directory(PANDOC_STATE.input_files[1] or '.')
+-- The manuscript: pandoc reads the parsed document here, not the manuscript itself, so the
+-- renderer names it in the metadata (`source-document`; per-format.lua removes it).
+local input_name = PANDOC_STATE.input_files[1] or '-'
+local input_directory = pandoc.path.directory(input_name)
+
+local function source_document(meta)
+  if meta['source-document'] then
+    input_name = pandoc.utils.stringify(meta['source-document'])
+    input_directory = pandoc.path.directory(input_name)
+  end
+end
 
 local function exists(path)
   local handle = io.open(path, 'r')
@@ -52,7 +62,7 @@ function Image(image)
   end
   local from_root = collapse(found)
   if not from_root then
-    io.stderr:write(PANDOC_STATE.input_files[1] or '-', ': image ', src,
+    io.stderr:write(input_name, ': image ', src,
       ' lies outside the project root, which typst cannot read\n')
     os.exit(1)
   end
@@ -118,6 +128,7 @@ end
 
 -- Top-down, so that a figure's images are handled with the figure and not again on their own.
 return {
+  { Meta = source_document },
   {
     traverse = 'topdown',
     Figure = function(figure)

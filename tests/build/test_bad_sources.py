@@ -26,7 +26,6 @@ from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
 from tests.unit.test_bad_data import read_sheet, write_sheet
 from tests.workflow import BIN, ROOT, bare_path, copy_sources, copy_tree, make
 from tooling import number_check, render, settings
-from tooling.console import Presenter
 from tooling.render_cli import render as render_document
 
 
@@ -185,7 +184,7 @@ PATH_WITHOUT_QUARTO = os.pathsep.join([str(BIN), bare_path()])
 
 
 def render_html() -> None:
-    """The HTML step's render, as analysis/scripts/render_html.py does it."""
+    """The render step's HTML, as analysis/scripts/render.py makes it."""
     inputs = render.Inputs(
         manuscript=Path(MANUSCRIPT),
         values=Path("results/values.json"),
@@ -349,8 +348,8 @@ MISSING = {
     "missing-raw-table": ("data/raw/cases.csv", "validate_data"),
     "missing-schema": ("data/schemas/flows.schema.json", "validate_data"),
     "missing-manuscript": (MANUSCRIPT, "check_bibliography"),
-    "missing-lua-filter": ("manuscript/filters/crossref.lua", "render_html"),
-    "missing-stylesheet": ("manuscript/style.css", "render_html"),
+    "missing-lua-filter": ("manuscript/filters/crossref.lua", "render"),
+    "missing-stylesheet": ("manuscript/style.css", "render"),
 }
 
 
@@ -368,109 +367,6 @@ def test_every_missing_source_is_named_before_any_step(tmp_path):
 
 def _bytes(path: Path) -> bytes | None:
     return path.read_bytes() if path.exists() else None
-
-
-# -------------------------------------------------------------------------------------------------
-# The launcher's presentation of Snakemake's output, on canned output (no build needed)
-
-
-def present(text: str, returncode: int = 1) -> list[str]:
-    lines: list[str] = []
-    presenter = Presenter(write=lines.append)
-    for line in text.splitlines():
-        presenter.feed(line)
-    presenter.finish(returncode)
-    return lines
-
-
-FAILED_STEP = """\
-localrule values:
-    input: results/data/cases.csv
-    output: results/values.json
-    log: results/logs/values.log
-    jobid: 2
-error: results/data/cases.csv:4: case_id: no such case
-RuleException:
-CalledProcessError in file "/somewhere/analysis/rules/values.smk", line 26:
-Command 'set -euo pipefail;  python3 /somewhere/.snakemake/scripts/tmpab.values.py' returned \
-non-zero exit status 1.
-[Wed Nov 25 13:50:24 2026]
-Error in rule values:
-    message: None
-    jobid: 2
-    output: results/values.json
-    log: results/logs/values.log (check log file(s) for error details)
-Logfile results/logs/values.log:
-================================================================================
-error: results/data/cases.csv:4: case_id: no such case
-================================================================================
-Shutting down, this might take some time.
-Exiting because a job execution failed. Look above for error messages
-Complete log(s): /somewhere/.snakemake/log/2026-11-25T135023.snakemake.log
-WorkflowError:
-At least one job did not complete successfully.
-"""
-
-
-def test_a_failed_step_shows_progress_its_one_line_and_where_the_log_is():
-    shown = present(FAILED_STEP)
-    assert shown[:2] == ["localrule values:", "    output: results/values.json"]
-    assert shown.count("error: results/data/cases.csv:4: case_id: no such case") == 1
-    assert shown[-1] == (
-        "make: the build stopped in values; details in results/logs/values.log, "
-        ".snakemake/log/make.log"
-    )
-    assert not any("CalledProcessError" in line or "WorkflowError" in line for line in shown)
-
-
-UNEXPECTED = """\
-localrule fig_flows:
-Traceback (most recent call last):
-  File "/somewhere/.snakemake/scripts/tmpxy.fig_flows.py", line 9, in <module>
-    figure = figures.flows(network.flow_graph(flows, communities))
-  File "/somewhere/lib/python3.11/site-packages/networkx/classes/digraph.py", line 5, in add
-    raise ValueError(message)
-ValueError: a flow needs two ends:
-  the second is missing
-RuleException:
-CalledProcessError in file "/somewhere/analysis/rules/figures.smk", line 40:
-Error in rule fig_flows:
-    log: results/logs/fig_flows.log (check log file(s) for error details)
-"""
-
-
-def test_an_unexpected_exception_becomes_one_line_without_its_traceback():
-    shown = present(UNEXPECTED)
-    errors = [line for line in shown if line.startswith("error: ")]
-    assert len(errors) == 1
-    assert "ValueError: a flow needs two ends: the second is missing" in errors[0]
-    assert not any("Traceback" in line or line.startswith("  File") for line in shown)
-
-
-def test_an_interrupted_build_says_how_to_resume_and_hides_the_interrupt_tracebacks():
-    text = (
-        "localrule clean_dates:\nTerminating processes on user request, this might take some "
-        'time.\nTraceback (most recent call last):\n  File "x.py", line 1, in <module>\n'
-        "KeyboardInterrupt\n"
-    )
-    shown = present(text, returncode=130)
-    assert shown == [
-        "localrule clean_dates:",
-        "make: interrupted; run make again to resume (finished steps are kept, unfinished "
-        "ones are redone)",
-    ]
-
-
-def test_the_banner_and_internal_notes_of_snakemake_are_not_shown():
-    text = (
-        "Assuming unrestricted shared filesystem usage.\nhost: vm\nSNAKEMAKE\n=========\n"
-        "  Date: 2026-11-25 13:49:44\n  Host: vm\n\nBuilding DAG of jobs...\n"
-        "Nothing to be done (all requested files are present and up to date).\n"
-    )
-    assert present(text, returncode=0) == [
-        "Building DAG of jobs...",
-        "Nothing to be done (all requested files are present and up to date).",
-    ]
 
 
 # -------------------------------------------------------------------------------------------------

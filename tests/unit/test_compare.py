@@ -5,7 +5,10 @@ manuscript lines, and how each change is tied to the source change upstream of i
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from tooling import compare, diff_report, paper_diff
 from tooling.compare import Change
@@ -158,3 +161,57 @@ def test_the_report_is_one_page_with_nothing_from_elsewhere_and_escapes_what_it_
         "<script>"
     )
     assert "tbl-x, row “<b>”: a & b → <script>" in diff_report.summary(document)
+
+
+def test_the_data_a_figure_plots_are_its_cleaned_tables_whether_named_cleaned_or_coded():
+    cleaned = {"inputs": "results/data/fruit.csv; results/data/weather.csv"}
+    coded = {"inputs": ["data/raw/fruit.csv", "data/schemas/fruit.schema.json", "x/y.py"]}
+    assert compare.plotted_data(cleaned) == ["results/data/fruit.csv", "results/data/weather.csv"]
+    assert compare.plotted_data(coded) == ["results/data/fruit.csv"]
+
+
+def test_a_failed_build_is_reported_by_the_steps_own_error_line(tmp_path, monkeypatch):
+    """A synthetic tree whose build fails (the build itself replaced): the error names the step's
+    one-line message, not Snakemake's account of which job failed."""
+
+    def failing(tree):
+        log = tree / "results" / "logs" / "clean.log"
+        log.parent.mkdir(parents=True)
+        log.write_text("reading\nerror: data/raw/fruit.csv:3: count: not a number\n")
+        return subprocess.CompletedProcess([], 1, "", "WorkflowError: a job failed")
+
+    monkeypatch.setattr(paper_diff.verify, "rebuild", failing)
+    with pytest.raises(paper_diff.DiffError) as raised:
+        paper_diff.build(tmp_path, "HEAD~1")
+    assert str(raised.value) == (
+        "the build of HEAD~1 failed:\nerror: data/raw/fruit.csv:3: count: not a number"
+    )
+
+
+def test_a_figure_lists_the_rows_it_plots_that_changed_and_says_when_its_drawing_did_not(
+    tmp_path,
+):
+    """Two synthetic builds of a figure that plots one cleaned table."""
+    sides = []
+    for name, year, drawing in (
+        ("before", "2001", "<svg>1</svg>"),
+        ("after", "2002", "<svg>1</svg>"),
+    ):
+        tree = tmp_path / name
+        (tree / "results" / "data").mkdir(parents=True)
+        (tree / "results" / "figures").mkdir()
+        (tree / "results" / "data" / "fruit.csv").write_text(f"fruit_id,year\napple,{year}\n")
+        (tree / "results" / "figures" / "fig-fruit.svg").write_text(drawing)
+        sides.append(paper_diff.Side(name, tree, tree / "results"))
+    record = {
+        "fig-fruit": {"inputs": "results/data/fruit.csv", "output": "results/figures/fig-fruit.svg"}
+    }
+    assert [change.line() for change in paper_diff.figure_changes(*sides, record, {})] == [
+        "fig-fruit: fruit row apple: year: 2001 → 2002",
+        "fig-fruit: its drawing is the same (no changed field is drawn)",
+    ]
+    (sides[0].results / "data" / "fruit.csv").write_text("fruit_id,year\napple,2002\n")
+    (sides[1].results / "figures" / "fig-fruit.svg").write_text("<svg>2</svg>")
+    assert [change.line() for change in paper_diff.figure_changes(*sides, record, {})] == [
+        "fig-fruit: the drawing changed; the data it plots did not"
+    ]

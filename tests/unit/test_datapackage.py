@@ -442,6 +442,16 @@ def test_descriptor_problems(package, change, message):
     assert str(raised.value) == message
 
 
+def test_a_schema_frictionless_rejects_names_the_table_and_the_reason(package):
+    schema = json.loads(json.dumps(ITEMS_SCHEMA))
+    schema["fields"][2]["type"] = "integr"
+    Path("schemas/items.schema.json").write_text(json.dumps(schema))
+    assert single_problem(package) == (
+        'raw/items.csv: schema: schema is not valid Table Schema: field type "integr" is not '
+        "supported"
+    )
+
+
 def test_missing_package_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(BuildError, match=r"^datapackage\.json: file not found$"):

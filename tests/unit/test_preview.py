@@ -20,10 +20,13 @@ SUMMARY = "\n".join(
     "\t".join(row)
     for row in [
         ("output_file", "date", "rule", "log-file(s)", "input-file(s)", "shellcmd", "status"),
-        ("results/paper.html", "-", "render_html", "-",
+        ("results/paper.html", "-", "render", "-",
          "manuscript/article.qmd,manuscript/style.css,manuscript/filters/crossref.lua,"
          "manuscript/filters/reference-status.lua,"
          "references.bib,results/values.yml,tooling/render.py", "-", "ok"),
+        # the same step writes the other formats: they are the renderer's, not other readers
+        ("results/paper.pdf", "-", "render", "-",
+         "manuscript/article.qmd,manuscript/typst/template.typ,references.bib", "-", "ok"),
         ("results/checks/bibliography.txt", "-", "check_bibliography", "-",
          "manuscript/article.qmd,references.bib", "-", "ok"),
         ("results/data/events.csv", "-", "clean_dates", "-",

@@ -1,0 +1,138 @@
+"""The terminal view of `make`: a Snakemake logger plugin (`snakemake --logger compendium`).
+
+Snakemake finds logger plugins as top-level packages named `snakemake_logger_plugin_<name>` on
+the import path; tooling.console puts this folder there for the Snakemake it starts. The plugin
+receives Snakemake's log records, with their fields, instead of their printed form, and shows:
+
+- one line per step, as it starts: `localrule values:` (Snakemake's own words for a job);
+- the message of a step that failed, as the step wrote it in its log (`error: file:line: field:
+  what is wrong`, tooling.steps): the step's log is where every step reports, locally or on a
+  cluster node, so that is where the message is taken from, unchanged;
+- Snakemake's own errors (a rule file that does not parse, a missing input no step makes), each
+  in one line, when no step has failed;
+- one closing line: done, nothing to do, interrupted, or where the build stopped.
+
+Everything else (banner, job table, progress, reasons) is left to Snakemake's own complete log
+under `.snakemake/log/`, which Snakemake writes whatever the terminal shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import time
+from contextlib import suppress
+from pathlib import Path
+
+from snakemake_interface_logger_plugins.base import LogHandlerBase
+from snakemake_interface_logger_plugins.common import LogEvent
+
+FULL_LOG = ".snakemake/log/"
+RESUME = "run make again to resume (finished steps are kept, unfinished ones are redone)"
+
+
+class LogHandler(LogHandlerBase):
+    writes_to_stream = True
+    writes_to_file = False
+    has_filter = True  # everything it needs is chosen in `emit`, by event
+    has_formatter = True
+    needs_rulegraph = False
+
+    def __post_init__(self) -> None:
+        self.started = time.monotonic()
+        self.total = self.done = 0
+        self.failed: dict[str, list[str]] = {}  # rule: its logs
+        self.problems: list[str] = []  # Snakemake's own errors, in one line each
+        self.interrupted = self.closed = self.workflow_started = False
+        self._watch_interrupt()
+
+    def _watch_interrupt(self) -> None:
+        """Ctrl-C ends Snakemake as quietly as SystemExit does, and the closing line says so.
+
+        Python's KeyboardInterrupt would print a traceback from wherever Snakemake happens to
+        be; while jobs run, Snakemake handles SystemExit as it does Ctrl-C (it stops and waits
+        for its running steps, which make's launcher stops). make's launcher starts Snakemake
+        with SIGINT blocked, so a Ctrl-C pressed while Snakemake was starting up is delivered
+        here, now.
+        """
+
+        def interrupted(*_) -> None:
+            self.interrupted = True
+            raise SystemExit(130)
+
+        with suppress(ValueError):  # not the main thread: no Ctrl-C to watch
+            signal.signal(signal.SIGINT, interrupted)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+    def say(self, line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = getattr(record, "event", None)
+        if event == LogEvent.WORKFLOW_STARTED:
+            self.workflow_started = True
+        elif event == LogEvent.JOB_INFO:
+            kind = "checkpoint" if getattr(record, "is_checkpoint", False) else "rule"
+            local = "local" if getattr(record, "local", False) else ""
+            self.say(f"{local}{kind} {record.rule_name}:")
+        elif event == LogEvent.RUN_INFO:
+            self.total = record.stats.get("total", 0)
+        elif event == LogEvent.PROGRESS:
+            self.done = record.done
+        elif event == LogEvent.JOB_ERROR:
+            self.failed[record.rule_name] = list(record.log)
+            if not self.interrupted:
+                for line in messages_in(record.log):
+                    self.say(line)
+        elif event == LogEvent.ERROR or (event is None and record.levelno >= logging.ERROR):
+            self.problems.append(one_line(record.getMessage()))
+        elif event is None and record.levelno == logging.WARNING:
+            self.say(f"warning: {one_line(record.getMessage())}")
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.say(self.closing_line())
+        super().close()
+
+    def closing_line(self) -> str:
+        if self.interrupted:
+            return f"make: interrupted; {RESUME}"
+        if self.failed:
+            logs = [log for logs in self.failed.values() for log in logs]
+            return (
+                f"make: the build stopped in {', '.join(self.failed)}; "
+                f"details in {', '.join([*logs, FULL_LOG])}"
+            )
+        if self.problems:
+            for problem in dict.fromkeys(self.problems):
+                self.say(f"error: {problem}")
+            return f"make: the build stopped; details in {FULL_LOG}"
+        if not self.workflow_started:  # the workflow stopped itself: its errors are above
+            return "make: the build stopped before any step ran"
+        if not self.total:
+            return "make: nothing to do; every output is up to date"
+        seconds = round(time.monotonic() - self.started)
+        if self.done < self.total:
+            return f"make: stopped after {self.done} of {self.total} steps; {RESUME}"
+        return f"make: done, {self.total} steps in {seconds} s"
+
+
+def messages_in(logs: list[str]) -> list[str]:
+    """The `error:` lines a failed step wrote in its logs (tooling.steps.reported_errors)."""
+    lines = []
+    for log in logs:
+        try:
+            text = Path(log).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        lines += [line for line in text.splitlines() if line.startswith("error: ")]
+    return lines
+
+
+def one_line(message: str) -> str:
+    """Snakemake's message on one line, with paths inside the working directory relative."""
+    here = os.getcwd() + os.sep
+    return " ".join(message.replace(here, "").split())
