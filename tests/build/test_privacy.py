@@ -206,8 +206,9 @@ def test_leaks_fail_the_build_naming_each_output_without_printing_the_value(trou
     value never."""
     tree = troubled.tree
     assert troubled.returncode != 0
-    errors, _ = leak_errors(troubled.errors)
-    assert errors and all(ONE_LINE_ERROR.match(error) for error in errors), errors
+    errors, others = leak_errors(troubled.errors)
+    assert errors, f"the rebuild failed before its leak check ran: {others}"
+    assert all(ONE_LINE_ERROR.match(error) for error in errors), errors
     assert any(
         error.startswith("error: results/pseudonymised/interviews.csv:3: interviewee: ")
         and "data/restricted/interviews.csv:2" in error
