@@ -1,12 +1,11 @@
 """`make bench` (writes results/bench/); `python -m tooling.bench --readme` is `make readme`.
 
 Each scenario is a whole command timed from outside in a temporary copy of the sources, as a
-ratio to a yardstick of the same run so that machines compare: `setup` (.venv from the lock),
-`clean` (`make` from scratch, against the floor of tooling.lower_bound), `noop` (`make` again:
-make's stamp), `edit_manuscript` (`make` after one sentence changed) and `preview` (a save in
-`make preview` until the server has the new HTML, every fetch a page: tooling.preview_timing),
-the others against `snakemake --version`, the start-up of every build and step. Which jobs ran
-and their times are Snakemake's `benchmark:` records. Targets: LIMITS and the two ratios below.
+ratio to a yardstick of the same run, so that machines compare: `clean` (`make` from scratch)
+against the floor (tooling.lower_bound); `setup` (.venv from the lock), `noop` (`make` again),
+`edit_manuscript` (`make` after one sentence changed) and `preview` (a save in `make preview`
+until the new HTML is served, every fetch a page: tooling.preview_timing) against the start-up
+of every build and step, `snakemake --version`. Jobs and their times: `benchmark:` records.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from tooling import lower_bound, preview_timing
@@ -34,12 +34,12 @@ REPEAT = {"setup": 1, "clean": 1, "noop": 5, "edit_manuscript": 2, "preview": 3}
 CLEAN_OVER_FLOOR, EDIT_OVER_STARTUP = 2.0, 2.0
 LIMITS = {"setup": 60.0, "noop": 0.3, "preview": 1.0}
 EDITED = "manuscript/article.qmd"  # one sentence of it, in `edit_manuscript`
+SNAKEMAKE_VERSION = [str(Path(sys.executable).parent / "snakemake"), "--version"]
 
 
 def edit_manuscript(tree: Path) -> None:
     """Change one sentence: the first long sentence of prose gets a parenthesis."""
-    path = tree / EDITED
-    text = path.read_text(encoding="utf-8")
+    text = (path := tree / EDITED).read_text(encoding="utf-8")
     body = text.split("\n---\n", 1)[1]  # after the front matter
     sentence = re.search(r"^[A-Z][^|#:{<>\[\n]{100,}?\. ", body, re.M)
     if sentence is None:
@@ -80,11 +80,13 @@ class Bench:
     def __init__(self, workspace: Path, repeat: dict[str, int], say: Callable[[str], None]):
         self.workspace, self.repeat, self.say, self.built = workspace, repeat, say, workspace / "b"
         self.runs: dict[str, list[float]] = {}
+        self.startups: list[float] = []  # `snakemake --version`, in seconds
         self.found: dict = {"errors": {}}
 
     def record(self, name: str, measure: Callable[[], float]) -> None:
         for number in range(self.repeat.get(name, 0)):
-            try:
+            try:  # a yardstick sample beside each run: the machine's load changes over the bench
+                self.startups.append(timed(SNAKEMAKE_VERSION, Path.cwd(), environment()))
                 seconds = measure()
             except (RuntimeError, ValueError, OSError) as error:
                 self.found["errors"][name] = str(error)
@@ -94,8 +96,6 @@ class Bench:
             self.say(f"bench: {name} run {number + 1}: {seconds:.2f} s")
 
     def run(self) -> None:
-        command = [str(Path(sys.executable).parent / "snakemake"), "--version"]
-        self.yardstick = statistics.median(timed(command, Path.cwd(), environment()) for _ in "123")
         self.record("clean", self.clean)
         if not (self.built / "results").is_dir():
             return  # the other scenarios start from a built tree
@@ -111,15 +111,12 @@ class Bench:
         records = lower_bound.read_records(self.built / lower_bound.BENCHMARKS)
         if "startups" not in self.found:  # once: they do not depend on the build
             self.say("bench: measuring the start-up of each step")
-            self.found["startups"] = lower_bound.measure_startups(
-                sorted(records), self.built, environment(self.built)
-            )
+            self.found["startups"] = lower_bound.measure_startups(sorted(records), self.built)
         startups = self.found["startups"]
         jobs = [lower_bound.Job(rule, taken, startups[rule]) for rule, taken in records.items()]
-        self.found.setdefault("floors", []).append(
-            lower_bound.floor(jobs, startups[lower_bound.ONE_PROCESS])
-        )
-        self.found["jobs"] = [job.record() for job in jobs]
+        floor = lower_bound.floor(jobs, startups[lower_bound.ONE_PROCESS])
+        self.found.setdefault("floors", []).append(floor)
+        self.found["jobs"] = [asdict(job) | {"work": job.work} for job in jobs]
         return seconds
 
     def edited(self) -> float:
@@ -127,12 +124,10 @@ class Bench:
         edit_manuscript(tree)
         started = time.time()
         seconds = timed(make(), tree, environment(tree))
-        ran = lower_bound.read_records(tree / lower_bound.BENCHMARKS, since=started)
-        self.found["edit_jobs"] = ran
+        self.found["edit_jobs"] = lower_bound.read_records(tree / lower_bound.BENCHMARKS, started)
         return seconds
 
     def preview(self) -> float:
-        """One save; the first run starts the server and does every save (REPEAT)."""
         if "preview" not in self.found:
             tree = shutil.copytree(self.built, self.workspace / "preview", symlinks=True)
             command = [str(Path(sys.executable).parent / "snakemake"), "--rerun-incomplete"]
@@ -145,9 +140,8 @@ class Bench:
         (folder := self.workspace / "setup").mkdir()
         for name in ("Makefile", "requirements.lock", "requirements-build.lock"):
             shutil.copy2(name, folder / name)
-        # the author's python3 (their PATH), not this .venv's
         env = {name: value for name, value in environment().items() if name != "VIRTUAL_ENV"}
-        env["PATH"] = os.environ.get("PATH", "")
+        env["PATH"] = os.environ.get("PATH", "")  # the author's python3, not this .venv's
         try:
             return timed(["make", "--no-print-directory", ".venv/.installed"], folder, env)
         finally:
@@ -218,6 +212,7 @@ def markdown(result: dict) -> str:
 
 
 def collect(bench: Bench, started: str, load: tuple[float, float]) -> dict:
+    startup = statistics.median(bench.startups)
     floors = bench.found.pop("floors", [])
     floor = statistics.median(floors) if floors else None
     medians = {name: statistics.median(runs) for name, runs in bench.runs.items()}
@@ -226,9 +221,9 @@ def collect(bench: Bench, started: str, load: tuple[float, float]) -> dict:
     return {
         "started": started,
         "machine": machine | {"load": load},
-        "yardsticks": {"snakemake_version_s": bench.yardstick, "floor_s": floor},
+        "yardsticks": {"snakemake_version_s": startup, "floor_s": floor},
         "runs": bench.runs,
-        "verdicts": verdicts(medians, bench.yardstick, floor, pages),
+        "verdicts": verdicts(medians, startup, floor, pages),
         **bench.found,
     }
 

@@ -35,7 +35,7 @@ from xml.parsers.expat import ExpatError
 import yaml
 
 from compendium.errors import BuildError
-from compendium.files import write_text_atomic
+from compendium.files import atomic_output, write_text_atomic
 from tooling.render import (
     FONT_DIRECTORY,
     PDF_STANDARDS,
@@ -67,9 +67,8 @@ def write_typst_source(
         f"--include-in-header={TYPST_DIRECTORY / 'preamble.typ'}",
         f"--template={TYPST_DIRECTORY / 'template.typ'}",
     ]
-    written = scratch / f"typst-{output.name}"
-    write(inputs, parsed, "typst", writer, written)
-    shutil.move(written, output)
+    with atomic_output(output) as partial:
+        write(inputs, parsed, "typst", writer, partial)
 
 
 def write_pdf(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:
@@ -89,19 +88,19 @@ def write_pdf(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: P
     ) as typst_scratch:
         source = Path(typst_scratch) / f"{output.stem}.typ"
         write_typst_source(inputs, parsed, source, Path(typst_scratch), root)
-        partial = Path(typst_scratch) / "paper.pdf"
         try:
             # Archival and accessible (checked by tests/standards.py): PDF/A-2b and PDF/UA-1;
             # the bundled fonts plus the project's CJK subset, never the system's.
-            typst.compile(
-                str(source),
-                output=str(partial),
-                root=str(root),
-                font_paths=[str(TYPST_DIRECTORY.parents[1] / FONT_DIRECTORY)],
-                ignore_system_fonts=True,
-                timestamp=epoch(),
-                pdf_standards=list(PDF_STANDARDS),
-            )
+            with atomic_output(output) as partial:
+                typst.compile(
+                    str(source),
+                    output=str(partial),
+                    root=str(root),
+                    font_paths=[str(TYPST_DIRECTORY.parents[1] / FONT_DIRECTORY)],
+                    ignore_system_fonts=True,
+                    timestamp=epoch(),
+                    pdf_standards=list(PDF_STANDARDS),
+                )
         except typst.TypstError as error:
             kept = root / "results" / "logs" / source.name
             kept.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +110,6 @@ def write_pdf(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: P
                 f"the typst source is kept in {kept.relative_to(root)}",
                 file=str(inputs.manuscript),
             ) from None
-        partial.replace(output)
 
 
 def _typst_problem(error) -> str:
@@ -128,9 +126,8 @@ def write_docx(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: 
     """A Word document with the figures, the tables and the reference list; each figure is the
     PNG its step draws beside the SVG (docx-figures.lua), as pandoc would need rsvg-convert, a
     program outside the lock, to put an SVG into Word."""
-    written = scratch / f"docx-{output.name}"
-    write(inputs, parsed, "docx", ["--to=docx"], written)
-    shutil.move(written, output)
+    with atomic_output(output) as partial:
+        write(inputs, parsed, "docx", ["--to=docx"], partial)
 
 
 def write_jats(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import os
 import statistics
 import subprocess
 import sys
@@ -21,13 +22,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tooling.dependencies import imported_files
+
 BENCHMARKS = Path("results") / "logs" / "benchmarks"
 #: What Snakemake's preamble imports in every `script:` process before the script's own code.
-PREAMBLE = [
-    "import pickle",
-    "from snakemake.logging import logger",
-    "from snakemake.iocontainers import Snakemake",
-]
+PREAMBLE = ["import pickle", "from snakemake.logging import logger"]
+PREAMBLE += ["from snakemake.iocontainers import Snakemake"]
 SCRIPTS, NOTEBOOKS = Path("analysis") / "scripts", Path("analysis") / "notebooks"
 RUNNER, ONE_PROCESS = SCRIPTS / "run_notebook.py", "(one process)"
 
@@ -41,10 +41,6 @@ class Job:
     @property
     def work(self) -> float:
         return max(self.seconds - self.startup, 0.0)
-
-    def record(self) -> dict:
-        numbers = {"seconds": self.seconds, "startup": self.startup, "work": self.work}
-        return {"rule": self.rule} | {name: round(value, 3) for name, value in numbers.items()}
 
 
 def read_records(folder: Path, since: float = 0.0) -> dict[str, float]:
@@ -62,49 +58,58 @@ def read_records(folder: Path, since: float = 0.0) -> dict[str, float]:
             try:
                 values.append(float(row["s"]))
             except (TypeError, ValueError):
-                raise ValueError(
-                    f"{path}:{line}: s: not a number of seconds: {row['s']!r}"
-                ) from None
+                raise ValueError(f"{path}:{line}: s: not a number: {row['s']!r}") from None
         seconds[path.stem] = statistics.median(values)
     return seconds
 
 
-def imports_of(program: Path) -> list[str]:
-    """The import statements at the top level of `program` (a percent notebook's cells too)."""
+def imports_of(program: Path, lazy: bool = False) -> list[str]:
+    """The import lines of `program` at its top level (a percent notebook's cells too) or, with
+    `lazy`, anywhere in it, each made harmless should it fail (an optional import)."""
     source = program.read_text(encoding="utf-8")
-    return [
+    tree = ast.parse(source, str(program))
+    found = [
         ast.get_source_segment(source, node)
-        for node in ast.parse(source, str(program)).body
+        for node in (ast.walk(tree) if lazy else tree.body)
         if isinstance(node, ast.Import)
-        or (isinstance(node, ast.ImportFrom) and node.module != "__future__")
+        or (isinstance(node, ast.ImportFrom) and not node.level and node.module != "__future__")
     ]
+    return [f"try: {line}\nexcept ImportError: pass" for line in found] if lazy else found
+
+
+def step_imports(program: Path, tree: Path) -> list[str]:
+    """What a step imports: its program's import lines, then every import line of the modules
+    of our packages it uses (tooling.dependencies), those inside functions included."""
+    ours = [tree / path for path in imported_files(program)]
+    return [*imports_of(program), *(line for path in ours for line in imports_of(path, lazy=True))]
 
 
 def startup_program(rule: str, tree: Path, scratch: Path) -> str:
-    """The Python code a process of `rule` runs before its work: the preamble and the imports
-    of its script, or for a notebook the runner's, a kernel's start and the notebook's."""
+    """The Python code a process of `rule` runs before its work: the preamble and the step's
+    imports, or for a notebook the runner's, then a kernel that does the notebook's."""
     script, notebook = tree / SCRIPTS / f"{rule}.py", tree / NOTEBOOKS / f"{rule}.py"
     if script.is_file():
-        return "\n".join([*PREAMBLE, *imports_of(script)])
+        return "\n".join([*PREAMBLE, *step_imports(script, tree)])
     if not notebook.is_file():  # a rule that runs no program of ours: the preamble only
         return "\n".join(PREAMBLE)
     imports_only = scratch / f"{rule}.py"
-    imports_only.write_text("# %%\n" + "\n".join(imports_of(notebook)) + "\n", encoding="utf-8")
+    imports_only.write_text("# %%\n" + "\n".join(step_imports(notebook, tree)) + "\n", "utf-8")
     executed = imports_only.with_suffix(".ipynb")
     run = f"execute(Path({str(imports_only)!r}), Path({str(executed)!r}), {{}}, Path.cwd())"
     runner = ["from pathlib import Path", "from tooling.notebooks import execute"]
-    return "\n".join([*PREAMBLE, *imports_of(tree / RUNNER), *runner, run])
+    return "\n".join([*PREAMBLE, *step_imports(tree / RUNNER, tree), *runner, run])
 
 
 def single_process_program(rules: list[str], tree: Path) -> str:
     """One process importing what every step imports: what the floor pays once."""
     programs = [tree / folder / f"{rule}.py" for rule in rules for folder in (SCRIPTS, NOTEBOOKS)]
-    imports = [line for path in programs if path.is_file() for line in imports_of(path)]
+    imports = [line for path in programs if path.is_file() for line in step_imports(path, tree)]
     return "\n".join(dict.fromkeys([*PREAMBLE, *imports]))
 
 
-def seconds_to_run(code: str, tree: Path, environment: dict[str, str]) -> float:
-    """Wall time of a fresh Python process running `code` in `tree`."""
+def seconds_to_run(code: str, tree: Path) -> float:
+    """Wall time of a fresh Python process running `code` in `tree`, with the tree's packages."""
+    environment = os.environ | {"PYTHONPATH": os.pathsep.join([str(tree / "analysis"), str(tree)])}
     started = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-c", code], cwd=tree, env=environment, capture_output=True, text=True
@@ -115,12 +120,12 @@ def seconds_to_run(code: str, tree: Path, environment: dict[str, str]) -> float:
     return seconds
 
 
-def measure_startups(rules: list[str], tree: Path, environment: dict[str, str]) -> dict:
+def measure_startups(rules: list[str], tree: Path) -> dict:
     """The start-up of each rule's process, and of the single process; the same code once."""
     with tempfile.TemporaryDirectory(prefix="startup-") as scratch:
         programs = {rule: startup_program(rule, tree, Path(scratch)) for rule in rules}
         programs[ONE_PROCESS] = single_process_program(rules, tree)
-        timed = {code: seconds_to_run(code, tree, environment) for code in set(programs.values())}
+        timed = {code: seconds_to_run(code, tree) for code in set(programs.values())}
     return {rule: timed[code] for rule, code in programs.items()}
 
 

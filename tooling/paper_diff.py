@@ -27,7 +27,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tooling import compare, dependencies, diff_report, sources, tiers, verify
+from tooling import compare, dependencies, diff_report, provenance, sources, tiers, verify
 from tooling.compare import Change
 
 OUTPUT = Path("results") / "diff"
@@ -213,10 +213,12 @@ def effects(base: Side, current: Side) -> dict[str, list[Change]]:
             base.text(f"results/tables/{name}"),
             current.text(f"results/tables/{name}"),
         )
-    captions = json.loads(
-        current.text("results/provenance/captions.json")
-        or base.text("results/provenance/captions.json")
-        or "{}"
+    captions = provenance.artifact_entries(
+        json.loads(
+            current.text("results/provenance/captions.json")
+            or base.text("results/provenance/captions.json")
+            or "{}"
+        )
     )
     keys = compare.table_keys(current.sources)
     papers = [side.text("results/paper.html") for side in (base, current)]
@@ -263,15 +265,24 @@ def _direct(effect: Change, group: str, candidates: list[Change]) -> list[Change
 
 def lineage(side: Side) -> dict[str, tuple[set[str] | None, set[str]]]:
     """For each figure and table label: the coded tables upstream of it and its code files;
-    `values` for the numbers of the prose (every table)."""
+    `values` for the numbers of the prose (every table), and `value KEY` for a value whose
+    record names the coded rows it was computed from (`table row id`)."""
     captions = json.loads(side.text("results/provenance/captions.json") or "{}")
-    found: dict[str, tuple[set[str] | None, set[str]]] = {
-        "values": (None, _program_files(side, "analysis/scripts/values.py"))
-    }
+    values_code = _program_files(side, "analysis/scripts/values.py")
+    found: dict[str, tuple[set[str] | None, set[str]]] = {"values": (None, values_code)}
     for label, record in captions.items():
-        inputs = compare.record_inputs(record)
-        tables = {Path(path).stem for path in compare.plotted_data(record)}
-        found[label] = (tables, _program_files(side, record["program"]) | set(inputs))
+        if "program" in record:
+            inputs = compare.record_inputs(record)
+            tables = {Path(path).stem for path in compare.plotted_data(record)}
+            found[label] = (tables, _program_files(side, record["program"]) | set(inputs))
+        elif label == "values":
+            for key, entry in record.items():
+                rows = {
+                    f"{Path(source['table']).stem} row {row['id']}"
+                    for source in entry.get("sources", [])
+                    for row in source.get("rows", [])
+                }
+                found[f"value {key}"] = (rows, values_code)
     return found
 
 
@@ -283,7 +294,9 @@ def tie(group: str, effect: Change, causes: dict[str, list[Change]], lineage_of:
         found = causes["manuscript"]
     else:
         candidates = [c for c in causes["raw"] if tables is None or _raw_row(c)[0] in tables]
-        found = _direct(effect, group, candidates) or candidates
+        rows, _ = lineage_of.get(f"value {effect.where}", (set(), set()))
+        recorded = [c for c in candidates if "{} row {}".format(*_raw_row(c)) in (rows or ())]
+        found = recorded or _direct(effect, group, candidates) or candidates
         found += [
             c for c in causes["code"] + causes["manuscript"] if c.where.split(":")[0] in files
         ]

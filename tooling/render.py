@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compendium.errors import BuildError
+from compendium.files import atomic_output
 
 PANDOC_LANGUAGES = {"zh": "zh-Hans"}
 TYPST_DIRECTORY = Path(__file__).resolve().parents[1] / "manuscript" / "typst"
@@ -299,9 +300,8 @@ def write_html(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: 
             writer.append(f"--metadata=toc-title:{options['toc-title']}")
     if options.get("css"):
         writer.append(f"--css={options['css']}")
-    written = scratch / f"html-{output.name}"
-    write(inputs, parsed, "html", writer, written)
-    shutil.move(written, output)
+    with atomic_output(output) as partial:
+        write(inputs, parsed, "html", writer, partial)
 
 
 def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> None:

@@ -161,7 +161,7 @@ def figure_data(root: Path, tree: Path, path: str, recorded: dict[str, str]) -> 
     reads) changed, row by row; nothing when those tables are not at hand to compare."""
     captions = tree / "results" / "provenance" / "captions.json"
     records = json.loads(captions.read_text(encoding="utf-8")) if captions.is_file() else {}
-    record = next((record for record in records.values() if record["output"] == path), None)
+    record = next((record for record in records.values() if record.get("output") == path), None)
     if record is None:
         return []
     data = comparison.plotted_data(record)

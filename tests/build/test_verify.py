@@ -51,7 +51,7 @@ def test_the_readme_map_is_the_generated_one(built):
 def test_captions_carry_provenance(html):
     for label in ("fig-timeline", "fig-flows", "tbl-fieldwork", "tbl-coverage"):
         assert re.search(
-            rf'id="{label}".*?class="provenance">\s*Made\s+by\s+<code>analysis/scripts/',
+            rf'id="{label}".*?class="provenance">\s*Made\s+by\s+<code>analysis/compendium/',
             html,
             re.S,
         ), label

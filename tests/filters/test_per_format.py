@@ -3,6 +3,7 @@ each writer gets its own format's version (per-format.lua), as a render of that 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,18 @@ def test_a_numbered_figure_shown_in_some_formats_only_is_refused(tmp_path, editi
     text += "![A figure.](a.png){#fig-a}\n:::\n"
     with pytest.raises(BuildError, match="not supported by the pandoc renderer"):
         rendered(tmp_path, text)
+
+
+def test_no_filter_of_the_one_parse_asks_for_the_output_format():
+    """The parse serves every format, so its filters see FORMAT "json": a choice made on FORMAT
+    there would silently give every format the same branch. They mark such a choice instead
+    (common.lua, "Output formats"); only the filters of one format and per-format.lua read it."""
+    from tooling import quarto
+
+    parse_filters = [*quarto.FILTERS, "provenance.lua", "reference-status.lua", "common.lua"]
+    asking = []
+    for name in parse_filters:
+        source = (quarto.FILTER_DIRECTORY / name).read_text(encoding="utf-8")
+        code = re.sub(r"--\[(=*)\[.*?\]\1\]|--[^\n]*", "", source, flags=re.S)  # no comments
+        asking += [name for line in code.splitlines() if re.search(r"\bFORMAT\b", line)]
+    assert asking == [], f"filters of the one parse that test FORMAT: {sorted(set(asking))}"

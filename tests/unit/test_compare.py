@@ -215,3 +215,10 @@ def test_a_figure_lists_the_rows_it_plots_that_changed_and_says_when_its_drawing
     assert [change.line() for change in paper_diff.figure_changes(*sides, record, {})] == [
         "fig-fruit: the drawing changed; the data it plots did not"
     ]
+
+
+def test_a_value_whose_record_names_its_rows_is_tied_to_those_rows():
+    """The appendix's record of a value (captions.json) lists the coded rows it comes from."""
+    lineage = LINEAGE | {"value fruit.total.count": ({"fruit row pear"}, set())}
+    total = Change("value", "fruit.total.count", "19", "20")
+    assert paper_diff.tie("other_values", total, CAUSES, lineage).causes == (OTHER.line(),)
