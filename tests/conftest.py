@@ -3,8 +3,10 @@ build and browser tests assert on (corruptions run in copies of it)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -39,30 +41,68 @@ def pytest_addoption(parser):
     )
 
 
-def pytest_terminal_summary(terminalreporter):
+#: The budget of Snakemake processes for the whole suite: each costs seconds of start-up and
+#: workflow parsing, and they are what made the suite slow.
+SNAKEMAKE_BUDGET = 10
+
+
+def pytest_configure(config):
+    """Every process the tests start records itself if it is Snakemake (see
+    tests/process_count/sitecustomize.py): the summary counts builds however they start."""
+    from tests.process_count.sitecustomize import RECORD
+
+    descriptor, record = tempfile.mkstemp(prefix="snakemake-processes-", suffix=".tsv")
+    os.close(descriptor)
+    config.snakemake_record = Path(record)
+    os.environ[RECORD] = record
+    paths = [str(ROOT / "tests" / "process_count"), os.environ.get("PYTHONPATH")]
+    os.environ["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
+
+
+def snakemake_processes(config) -> list[list[str]]:
+    record = getattr(config, "snakemake_record", None)
+    if record is None or not record.exists():
+        return []
+    return [line.split("\t") for line in record.read_text(encoding="utf-8").splitlines()]
+
+
+def pytest_terminal_summary(terminalreporter, config):
     """How many Snakemake processes the session started, and one line naming each check
     skipped for want of Chromium, Java or axe-core."""
     from tests.optional_tools import summary
-    from tests.workflow import SNAKEMAKE_RUNS
 
-    if SNAKEMAKE_RUNS:
-        terminalreporter.write_sep("-", f"{len(SNAKEMAKE_RUNS)} Snakemake processes started")
-        for run in SNAKEMAKE_RUNS:
-            terminalreporter.write_line(run)
+    processes = snakemake_processes(config)
+    runs = [(test, arguments) for kind, test, arguments in processes if kind == "run"]
+    jobs = len(processes) - len(runs)
+    if processes:
+        terminalreporter.write_sep(
+            "-",
+            f"{len(runs)} Snakemake processes started (budget {SNAKEMAKE_BUDGET})"
+            + (f", and {jobs} job processes of the cluster executor" if jobs else ""),
+        )
+        for test, arguments in runs:
+            terminalreporter.write_line(f"{test} {arguments}")
     line = summary(terminalreporter.stats.get("skipped", []))
     if line:
         terminalreporter.write_line(line, yellow=True)
 
 
+def pytest_unconfigure(config):
+    record = getattr(config, "snakemake_record", None)
+    if record is not None:
+        record.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, pytestconfig):
-    """A clean build of a copy of this tree: the tree's path, with results/ filled.
+    """A clean build of a copy of this tree by `make`: the tree's path, with results/ filled
+    and the stamp of a finished build.
 
     With `--built-tree DIR` the copy is taken of DIR as built (sources, results and Snakemake's
-    records, times kept) and Snakemake brings it up to date, which is nothing to do when DIR's
+    records, times kept) and `make` brings it up to date, which is nothing to do when DIR's
     build is current: CI builds the paper once, in its bare-machine stage, not again here.
     """
-    from tests.workflow import copy_sources, snakemake
+    from tests.workflow import copy_sources, make
 
     destination = tmp_path_factory.mktemp("built") / "tree"
     built_tree = pytestconfig.getoption("built_tree")
@@ -72,17 +112,30 @@ def built(tmp_path_factory, pytestconfig):
             shutil.copytree(Path(built_tree) / state, tree / state, symlinks=True)
     else:
         tree = copy_sources(destination)
-    completed = snakemake(tree)
+    completed = make(tree)
     assert completed.returncode == 0, completed.stderr[-3000:]
     # Kept as built: later tests add files to results/ (a screenshot, a standards report).
     shutil.copytree(tree / "results", tree.parent / "results-as-built")
     return tree
 
 
+@pytest.fixture(scope="session")
+def summary(built) -> str:
+    """Snakemake's `--detailed-summary` of the session build: one row per output, with the
+    files its job reads."""
+    from tests.workflow import snakemake
+
+    completed = snakemake(built, "--detailed-summary", "--nolock")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed.stdout
+
+
 #: The independent edits of the `edited` build, each in its own part of the workflow: a value in
-#: one coding sheet, the drawing of one figure, and synthetic confidential data to protect.
+#: one coding sheet, the drawing of one figure, a sentence of the prose, and synthetic
+#: confidential data to protect.
 EDITED_VALUE = ("data/raw/indicators.csv", ",2847,", ",2919,")
 EDITED_FIGURE = ("analysis/compendium/figures/timeline_layout.py", "DIAMOND = 4.2", "DIAMOND = 4.6")
+EDITED_PROSE = ("manuscript/article.qmd", ". ", ", as edited. ")
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +151,7 @@ def edited(built, tmp_path_factory):
         for path in (tree / "results").rglob("*")
         if path.is_file() and "logs" not in path.parts
     }
-    for name, old, new in (EDITED_VALUE, EDITED_FIGURE):
+    for name, old, new in (EDITED_VALUE, EDITED_FIGURE, EDITED_PROSE):
         text = (tree / name).read_text(encoding="utf-8")
         assert old in text, (name, old)
         (tree / name).write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -107,6 +160,15 @@ def edited(built, tmp_path_factory):
     assert completed.returncode == 0, completed.stderr[-3000:]
     output = completed.stdout + completed.stderr
     return SimpleNamespace(tree=tree, before=before, ran=jobs_in(output), output=output)
+
+
+@pytest.fixture(scope="session")
+def troubled(built, tmp_path_factory):
+    """The session build again with markup in values and a leak, each in its own part of the
+    workflow (tests/build/troubled.py), built once with --keep-going."""
+    from tests.build.troubled import troubled_build
+
+    return troubled_build(built, tmp_path_factory.mktemp("troubled") / "tree")
 
 
 @pytest.fixture(scope="session")

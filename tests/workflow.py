@@ -70,25 +70,49 @@ def environment() -> dict[str, str]:
     return env
 
 
-#: Every Snakemake process the tests start, by test: the session summary counts them (they are
-#: what makes the suite slow; the budget is ten per session).
-SNAKEMAKE_RUNS: list[str] = []
-
-
-def counted(arguments) -> None:
-    SNAKEMAKE_RUNS.append(
-        os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0] + " " + " ".join(arguments)
-    )
-
-
 def snakemake(tree: Path, *arguments: str, timeout: int = 900) -> subprocess.CompletedProcess:
     """Snakemake as `make` runs it, in `tree`."""
-    counted(arguments)
     command = [
         str(BIN / "snakemake"), "--cores", "2", "--rerun-incomplete", *arguments,
     ]  # fmt: skip
     return subprocess.run(
         command, cwd=tree, capture_output=True, text=True, env=environment(), timeout=timeout
+    )
+
+
+def make_command(*arguments: str) -> list[str]:
+    """`make` in a tree with this environment's virtualenv (its .installed stamp included)."""
+    return ["make", "--no-print-directory", f"VENV={sys.prefix}", *arguments]
+
+
+def make_environment() -> dict[str, str]:
+    """The builds' environment without the variables of a `make` this suite may run under."""
+    return {name: value for name, value in environment().items() if "MAKE" not in name}
+
+
+def make(tree: Path, *arguments: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    """`make` in `tree`, as an author runs it."""
+    return subprocess.run(
+        make_command(*arguments),
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        env=make_environment(),
+        timeout=timeout,
+    )
+
+
+def start_make(tree: Path, *arguments: str) -> subprocess.Popen:
+    """`make` started in its own process group, so that a test can signal exactly that build
+    (as Ctrl-C in a terminal reaches make and everything it started)."""
+    return subprocess.Popen(
+        make_command(*arguments),
+        cwd=tree,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=make_environment(),
+        start_new_session=True,
     )
 
 

@@ -68,3 +68,55 @@ def raw_tables(*names: str) -> list[str]:
     return [f"data/raw/{name}.csv" for name in names] + [
         f"data/schemas/{name}.schema.json" for name in names
     ]
+
+
+#: Where the science package lives, for a function's module as a path in the repository.
+PACKAGE_ROOT = "analysis"
+
+#: The calls that write a step's output: what a script passes to them first is what it computed.
+WRITERS = ("save", "save_svg", "write")
+
+
+def module_file(function: str) -> str:
+    """`compendium.values.counts` → `analysis/compendium/values.py`."""
+    module = function.rsplit(".", 1)[0]
+    return f"{PACKAGE_ROOT}/{module.replace('.', '/')}.py"
+
+
+def computing_function(program: str | Path) -> str | None:
+    """The package function whose result a step's script writes: for `figure =
+    timeline.timeline(shown)` then `style.save(figure, ...)`, it is
+    `compendium.figures.timeline.timeline`. None when the script writes no such result (a
+    notebook, the values step)."""
+    path = Path(program)
+    if path.suffix != ".py" or "notebooks" in path.parts:
+        return None
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    modules = {
+        alias.asname or alias.name: f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "compendium"
+        for alias in node.names
+    }
+    assigned = {
+        target.id: node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+    def called(call: ast.AST | None) -> str | None:
+        function = call.func if isinstance(call, ast.Call) else None
+        if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name):
+            module = modules.get(function.value.id)
+            return f"{module}.{function.attr}" if module else None
+        return None
+
+    for node in ast.walk(tree):
+        if called(node) and node.func.attr in WRITERS and node.args:
+            first = node.args[0]
+            computed = called(assigned.get(first.id) if isinstance(first, ast.Name) else first)
+            if computed:
+                return computed
+    return None

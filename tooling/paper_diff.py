@@ -27,7 +27,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tooling import compare, dependencies, diff_report, sources, tiers, verify
+from tooling import compare, dependencies, diff_report, provenance, sources, tiers, verify
 from tooling.compare import Change
 
 OUTPUT = Path("results") / "diff"
@@ -213,10 +213,12 @@ def effects(base: Side, current: Side) -> dict[str, list[Change]]:
             base.text(f"results/tables/{name}"),
             current.text(f"results/tables/{name}"),
         )
-    captions = json.loads(
-        current.text("results/provenance/captions.json")
-        or base.text("results/provenance/captions.json")
-        or "{}"
+    captions = provenance.artifact_entries(
+        json.loads(
+            current.text("results/provenance/captions.json")
+            or base.text("results/provenance/captions.json")
+            or "{}"
+        )
     )
     keys = compare.table_keys(current.sources)
     papers = [side.text("results/paper.html") for side in (base, current)]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tooling.dependencies import module_file
 from tooling.sources import sha256
 
 #: Short hashes in captions: long enough to tell two versions apart, short enough to read.
@@ -26,6 +27,9 @@ class Step:
     program: str
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
+    #: the package function whose result the step writes, when it is one (see
+    #: tooling.dependencies.computing_function)
+    function: str | None = None
 
 
 def steps_of_rules(described: list[dict]) -> list[Step]:
@@ -36,6 +40,7 @@ def steps_of_rules(described: list[dict]) -> list[Step]:
             program=step["program"],
             inputs=tuple(step["inputs"]),
             outputs=tuple(step["outputs"]),
+            function=step.get("function"),
         )
         for step in sorted(described, key=lambda step: step["rule"])
     ]
@@ -55,12 +60,31 @@ def data_inputs(step: Step) -> list[str]:
     ]
 
 
+def coded_sheets(path: str, steps: list[Step]) -> list[str]:
+    """The coding sheets (data/raw/) a file is made from. A cleaned table comes from the sheet of
+    its own name: its cleaning step reads the others only to check references against them.
+    Anything else comes from the sheets of the cleaned tables it reads."""
+    if path.startswith("data/raw/"):
+        return [path]
+    step = step_of(path, steps)
+    if step is None:
+        return []
+    own = f"data/raw/{Path(path).stem}.csv"
+    if path.startswith("results/data/") and own in step.inputs:
+        return [own]
+    found = [sheet for source in data_inputs(step) for sheet in coded_sheets(source, steps)]
+    return list(dict.fromkeys(found))
+
+
 def records(paths: list[str], steps: list[Step], root: Path, digest=sha256) -> list[dict]:
-    """One record per published file: path, hash (by `digest`), size and the step that made it."""
+    """One record per published file: path, hash, size, the step that made it (its rule,
+    program and inputs), the package function whose result it is and the coding sheets it
+    comes from; the hash by `digest`."""
     result = []
     for path in sorted(paths):
         step = step_of(path, steps)
         file = root / path
+        function = step.function if step else None
         result.append(
             {
                 "path": path,
@@ -69,6 +93,9 @@ def records(paths: list[str], steps: list[Step], root: Path, digest=sha256) -> l
                 "rule": step.rule if step else None,
                 "program": step.program if step else None,
                 "inputs": data_inputs(step) if step else [],
+                "function": function,
+                "module": module_file(function) if function else None,
+                "sheets": coded_sheets(path, steps),
             }
         )
     return result
@@ -81,8 +108,10 @@ def label_of(path: str) -> str | None:
 
 
 def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | None = None) -> dict:
-    """For each figure and table label: the program, its inputs and a short hash, and the
-    program's URL in the repository when one is known (tooling.links)."""
+    """For each figure and table label: the step's rule, program and inputs, the module and
+    function that compute the artifact and the coding sheets it comes from, a short hash, and
+    the URL of the module (else the program) in the repository when one is known
+    (tooling.links)."""
     from tooling.links import file_url
 
     result = {}
@@ -96,10 +125,22 @@ def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | No
                 "output": record["path"],
                 "sha256": record["sha256"][:SHORT_HASH],
             }
-            url = file_url(place, record["program"])
+            if record.get("module"):
+                result[label] |= {
+                    "module": record["module"],
+                    "function": record["function"],
+                    "sheets": "; ".join(record["sheets"]),
+                }
+            url = file_url(place, record.get("module") or record["program"])
             if url:
                 result[label]["url"] = url
     return result
+
+
+def artifact_entries(captions: dict) -> dict:
+    """The figure and table entries of captions.json, which also holds `values` (where each
+    printed number comes from, tooling.value_provenance)."""
+    return {label: entry for label, entry in captions.items() if label.startswith(("fig-", "tbl-"))}
 
 
 def tool_versions(lock_text: str) -> dict:
@@ -155,31 +196,61 @@ def _cell(text: object) -> str:
     return escape(text)
 
 
+def artifact_numbers(manuscript: str, labels: list[str]) -> dict[str, str]:
+    """`fig-flows` → "Figure 2": each kind numbered in the order the manuscript places it (a
+    figure where it is defined, a table where its file is included), as crossref.lua does."""
+
+    def place(label: str) -> int | None:
+        found = [manuscript.find(mark) for mark in (f"{{#{label}", f"/{label}.md")]
+        return min((position for position in found if position >= 0), default=None)
+
+    numbers = {}
+    for kind, word in (("fig", "Figure"), ("tbl", "Table")):
+        placed = sorted(
+            (place(label), label)
+            for label in labels
+            if label.startswith(f"{kind}-") and place(label) is not None
+        )
+        numbers |= {label: f"{word} {number}" for number, (_, label) in enumerate(placed, 1)}
+    return numbers
+
+
+def _short(function: str) -> str:
+    """`compendium.figures.flows.flows` → `flows.flows`, as a script calls it."""
+    return ".".join(function.split(".")[-2:])
+
+
+def _made_by(record: dict, code) -> str:
+    step = f"step {code(record['rule'] or '')} ({code(record['program'] or '')})"
+    if record.get("module"):
+        return f"{code(record['module'])} ({code(_short(record['function']))}), {step}"
+    return step
+
+
 def appendix(artifact_records: list[dict], environment: dict, where: str = "") -> str:
-    """Markdown for the manuscript's appendix: where the files it names are, every artifact →
-    step → inputs → hash, then the environment that made them."""
+    """Markdown for the manuscript's appendix: where the files it names are, every artifact
+    (with its figure or table number) → the module and step that made it → the coding sheets it
+    comes from → hash, then the environment that made them."""
     lines = [
         *([where, ""] if where else []),
-        "| Artifact | Step | Program | Inputs | SHA-256 (first 12) |",
-        "|:--------|:-------|:----------|:--------------------|:--------|",
+        "| Artifact | Made by | From the coding sheets | SHA-256 (first 12) |",
+        "|:------------|:--------------------|:------------|:--------|",
     ]
     for record in artifact_records:
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    _cell(record["path"]),
-                    _cell(record["rule"] or ""),
-                    _cell(record["program"] or ""),
-                    _cell("; ".join(record["inputs"])),
-                    _cell(record["sha256"][:SHORT_HASH]),
-                ]
-            )
-            + " |"
-        )
+        label = label_of(record["path"])
+        # `@label` becomes "Figure 2" (linked) through the cross-reference filter
+        artifact = f"@{label} ({_cell(label)}), " if label else ""
+        cells = [
+            artifact + _cell(record["path"]),
+            _made_by(record, _cell),
+            _cell(", ".join(record["sheets"])),
+            _cell(record["sha256"][:SHORT_HASH]),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        ": Every published file, the workflow step and program that made it, and its checksum.",
+        ": Every published file, the module and workflow step that made it, the coding sheets it "
+        "comes from, and its checksum.",
         "",
         "| Tool or package | Version |",
         "|:------------------------|:----------|",
@@ -196,23 +267,29 @@ def appendix(artifact_records: list[dict], environment: dict, where: str = "") -
     return "\n".join(lines)
 
 
-def readme_map(artifact_records: list[dict]) -> str:
-    """The README's figure/table → rule → program → inputs → output map."""
+def readme_map(artifact_records: list[dict], numbers: dict[str, str] | None = None) -> str:
+    """The README's figure/table (number and label) → module → step → coding sheets → output
+    map."""
+    numbers = numbers or {}
     lines = [
-        "| artifact | rule | program | inputs | output |",
-        "|---|---|---|---|---|",
+        "| artifact | made by | from the coding sheets | output |",
+        "|---|---|---|---|",
     ]
-    for record in artifact_records:
+
+    def order(record: dict) -> tuple:
+        """Figures, then tables, by number; the numbers of the text last."""
+        word, _, number = numbers.get(label_of(record["path"]) or "", "~ 0").partition(" ")
+        return (word, int(number), record["path"])
+
+    for record in sorted(artifact_records, key=order):
         label = label_of(record["path"])
         if label is None and record["path"] != "results/values.json":
             continue
-        name = label or "numbers in the text"
-        inputs = ", ".join(f"`{path}`" for path in record["inputs"])
+        name = f"{numbers[label]} (`{label}`)" if label in numbers else label
         cells = [
-            name,
-            f"`{record['rule']}`",
-            f"`{record['program']}`",
-            inputs,
+            name or "numbers in the text",
+            _made_by(record, lambda text: f"`{text}`"),
+            ", ".join(f"`{path}`" for path in record["sheets"]),
             f"`{record['path']}`",
         ]
         lines.append("| " + " | ".join(cells) + " |")

@@ -13,16 +13,8 @@ import csv
 from pathlib import Path
 
 from compendium.errors import BuildError
+from tooling.dependencies import module_file
 from tooling.provenance import Step
-
-#: Where the science package lives, for a function's module as a path in the repository.
-PACKAGE_ROOT = "analysis"
-
-
-def module_file(function: str) -> str:
-    """`compendium.values.counts` → `analysis/compendium/values.py`."""
-    module = function.rsplit(".", 1)[0]
-    return f"{PACKAGE_ROOT}/{module.replace('.', '/')}.py"
 
 
 def coded_rows(package: Path, tables: set[str]) -> dict[str, tuple[str, dict[str, dict]]]:

@@ -57,6 +57,8 @@ rule check_numbers:
         report="results/checks/numbers.txt",
     log:
         "results/logs/check_numbers.log",
+    benchmark:
+        "results/logs/benchmarks/check_numbers.tsv"
     conda:
         "../../environment.yml"
     threads: 1

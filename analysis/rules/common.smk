@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, workflow.basedir)
 
 # A rule's code= inputs come from its program's imports; table lists from data/datapackage.json.
-from tooling.dependencies import imported_files, raw_tables
+from tooling.dependencies import computing_function, imported_files, raw_tables
 from tooling.sources import build_inputs
 from tooling.steps import edition_epoch
 

@@ -3,19 +3,24 @@
 STEPS = [
     {
         "rule": step.name,
-        "program": (
+        "program": program,
+        # the package function whose result the step writes (none for a notebook)
+        "function": computing_function(program),
+        "inputs": [str(path) for path in step.input],
+        "outputs": [str(path) for path in step.output],
+    }
+    for step in workflow.rules
+    if step.script
+    for program in [
+        (
             str(step.input.notebook)
             if "notebook" in step.input.keys()
             else os.path.relpath(
                 os.path.join(os.path.dirname(step.snakefile), step.script),
                 workflow.basedir,
             )
-        ),
-        "inputs": [str(path) for path in step.input],
-        "outputs": [str(path) for path in step.output],
-    }
-    for step in workflow.rules
-    if step.script
+        )
+    ]
 ]
 
 
@@ -23,6 +28,8 @@ rule provenance:
     """Record which step made each figure and table from which inputs, for captions and appendix."""
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
+        # where each figure and table stands in the text, for its number in the map
+        manuscript="manuscript/article.qmd",
         values="results/values.json",
         value_sources="results/values-sources.json",
         # the coding sheets, for the locator each row behind a value cites

@@ -2,11 +2,12 @@
 provenance.lua: every figure and table caption ends with where the artifact came from.
 
 Reads the JSON file named by the metadata field `provenance-file` (written by the workflow's
-`provenance` step): for each label, the program that made the artifact, its inputs and the
-first characters of its SHA-256. Appends "Made by PROGRAM from INPUTS; SHA-256 HASH." to the
-caption: the program links to its file in the repository when the entry has a `url` (see
-tooling/links.py), and is plain text otherwise: a link relative to the paper breaks once the
-paper is published on its own. A figure that is a static image in the manuscript's folder (no
+`provenance` step): for each label, the module and function that compute the artifact, the
+coding sheets it comes from and the first characters of its SHA-256. Appends "Made by MODULE
+(FUNCTION) from SHEETS; SHA-256 HASH." to the caption (a step that names no function: "Made by
+PROGRAM from INPUTS"): the module or program links to its file in the repository when the
+entry has a `url` (see tooling/links.py), and is plain text otherwise: a link relative to the
+paper breaks once the paper is published on its own. A figure that is a static image in the manuscript's folder (no
 step makes it) says "Static file PATH; SHA-256 HASH." (the renderer hashes those files into
 `static-files`). A fig-/tbl- label with neither stops the render with its line: every artifact
 is accounted for.
@@ -44,21 +45,30 @@ local function static_note(float)
     pandoc.Space(), pandoc.Code(hash:sub(1, 12)), pandoc.Str('.') }, { class = 'provenance' })
 end
 
+-- "a; b" as Code elements separated by commas.
+local function code_list(text)
+  local list = pandoc.List()
+  for path in tostring(text):gmatch('[^;]+') do
+    if #list > 0 then list:insert(pandoc.Str(', ')) end
+    list:insert(pandoc.Code((path:gsub('^%s+', ''))))
+  end
+  return list
+end
+
+-- "Made by MODULE (FUNCTION) from SHEETS; SHA-256 HASH." where the workflow names the module
+-- that computes the artifact and the coding sheets it comes from, else "Made by PROGRAM from
+-- INPUTS; SHA-256 HASH."
 local function note(entry)
-  local program
-  if entry.url then
-    program = pandoc.Link(pandoc.Code(entry.program), entry.url)
-  else
-    program = pandoc.Code(entry.program)
-  end
-  local inputs = pandoc.List()
-  for path in tostring(entry.inputs):gmatch('[^;]+') do
-    if #inputs > 0 then inputs:insert(pandoc.Str(', ')) end
-    inputs:insert(pandoc.Code((path:gsub('^%s+', ''))))
-  end
+  local shown = entry.module or entry.program
+  local program = entry.url and pandoc.Link(pandoc.Code(shown), entry.url) or pandoc.Code(shown)
   local text = pandoc.List({ pandoc.Space(), pandoc.Str('Made'), pandoc.Space(), pandoc.Str('by'),
-    pandoc.Space(), program, pandoc.Space(), pandoc.Str('from'), pandoc.Space() })
-  text:extend(inputs)
+    pandoc.Space(), program })
+  if entry.module then
+    text:extend({ pandoc.Space(), pandoc.Str('('),
+      pandoc.Code(entry['function']:match('([^.]+%.[^.]+)$')), pandoc.Str(')') })
+  end
+  text:extend({ pandoc.Space(), pandoc.Str('from'), pandoc.Space() })
+  text:extend(code_list(entry.module and entry.sheets or entry.inputs))
   text:extend({ pandoc.Str(';'), pandoc.Space(), pandoc.Str('SHA-256'), pandoc.Space(),
     pandoc.Code(entry.sha256), pandoc.Str('.') })
   return pandoc.Span(text, { class = 'provenance' })

@@ -1,4 +1,5 @@
-"""Running a tree's build the way `make` does: `python -m tooling.console <snakemake command>`.
+"""Running a tree's build the way `make` does: `python -m tooling.console <snakemake command>`,
+or `make` itself.
 
 The launcher and the package are taken from the tree itself (PYTHONPATH), so a test of a copy
 exercises the copy's code, as `make` in that copy would.
@@ -11,13 +12,12 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.workflow import BIN, counted, environment
+from tests.workflow import BIN, environment
 
 SNAKEMAKE = [str(BIN / "snakemake"), "--cores", "2", "--rerun-incomplete", "--show-failed-logs"]
 
 
 def command(*targets: str) -> list[str]:
-    counted(targets)
     return [str(BIN / "python"), "-m", "tooling.console", *SNAKEMAKE, *targets]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.workflow import ROOT, copy_sources, environment
-from tooling import sources
+from tooling import differences, sources
 
 
 def archived(destination: Path) -> Path:
@@ -115,13 +116,58 @@ def test_tier0_says_when_there_is_nothing_published(archive):
     assert "No results/ here" in completed.stdout
 
 
-def test_build_verify_and_tests_work_in_an_archive(archive, built, tmp_path):
-    """Tier 2 from the archive: a clean build of its sources reproduces the first build."""
+def cluster_jobs_of_this_test() -> int:
+    """Job processes the cluster executor started for the running test (the session's record
+    of Snakemake processes, tests/process_count/)."""
+    from tests.process_count.sitecustomize import RECORD
+
+    test = os.environ["PYTEST_CURRENT_TEST"].split(" ")[0]
+    lines = Path(os.environ[RECORD]).read_text(encoding="utf-8").splitlines()
+    return sum(line.split("\t")[:2] == ["job", test] for line in lines)
+
+
+def test_tier2_in_an_archive_reproduces_the_session_build_job_by_job_on_another_machine(
+    archive, built, tmp_path
+):
+    """One clean build that shows four things. `make verify` (tier 2) rebuilds the archive from
+    scratch and finds every file of the session build reproduced: the build works without git
+    and is deterministic. It runs every job as a process of its own through Snakemake's
+    cluster-generic executor (profiles/cluster-generic), the way a cluster scheduler does: no
+    job depends on another job's memory, working directory or undeclared input. And it prints
+    the labels of another machine (Python 3.12.1): verify tells files that differ only in the
+    printed tool versions from a difference of content, by rendering them again with the
+    recorded labels and finding the very bytes."""
     package = shutil.copytree(archive, tmp_path / "package")
-    shutil.copy(built / "results" / "manifest.json", package / "manifest.json")
-    completed = verify(package, 2)
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
-    assert "0 differ, 0 missing, 0 new" in completed.stdout
+    session = json.loads((built / "results" / "manifest.json").read_text(encoding="utf-8"))
+    (package / "manifest.json").write_text(json.dumps(session), encoding="utf-8")
+    other_machine = tmp_path / "other-machine.json"
+    other_machine.write_text(
+        json.dumps({"environment": {**session["environment"], "python": "3.12.1"}})
+    )
+    env = {
+        **environment(),
+        "SNAKEMAKE_PROFILE": "profiles/cluster-generic",
+        differences.LABELS_FROM: str(other_machine),
+    }
+    completed = subprocess.run(
+        [sys.executable, "-m", "tooling.verify", "--tier", "2"],
+        cwd=package,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
+    text = completed.stdout
+    assert completed.returncode == 0, text[-3000:] + completed.stderr[-3000:]
+    assert re.search(r"\b0 differ, 0 missing, 0 new, of \d+ artifacts", text), text
+    labelled = {line.split()[1] for line in text.splitlines() if line.startswith("labels ")}
+    assert {"results/provenance/appendix.md", "results/paper.html", "results/paper.pdf"} <= labelled
+    assert not {"results/values.json", "results/figures/fig-flows.svg"} & labelled
+    python = session["environment"]["python"]
+    assert f"python 3.12.1 here, {python} in manifest" in text, text
+    assert cluster_jobs_of_this_test() >= 20, "the jobs did not run through the cluster executor"
+    assert os.environ.get(differences.LABELS_FROM) is None
+
     collected = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "tests/unit/test_workflows.py", "-k", "notebook"],
         cwd=package,

@@ -24,7 +24,7 @@ from compendium.bibliography import load_bibliography
 from compendium.errors import BuildError
 from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
 from tests.unit.test_bad_data import read_sheet, write_sheet
-from tests.workflow import BIN, ROOT, bare_path, copy_sources, copy_tree
+from tests.workflow import BIN, ROOT, bare_path, copy_sources, copy_tree, make
 from tooling import number_check, render, settings
 from tooling.render_cli import render as render_document
 
@@ -276,8 +276,8 @@ def test_a_bad_source_is_refused_with_one_clear_line(built, tmp_path, monkeypatc
 # step's one line, no traceback, and no half-written or stale output is left.
 
 
-def launched(tree: Path, *arguments: str) -> tuple[list[str], str]:
-    completed = launch(tree, *arguments)
+def launched(tree: Path, *arguments: str, by_make: bool = False) -> tuple[list[str], str]:
+    completed = make(tree) if by_make else launch(tree, *arguments)
     seen = completed.stdout + completed.stderr
     assert completed.returncode != 0, seen[-3000:]
     assert "Traceback" not in seen, seen[-3000:]
@@ -329,14 +329,18 @@ def test_a_manuscript_error_stops_the_render_with_its_line(built, tmp_path):
     assert _bytes(tree / "results/paper.html") == _bytes(built / "results/paper.html")
 
 
-def test_a_bad_setting_stops_the_build_before_any_step(tmp_path):
+def test_a_bad_setting_stops_make_before_any_step_and_leaves_no_stamp(tmp_path):
+    """Through `make` itself: a failed build is not stamped as finished, so the next `make`
+    builds again."""
     tree = copy_sources(tmp_path / "tree")
     expected = unknown_renderer(tree)
-    errors, _ = launched(tree)
+    errors, _ = launched(tree, by_make=True)
     assert errors == [
         f"error: {CONFIG}:{expected.line}: renderer: 'nonsense' is not one of: pandoc, quarto"
     ]
     assert not (tree / "results").exists()
+    assert not (tree / ".snakemake" / "make" / "built").exists()
+    assert make(tree, "--question").returncode == 1
 
 
 #: Sources deleted at once, and the first step (in the workflow's order) that reads each.

@@ -1,37 +1,23 @@
 """A coding whose results contradict one of the article's claims stops the build.
 
-The edit is SYNTHETIC: in a copy of the sources the profit-driven modality is made to start in
-2010 (with a phrase of the article that does name 2010, so the cleaning step accepts it), which
-contradicts the article's claim that for-profit therapy came before the 2009 measures.
+The edit is SYNTHETIC (tests/build/troubled.py, CLAIM_EDIT): in a copy of the session build the
+profit-driven modality is made to start in 2010 (with a phrase of the article that does name
+2010, so the cleaning step accepts it), which contradicts the article's claim that for-profit
+therapy came before the 2009 measures. Only the claims check and what it reads are rebuilt.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
-from tests.workflow import copy_sources, error_lines, snakemake
+from tests.build.troubled import CLAIM_EDIT, edit_rows
+from tests.workflow import copy_tree, error_lines, snakemake
 
 CLAIMS = "results/checks/claims.txt"
 
 
-def test_a_contradicted_claim_fails_the_build_with_its_locator_and_value(tmp_path):
-    tree = copy_sources(tmp_path / "tree")
-    sheet = tree / "data" / "raw" / "modalities.csv"
-    rows = list(csv.DictReader(io.StringIO(sheet.read_text(encoding="utf-8"))))
-    for row in rows:
-        if row["modality_id"] == "profit-driven":
-            row.update(
-                span_start="2010",
-                span_start_evidence="until 2010 alone",
-                span_start_locator="Patient- versus profit-driven experimental interventions "
-                "with stem cells ¶3",
-            )
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+def test_a_contradicted_claim_fails_the_build_with_its_locator_and_value(built, tmp_path):
+    tree = copy_tree(built, tmp_path / "tree")
+    modalities = tree / "data" / "raw" / "modalities.csv"
+    edit_rows(modalities, "modality_id", "profit-driven", CLAIM_EDIT)
 
     completed = snakemake(tree, CLAIMS)
     assert completed.returncode != 0

@@ -1,17 +1,16 @@
 """Data values that look like markup reach every output as the text they are.
 
-One rebuild of a copy of the built tree in which three coded values hold HTML, Markdown, typst
-and matplotlib markup (`<script>`, `*`, `_`, `#`, `$`, `@`, a shortcode, a backslash, a link):
-a provision's name, which the prose prints through `{{< var >}}`; a modality's label, which a
-table and a figure show; a case's name, which a table lists. Each must appear literally in the
-HTML, the PDF, the DOCX and the JATS XML, and the label literally in the figure.
+Three coded values hold HTML, Markdown, typst and matplotlib markup (`<script>`, `*`, `_`, `#`,
+`$`, `@`, a shortcode, a backslash, a link): a provision's name, which the prose prints through
+`{{< var >}}`; a modality's label, which a table and a figure show; a case's name, which a table
+lists. Each must appear literally in the HTML, the PDF, the DOCX and the JATS XML, and the label
+literally in the figure. The values are edited in the session's `troubled` rebuild
+(tests/build/troubled.py), whose leak fails only the leak check.
 """
 
 from __future__ import annotations
 
-import csv
 import html as html_module
-import io
 import re
 import zipfile
 from pathlib import Path
@@ -19,36 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.build.launcher import launch
-from tests.workflow import copy_tree
-
-#: Printed by the prose (provision name): every character markdown, HTML or typst would act on.
-PROSE = r"<script>alert(1)</script> *a* _b_ #c $d$ @ding2011 {{< var x >}} \e [l](x) ~s~ ^t^"
-#: Shown in tbl-modalities and drawn in fig-coexistence (modality label): short enough to draw.
-LABEL = "$d$ #c <i>*a*</i> @ding2011"
-#: Listed in tbl-modalities (case name).
-CASE = "<b>Case</b> *one* #2 $3 @ding2011"
-
-PROVISION = "draft-2010-scope-isscr-reference"
-MODALITY = "approved-trial"
-
-
-def edit_cell(path: Path, key_column: str, key: str, column: str, value: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    matches = [row for row in rows if row[key_column] == key]
-    assert len(matches) == 1, (path.name, key)
-    matches[0][column] = value
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def first_case_of(tree: Path, modality: str) -> str:
-    with open(tree / "data" / "raw" / "cases.csv", encoding="utf-8", newline="") as handle:
-        return next(row["case_id"] for row in csv.DictReader(handle) if row["modality"] == modality)
+from tests.build.troubled import CASE, LABEL, PROSE, PROVISION, leak_errors
 
 
 def flat(text: str) -> str:
@@ -67,15 +37,12 @@ def oblique_glyphs(svg: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def hostile(built, tmp_path_factory) -> Path:
-    tree = copy_tree(built, tmp_path_factory.mktemp("hostile") / "tree")
-    raw = tree / "data" / "raw"
-    edit_cell(raw / "provisions.csv", "provision_id", PROVISION, "name", PROSE)
-    edit_cell(raw / "modalities.csv", "modality_id", MODALITY, "label", LABEL)
-    edit_cell(raw / "cases.csv", "case_id", first_case_of(tree, MODALITY), "name", CASE)
-    completed = launch(tree)
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return tree
+def hostile(troubled) -> Path:
+    """The rebuild with the values above: nothing but the leak check, which is meant to fail in
+    it and runs last, failed, so every output was made from them."""
+    leaks, others = leak_errors(troubled.errors)
+    assert leaks and others == [], troubled.output[-3000:]
+    return troubled.tree
 
 
 def test_values_reach_values_json_unchanged(hostile):

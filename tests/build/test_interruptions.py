@@ -1,13 +1,14 @@
-"""Interrupted builds: Ctrl-C (SIGINT) in the middle of a cleaning notebook and a hard kill
-(SIGKILL) in the middle of a figure script, each followed by `make` again; and two builds
-started at once in one tree. Every scenario must end with the same bytes as a clean build.
+"""Interrupted builds, through `make` as an author runs it, in one tree from a clean copy of the
+sources: Ctrl-C (SIGINT) in the middle of a cleaning notebook, `make` again and a hard kill
+(SIGKILL) in the middle of a figure script, then two `make`s started at once. Each interrupted
+build leaves no stamp of a finished build; the two at once take turns; the tree ends with the
+bytes of the session's clean build, and `make` then has nothing to do.
 """
 
 from __future__ import annotations
 
 import os
 import queue
-import shutil
 import signal
 import threading
 import time
@@ -15,27 +16,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.build.launcher import launch, leftovers, snapshot, start
-from tests.workflow import FIGURES, copy_sources, copy_tree
+from tests.build.launcher import leftovers, snapshot
+from tests.workflow import FIGURES, copy_sources, make, start_make
 
 #: Steps of each kind and the output each writes last (so: absent while the step runs).
-STEPS = {
-    "notebook": {
-        "clean_dates": "results/notebooks/clean_dates.ipynb",
-        "clean_quantities": "results/notebooks/clean_quantities.ipynb",
-        "clean_coding": "results/notebooks/clean_coding.ipynb",
-    },
-    "figure": {name.replace("-", "_"): f"results/figures/{name}.svg" for name in FIGURES},
-    "render": {"render": "results/paper.html"},
+NOTEBOOKS = {
+    "clean_dates": "results/notebooks/clean_dates.ipynb",
+    "clean_quantities": "results/notebooks/clean_quantities.ipynb",
+    "clean_coding": "results/notebooks/clean_coding.ipynb",
 }
+FIGURE_STEPS = {name.replace("-", "_"): f"results/figures/{name}.svg" for name in FIGURES}
+STAMP = Path(".snakemake") / "make" / "built"
+WAITING = "another build is running in this tree; waiting for it to finish"
 
 
 class RunningBuild:
-    """A build started through the launcher, whose progress lines a test can wait for."""
+    """A `make` started in `tree`, whose progress lines a test can wait for."""
 
     def __init__(self, tree: Path) -> None:
         self.tree = tree
-        self.process = start(tree)
+        self.process = start_make(tree)
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.output: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -47,31 +47,30 @@ class RunningBuild:
             self.lines.put(line.rstrip("\n"))
         self.lines.put(None)
 
-    def wait_until_running(self, steps: dict[str, str], timeout: float = 300) -> str:
-        """The first step of `steps` seen running (started, its output not yet written)."""
+    def wait_until_running(self, steps: dict[str, str], timeout: float = 600) -> str:
+        """The first step of `steps` seen running: Snakemake announced it and its last output
+        is not written yet. Waits on the build's own lines, no fixed delay."""
         deadline = time.monotonic() + timeout
         started: list[str] = []
         while time.monotonic() < deadline:
             try:
-                line = self.lines.get(timeout=0.2)
+                line = self.lines.get(timeout=1)
             except queue.Empty:
                 line = ""
             if line is None:
                 pytest.fail(f"the build ended before any of {sorted(steps)} ran:\n{self.text}")
             if line:
                 self.output.append(line)
-                for rule in steps:
-                    if line == f"localrule {rule}:" and rule not in started:
-                        started.append(rule)
+                started += [rule for rule in steps if line == f"localrule {rule}:"]
             for rule in started:
                 if not (self.tree / steps[rule]).exists():
-                    return rule  # started by Snakemake, its last output not yet written
+                    return rule
         pytest.fail(f"none of {sorted(steps)} was seen running:\n{self.text}")
 
     def signal(self, number: int) -> None:
         os.killpg(self.process.pid, number)  # the build's own process group, nothing else
 
-    def finish(self, timeout: float = 600) -> int:
+    def finish(self, timeout: float = 900) -> int:
         returncode = self.process.wait(timeout=timeout)
         self.reader.join(timeout=30)
         while not self.lines.empty():
@@ -85,64 +84,54 @@ class RunningBuild:
         return "\n".join(self.output)
 
 
-@pytest.fixture(scope="module")
-def clean_results(built) -> dict[str, bytes]:
-    """The session build's results as the build wrote them (other tests add files later)."""
-    return snapshot(built.parent / "results-as-built")
+def up_to_date(tree: Path) -> bool:
+    """`make --question`: 0 when `make` would do nothing, 1 when it would build."""
+    completed = make(tree, "--question")
+    assert completed.returncode in (0, 1), completed.stderr
+    return completed.returncode == 0
 
 
-@pytest.mark.parametrize(
-    ("signal_number", "kind"),
-    [(signal.SIGINT, "notebook"), (signal.SIGKILL, "figure")],
-    ids=["SIGINT-in-a-notebook", "SIGKILL-in-a-figure"],
-)
-def test_an_interrupted_build_resumes_to_identical_outputs(
-    tmp_path, clean_results, signal_number, kind
-):
-    tree = copy_sources(tmp_path / "tree")
-    steps = STEPS[kind]
+def interrupted(tree: Path, steps: dict[str, str], number: int) -> tuple[str, RunningBuild]:
+    """Start `make`, send `number` once one of `steps` runs; the step and the ended build."""
     build = RunningBuild(tree)
     rule = build.wait_until_running(steps)
-    build.signal(signal_number)
+    build.signal(number)
     returncode = build.finish()
-    assert returncode != 0, f"{kind}: the interrupted build reported success\n{build.text}"
-    if signal_number == signal.SIGKILL:
-        assert not (tree / steps[rule]).exists(), f"{rule} finished before it was killed"
-    # After Ctrl-C Snakemake may let a step that is about to end write its output; what must
-    # hold either way is that the next build resumes to the bytes of a clean build.
+    assert returncode != 0, f"interrupted in {rule}, the build reported success\n{build.text}"
     assert "Traceback" not in build.text, build.text
-    if signal_number == signal.SIGINT:
-        assert "make: interrupted; run make again to resume" in build.text, build.text
+    assert not (tree / STAMP).exists(), f"interrupted in {rule}, yet stamped as finished"
+    assert not up_to_date(tree), f"after the interruption in {rule}, make would do nothing"
+    return rule, build
 
-    resumed = launch(tree)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert "Traceback" not in resumed.stderr
-    if signal_number == signal.SIGKILL:
-        assert "removed the lock of an interrupted earlier build" in resumed.stderr
+
+def test_interrupted_builds_resume_and_two_at_once_take_turns(built, tmp_path):
+    clean_results = snapshot(built.parent / "results-as-built")
+    tree = copy_sources(tmp_path / "tree")
+
+    # Ctrl-C while a cleaning notebook runs. Snakemake may let a step that is about to end
+    # write its output; what must hold is that the next build resumes to a clean build's bytes.
+    _, first = interrupted(tree, NOTEBOOKS, signal.SIGINT)
+    assert "make: interrupted; run make again to resume" in first.text, first.text
+
+    # `make` again, killed outright while a figure is drawn: Snakemake's lock stays behind.
+    rule, _ = interrupted(tree, FIGURE_STEPS, signal.SIGKILL)
+    assert not (tree / FIGURE_STEPS[rule]).exists(), f"{rule} finished before it was killed"
+
+    # Two `make`s at once: one removes the stale lock and finishes the build, the other waits
+    # for it and then finds nothing to do.
+    builds = [RunningBuild(tree), RunningBuild(tree)]
+    for build in builds:
+        assert build.finish() == 0, build.text
+    texts = [build.text for build in builds]
+    waited = [text for text in texts if WAITING in text]
+    assert len(waited) == 1, texts
+    assert "make: nothing to do; every output is up to date" in waited[0], waited[0]
+    assert sum("removed the lock of an interrupted earlier build" in text for text in texts) == 1
+    assert not any("Traceback" in text for text in texts), texts
+
     assert leftovers(tree / "results") == []
     rebuilt = snapshot(tree / "results")
     assert sorted(rebuilt) == sorted(clean_results)
-    different = [name for name in clean_results if rebuilt[name] != clean_results[name]]
-    assert different == [], f"interrupted in {rule}; differ from a clean build: {different}"
-
-
-def test_two_builds_at_once_in_one_tree_take_turns(built, tmp_path, clean_results):
-    tree = copy_tree(built, tmp_path / "tree")
-    shutil.rmtree(tree / "results")  # as built, without what other tests added since
-    shutil.copytree(built.parent / "results-as-built", tree / "results")
-    # Work for the first build to do while the second one waits: figures and the paper.
-    shutil.rmtree(tree / "results" / "figures")
-    for paper in (tree / "results").glob("paper.*"):
-        paper.unlink()
-    first, second = RunningBuild(tree), RunningBuild(tree)
-    assert first.finish() == 0, first.text
-    assert second.finish() == 0, second.text
-    waited = [
-        build
-        for build in (first, second)
-        if "another build is running in this tree; waiting for it to finish" in build.text
-    ]
-    assert len(waited) == 1, (first.text, second.text)
-    assert "make: nothing to do; every output is up to date" in waited[0].text
-    assert leftovers(tree / "results") == []
-    assert snapshot(tree / "results") == clean_results
+    assert [name for name in clean_results if rebuilt[name] != clean_results[name]] == []
+    assert (tree / STAMP).is_file()
+    assert up_to_date(tree)

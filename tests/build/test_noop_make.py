@@ -4,37 +4,23 @@ Each test takes a copy of a tree built by `make` (dates kept, no .git) and chang
 input; `make --question` must then say the paper is out of date, which means `make` would run
 Snakemake (the `paper` rule has no other recipe). The set of inputs is the Makefile's own, so
 the test that compares it with Snakemake's list of every rule's inputs guards it against a new
-kind of input the Makefile does not see.
+kind of input the Makefile does not see. That an interrupted `make` leaves no stamp and the next
+one builds and then has nothing to do is tested in test_interruptions.py; that a failed one
+leaves no stamp, in test_bad_sources.py.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.workflow import copy_tree, environment
+from tests.workflow import copy_tree, make
 
 STATE = Path(".snakemake") / "make"
 #: A date well before the build: a file carrying it is older than the stamp.
 LONG_AGO = 1_000_000_000
-
-
-def make(tree: Path, *arguments: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    """`make` in `tree` with this environment's virtualenv, as an author runs it."""
-    return subprocess.run(
-        ["make", "--no-print-directory", f"VENV={sys.prefix}", *arguments],
-        cwd=tree,
-        capture_output=True,
-        text=True,
-        env={name: value for name, value in environment().items() if "MAKE" not in name},
-        timeout=timeout,
-    )
 
 
 def up_to_date(tree: Path) -> bool:
@@ -44,19 +30,12 @@ def up_to_date(tree: Path) -> bool:
     return completed.returncode == 0
 
 
-@pytest.fixture(scope="module")
-def made(built, tmp_path_factory) -> Path:
-    """A built tree after one `make`: the stamp of a finished build is there."""
-    tree = copy_tree(built, tmp_path_factory.mktemp("made") / "tree")
-    completed = make(tree)
-    assert completed.returncode == 0, completed.stderr[-3000:]
+@pytest.fixture
+def tree(built, tmp_path) -> Path:
+    """A copy of the session build, which `make` made: the stamp of a finished build is there."""
+    tree = copy_tree(built, tmp_path / "tree")
     assert (tree / STATE / "built").is_file()
     return tree
-
-
-@pytest.fixture
-def tree(made, tmp_path) -> Path:
-    return copy_tree(made, tmp_path / "tree")
 
 
 def test_an_unchanged_tree_is_up_to_date_without_starting_python(tree):
@@ -162,66 +141,17 @@ def test_a_file_saved_after_the_build_started_is_newer_than_the_stamp(tree):
     assert not up_to_date(tree)
 
 
-def test_the_build_after_a_change_runs_snakemake_then_the_tree_is_up_to_date(tree):
-    (tree / "manuscript" / "article.qmd").touch()
-    completed = make(tree)
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    closing = completed.stderr.splitlines()[-1]  # Snakemake ran and decided
-    assert closing.startswith(("make: done,", "make: nothing to do")), completed.stderr
-    assert up_to_date(tree)
-
-
-def test_a_failed_build_leaves_no_stamp(tree):
-    events = tree / "data" / "raw" / "events.csv"
-    lines = events.read_text(encoding="utf-8").split("\n")
-    lines[1] = "not,a,valid,row"
-    events.write_text("\n".join(lines), encoding="utf-8")
-    completed = make(tree)
-    assert completed.returncode != 0
-    assert not (tree / STATE / "built").exists()
-    assert not up_to_date(tree)
-
-
-def test_an_interrupted_build_is_not_taken_for_a_finished_one(tree):
-    _append_line(tree / "analysis" / "compendium" / "figures" / "timeline.py")
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", f"VENV={sys.prefix}"],
-        cwd=tree,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={name: value for name, value in environment().items() if "MAKE" not in name},
-        start_new_session=True,
-    )
-    assert process.stderr is not None
-    deadline = time.monotonic() + 600
-    for line in process.stderr:
-        if line.strip() == "localrule fig_timeline:" or time.monotonic() > deadline:
-            break
-    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches make and everything it started
-    process.communicate(timeout=300)
-    assert not (tree / STATE / "built").exists()
-    assert not up_to_date(tree)
-
-
-def test_every_input_snakemake_reads_is_an_input_make_compares(made):
+def test_every_input_snakemake_reads_is_an_input_make_compares(built, summary):
     """Snakemake's own list of every job's inputs (and each rule's program) against make's."""
-    listed = set((made / STATE / "inputs").read_text(encoding="utf-8").splitlines())
-    summary = subprocess.run(
-        [str(Path(sys.executable).parent / "snakemake"), "--detailed-summary"],
-        cwd=made,
-        capture_output=True,
-        text=True,
-        env=environment(),
-        check=True,
-    ).stdout.splitlines()
-    header = summary[0].split("\t")
+    listed = set((built / STATE / "inputs").read_text(encoding="utf-8").splitlines())
+    rows = summary.splitlines()
+    header = rows[0].split("\t")
     sources = {
         path
-        for row in summary[1:]
+        for row in rows[1:]
         for path in row.split("\t")[header.index("input-file(s)")].split(",")
         if path and not path.startswith("results/")
     }
-    sources |= {str(path.relative_to(made)) for path in (made / "analysis").rglob("*.smk")}
+    sources |= {str(path.relative_to(built)) for path in (built / "analysis").rglob("*.smk")}
     assert sources, "Snakemake listed no inputs"
     assert sorted(f"./{path}" for path in sources if f"./{path}" not in listed) == []

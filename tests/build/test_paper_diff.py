@@ -14,7 +14,7 @@ import subprocess
 
 from tests import standards
 from tests.optional_tools import need
-from tests.workflow import copy_sources, counted
+from tests.workflow import copy_sources
 from tooling import diff_report, paper_diff
 
 TABLE, ROW_ID, FIELD = "indicators", "armed-police-treatment-episodes", "value_as_written"
@@ -54,7 +54,6 @@ def test_diff_names_what_one_changed_raw_value_changes_and_the_row_that_caused_i
     raw.write_text(original, encoding="utf-8")
     git(clone, "commit", "-qam", "the value as the article gives it")
 
-    counted(["make diff: the build of HEAD~1"])
     assert paper_diff.main([], root=clone) == 0
     printed = capsys.readouterr().out
     document = json.loads((clone / "results" / "diff" / "diff.json").read_text(encoding="utf-8"))

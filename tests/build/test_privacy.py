@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from compendium.errors import BuildError
-from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch
-from tests.workflow import ROOT, copy_tree
+from tests.build.launcher import ONE_LINE_ERROR
+from tests.build.troubled import NAME, leak_errors
+from tests.workflow import ROOT
 from tooling import leaks, privacy
 
 FIXTURES = ROOT / "tests" / "fixtures" / "restricted"
-NAME = "Qiao Fixturo"  # a sensitive value of the fixture (interviewee, row 2)
 ASCII_VALUES = [
     "Qiao Fixturo",
     "Lan Synthetico",
@@ -30,11 +30,6 @@ ASCII_VALUES = [
     "+86 10 5550 0142",
     "l.synthetico@example.invalid",
 ]
-
-
-def with_restricted(tree: Path, variant: str) -> Path:
-    shutil.copytree(FIXTURES / variant, tree / "data" / "restricted")
-    return tree
 
 
 def every_file_under(results: Path) -> dict[str, bytes]:
@@ -205,22 +200,15 @@ def test_only_the_pseudonymisation_and_the_check_read_restricted_data(edited):
     assert readers == {"pseudonymise", "check_leaks"}
 
 
-def test_leaks_fail_the_build_naming_each_output_without_printing_the_value(built, tmp_path):
+def test_leaks_fail_the_build_naming_each_output_without_printing_the_value(troubled):
     """The leaking fixture (a field not marked sensitive) and a manuscript that names an
-    interviewee, in one build: every output that holds the value is named, the value never."""
-    tree = with_restricted(copy_tree(built, tmp_path / "tree"), "leaking")
-    manuscript = tree / "manuscript" / "article.qmd"
-    text = manuscript.read_text(encoding="utf-8")
-    marker = "\n# References"
-    assert marker in text
-    manuscript.write_text(
-        text.replace(marker, f"\nOne clinician, {NAME}, described the fees.\n{marker}", 1),
-        encoding="utf-8",
-    )
-    completed = launch(tree)
-    assert completed.returncode != 0
-    errors = error_lines(completed.stderr)
-    assert errors and all(ONE_LINE_ERROR.match(error) for error in errors), errors
+    interviewee, in the `troubled` rebuild: every output that holds the value is named, the
+    value never."""
+    tree = troubled.tree
+    assert troubled.returncode != 0
+    errors, others = leak_errors(troubled.errors)
+    assert errors, f"the rebuild failed before its leak check ran: {others}"
+    assert all(ONE_LINE_ERROR.match(error) for error in errors), errors
     assert any(
         error.startswith("error: results/pseudonymised/interviews.csv:3: interviewee: ")
         and "data/restricted/interviews.csv:2" in error
@@ -230,7 +218,7 @@ def test_leaks_fail_the_build_naming_each_output_without_printing_the_value(buil
         ONE_LINE_ERROR.match(error)["file"] for error in errors if "sensitive value" in error
     }
     assert {"results/paper.html", "results/paper.pdf"} <= leaking, leaking
-    assert NAME not in completed.stdout + completed.stderr
+    assert NAME not in troubled.output
     assert not (tree / "results" / "checks" / "leaks.txt").exists()
     for log in (tree / "results" / "logs").glob("*.log"):
         assert NAME not in log.read_text(encoding="utf-8"), log

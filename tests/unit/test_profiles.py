@@ -1,6 +1,6 @@
 """profiles/: what a scheduler needs from every rule, and the cluster-generic submit and cancel
 commands, which behave as `sbatch` and `scancel` do (the whole build through them is a build
-test: tests/build/test_verify.py)."""
+test: tests/build/test_archive_and_tiers.py)."""
 
 from __future__ import annotations
 
