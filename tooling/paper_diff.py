@@ -273,7 +273,9 @@ def lineage(side: Side) -> dict[str, tuple[set[str] | None, set[str]]]:
     for label, record in captions.items():
         if "program" in record:
             inputs = compare.record_inputs(record)
-            tables = {Path(path).stem for path in compare.plotted_data(record)}
+            # The coding sheets the record names (where it names them) feed it too.
+            sheets = [name.strip() for name in str(record.get("sheets", "")).split(";")]
+            tables = {Path(path).stem for path in compare.plotted_data(record) + sheets if path}
             found[label] = (tables, _program_files(side, record["program"]) | set(inputs))
         elif label == "values":
             for key, entry in record.items():
