@@ -57,6 +57,8 @@ rule render:
         xml="results/paper.xml",
     log:
         "results/logs/render.log",
+    benchmark:
+        "results/logs/benchmarks/render.tsv"
     conda:
         "../../environment.yml"
     # the writers run in parallel, two at a time (typst and one pandoc writer)
