@@ -305,7 +305,11 @@ function process_blocks(blocks, source)
     CodeBlock = function(code) return attributes(text(code), source) end,
     Math = text, RawInline = text, RawBlock = text,
     Div = function(div) return attributes(div, source) end,
-    Span = function(span) return attributes(span, source) end,
+    Span = function(span)
+      -- a value's own Span (resolve): its text is data, never read for shortcodes again
+      if span.attributes['value-key'] and span.classes:includes('value') then return span, false end
+      return attributes(span, source)
+    end,
     Header = function(header) return attributes(header, source) end,
     Figure = function(figure) return attributes(figure, source) end,
     Table = function(tbl) return attributes(tbl, source) end,

@@ -96,3 +96,16 @@ def test_a_value_without_an_entry_stops_the_render(project):
     result = render(project, "html", {"values": {"count.other": ENTRY}})
     assert result.returncode != 0
     assert "no provenance for the value 'count.things'" in result.stderr
+
+
+def test_a_value_that_holds_a_shortcode_is_printed_as_text_not_expanded(project):
+    """The value's text is data: a `{{< var >}}` inside it is not read as a shortcode (it would
+    stop the render with an unknown key, or print another value)."""
+    hostile = "see {{< var count.missing >}} *a*"
+    (project / "values.json").write_text(
+        json.dumps({"count": {"things": hostile}}), encoding="utf-8"
+    )
+    result = render(project, "html", {"values": {"count.things": {**ENTRY, "value": hostile}}})
+    assert result.returncode == 0, result.stderr
+    page = " ".join((project / "out.html").read_text(encoding="utf-8").split())
+    assert 'data-value-key="count.things">see {{&lt; var count.missing &gt;}} *a*' in page
