@@ -9,6 +9,7 @@ run when the step runs.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from pathlib import Path
 
@@ -29,7 +30,15 @@ def imported_files(*programs: str | Path) -> list[str]:
     return sorted(str(file) for file in found)
 
 
-def _imported_modules(path: Path) -> set[str]:
+def _imported_modules(path: Path) -> frozenset[str]:
+    # every rule asks about the same package modules: parse each file once per process (the
+    # workflow is read by every Snakemake process, one per job on a cluster)
+    status = path.stat()
+    return _imports_of(path, status.st_mtime_ns, status.st_size)
+
+
+@functools.cache
+def _imports_of(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
     modules = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
@@ -38,7 +47,7 @@ def _imported_modules(path: Path) -> set[str]:
             modules.add(node.module)
             # `from compendium import derive` imports the module compendium.derive
             modules.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return modules
+    return frozenset(modules)
 
 
 def _files_of(module: str) -> list[Path]:
