@@ -1,7 +1,8 @@
 """Quarto conformance: every fixture document in every format shows what Quarto shows.
 
-See README.md here for the fixture comments. The renders run in parallel threads (each is one
-pandoc process, plus typst for the PDF) once per session; each test then reads its outputs.
+See README.md here for the fixture comments. Each document is rendered once per session, parsed
+once for all formats as the build renders the paper, documents in parallel threads; each test
+then reads its outputs.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def normalise(text: str) -> str:
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> dict:
     """(document, format) -> the output's visible text, or the BuildError it raised."""
-    from tooling.render_cli import render
+    from tooling.render_cli import render, render_formats
 
     out = tmp_path_factory.mktemp("conformance")
     previous = os.environ.get("SOURCE_DATE_EPOCH")
@@ -96,18 +97,26 @@ def rendered(tmp_path_factory) -> dict:
     cwd = Path.cwd()
     os.chdir(DOCS)  # the documents' own paths, as an author would type them
 
-    def one(job):
-        document, to = job
-        target = out / f"{document.replace('/', '_')}.{to}"
+    def one(document: str) -> dict:
+        # one parse for every format, as the build renders the paper; a document that fails is
+        # rendered again format by format, so each format gets its own result or error
+        targets = {to: out / f"{document.replace('/', '_')}.{to}" for to in FORMATS}
         try:
-            render(Path(document), to, target, root=DOCS)
-            return job, visible_text(target, to)
-        except BuildError as error:
-            return job, error
+            render_formats(Path(document), targets, root=DOCS)
+            return {(document, to): visible_text(targets[to], to) for to in FORMATS}
+        except BuildError:
+            results = {}
+            for to in FORMATS:
+                try:
+                    render(Path(document), to, targets[to], root=DOCS)
+                    results[document, to] = visible_text(targets[to], to)
+                except BuildError as error:
+                    results[document, to] = error
+            return results
 
     try:
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            results = dict(pool.map(one, [(d, to) for d in FIXTURES for to in FORMATS]))
+            results = {key: got for part in pool.map(one, FIXTURES) for key, got in part.items()}
     finally:
         os.chdir(cwd)
         if previous is None:
