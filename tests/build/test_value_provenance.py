@@ -120,7 +120,7 @@ PLACES = r" (?:¶?\d+, )*¶?\d+$"
 
 
 def expanded(cited: str) -> list[str]:
-    """"Conclusions ¶1, ¶3; Footnote 2, 5" back to the locators it gathers, one by one."""
+    """The locators a group such as "Conclusions ¶1, ¶3; Footnote 2, 5" gathers, one by one."""
     places = []
     for group in cited.split("; "):
         found = re.search(PLACES, group)
