@@ -19,7 +19,9 @@ local MARKS = {
 }
 
 local function fail(message)
-  io.stderr:write(PANDOC_STATE.input_files[1] or 'manuscript', ': ', message, '\n')
+  local named = (PANDOC_WRITER_OPTIONS.variables or {})['source-path']
+  io.stderr:write(named and tostring(named) or PANDOC_STATE.input_files[1] or 'manuscript', ': ',
+    message, '\n')
   os.exit(1)
 end
 
