@@ -59,7 +59,9 @@ function M.unsupported(path, pattern, construct)
     .. '(works with renderer: quarto)')
 end
 
-M.input = PANDOC_STATE.input_files[1] or '-'
+-- The document's own path: the renderer may have pandoc read a copy, and names the original.
+local named = (PANDOC_WRITER_OPTIONS.variables or {})['source-path']
+M.input = named and tostring(named) or PANDOC_STATE.input_files[1] or '-'
 
 -- Output formats ------------------------------------------------------------------------------
 -- The filters before and around citeproc run once, for every output format at once
