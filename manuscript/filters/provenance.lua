@@ -263,14 +263,18 @@ function Values(doc)
   for key in pairs(used) do keys[#keys + 1] = key end
   table.sort(keys)
   local placed = false
-  doc.blocks = doc.blocks:walk{ Div = function(div)
+  local function fill(div)
     if div.identifier ~= 'value-provenance' then return nil end
     placed = true
     local blocks = pandoc.Blocks{}
     for _, key in ipairs(keys) do blocks:insert(entry_blocks(key, entries[key])) end
     div.content = blocks
     return div
-  end }
+  end
+  -- the appendix Div stands at the top level or inside other Divs: those are searched first, as
+  -- a walk of the whole document costs more than the rest of this pass
+  doc.blocks = common.fill_divs(doc.blocks, fill)
+  if not placed then doc.blocks = doc.blocks:walk{ Div = fill } end
   if #keys > 0 and not placed then
     fail('the text prints values but has no ::: {#value-provenance} div for their appendix '
       .. 'entries')
