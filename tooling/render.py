@@ -108,8 +108,15 @@ def pandoc_arguments(inputs: Inputs, scratch: Path) -> Iterator[list[str]]:
     project_metadata.pop("filters", None)  # Quarto's own filter list, not the document's data
     metadata_file = scratch / "project-metadata.json"
     metadata_file.write_text(json.dumps(project_metadata, default=str), encoding="utf-8")
+    # read from an escaped copy (see reader_hints); the filters are told the document's own
+    # name, for includes and for the lines their messages give
+    from tooling.reader_hints import escaped
+
+    copy = scratch / document.name
+    copy.write_text(escaped(document.read_text(encoding="utf-8")), encoding="utf-8")
     arguments = [
-        str(document),
+        str(copy),
+        f"--variable=source-path:{document}",
         "--from=markdown",
         f"--resource-path={document.parent}{os.pathsep}.",
         f"--metadata-file={metadata_file}",

@@ -59,7 +59,27 @@ function M.unsupported(path, pattern, construct)
     .. '(works with renderer: quarto)')
 end
 
-M.input = PANDOC_STATE.input_files[1] or '-'
+-- The document's own path: the renderer may have pandoc read a copy, and names the original.
+-- `blocks` with `fill` applied to every Div reached through Divs alone (a Div it changes is not
+-- searched further), far cheaper than a walk of every element; callers walk the whole document
+-- when this finds nothing.
+function M.fill_divs(blocks, fill)
+  for index, block in ipairs(blocks) do
+    if block.t == 'Div' then
+      local filled = fill(block)
+      if filled ~= nil then
+        blocks[index] = filled
+      else
+        block.content = M.fill_divs(block.content, fill)
+        blocks[index] = block
+      end
+    end
+  end
+  return blocks
+end
+
+local named = (PANDOC_WRITER_OPTIONS.variables or {})['source-path']
+M.input = named and tostring(named) or PANDOC_STATE.input_files[1] or '-'
 
 -- Output formats ------------------------------------------------------------------------------
 -- The filters before and around citeproc run once, for every output format at once

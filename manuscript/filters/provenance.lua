@@ -157,13 +157,30 @@ end
 
 local function words(text) return pandoc.Inlines(text) end
 
--- The locators of some rows, each once, in the order the rows cite them.
+-- The locators of some rows, each once: the places of one section (or of the footnotes) are
+-- gathered under its name, "Conclusions ¶1, ¶3", as repeating a long heading for every paragraph
+-- made the appendix hard to read. Sections in the order the rows first cite them, places in
+-- numeric order.
 local function cited(rows)
-  local seen, list = {}, {}
+  local seen, heads, places = {}, {}, {}
   for _, row in ipairs(rows) do
     for part in (row.locator .. ';'):gmatch('%s*([^;]-)%s*;') do
-      if part ~= '' and not seen[part] then seen[part] = true; list[#list + 1] = part end
+      if part ~= '' and not seen[part] then
+        seen[part] = true
+        -- (two patterns: `?` after the two-byte ¶ would make only its last byte optional)
+        local head, place = part:match('^(.-)%s+(¶%d+)$')
+        if not head then head, place = part:match('^(.-)%s+(%d+)$') end
+        if not head then head, place = part, nil end
+        if not places[head] then places[head] = {}; heads[#heads + 1] = head end
+        if place then table.insert(places[head], place) end
+      end
     end
+  end
+  local list = {}
+  for _, head in ipairs(heads) do
+    local marks = places[head]
+    table.sort(marks, function(a, b) return tonumber(a:match('%d+')) < tonumber(b:match('%d+')) end)
+    list[#list + 1] = #marks > 0 and (head .. ' ' .. table.concat(marks, ', ')) or head
   end
   return table.concat(list, '; ')
 end
@@ -246,14 +263,18 @@ function Values(doc)
   for key in pairs(used) do keys[#keys + 1] = key end
   table.sort(keys)
   local placed = false
-  doc.blocks = doc.blocks:walk{ Div = function(div)
+  local function fill(div)
     if div.identifier ~= 'value-provenance' then return nil end
     placed = true
     local blocks = pandoc.Blocks{}
     for _, key in ipairs(keys) do blocks:insert(entry_blocks(key, entries[key])) end
     div.content = blocks
     return div
-  end }
+  end
+  -- the appendix Div stands at the top level or inside other Divs: those are searched first, as
+  -- a walk of the whole document costs more than the rest of this pass
+  doc.blocks = common.fill_divs(doc.blocks, fill)
+  if not placed then doc.blocks = doc.blocks:walk{ Div = fill } end
   if #keys > 0 and not placed then
     fail('the text prints values but has no ::: {#value-provenance} div for their appendix '
       .. 'entries')

@@ -19,7 +19,9 @@ local MARKS = {
 }
 
 local function fail(message)
-  io.stderr:write(PANDOC_STATE.input_files[1] or 'manuscript', ': ', message, '\n')
+  local named = (PANDOC_WRITER_OPTIONS.variables or {})['source-path']
+  io.stderr:write(named and tostring(named) or PANDOC_STATE.input_files[1] or 'manuscript', ': ',
+    message, '\n')
   os.exit(1)
 end
 
@@ -68,6 +70,27 @@ end
 function Pandoc(doc)
   local statuses = {}
   for _, path in ipairs(bibliography_paths(doc.meta)) do read_statuses(path, statuses) end
+  -- citeproc puts the list in a Div `refs`, at the top level or inside other Divs (a section,
+  -- an appendix): only Divs are searched, not the whole document (a walk of it cost 0.4 s)
+  local function search(blocks)
+    for index, block in ipairs(blocks) do
+      if block.t == 'Div' then
+        if block.identifier == 'refs' then
+          blocks[index] = block:walk({ Div = function(entry) return mark_entry(entry, statuses) end })
+          return true
+        elseif search(block.content) then
+          return true
+        end
+      end
+    end
+    return false
+  end
+  local blocks = doc.blocks
+  if search(blocks) then
+    doc.blocks = blocks
+    return doc
+  end
+  -- anywhere else (a block quote, a list): the whole document is walked
   return doc:walk({
     Div = function(div)
       if div.identifier == 'refs' then

@@ -179,6 +179,12 @@ end
 -- neighbouring punctuation inside the first and last Str: gather text from a Str holding
 -- "{{<" up to one holding ">}}".
 local function expand_inlines(inlines, source)
+  -- most lists hold no shortcode: left as they are (nil), not rebuilt element by element
+  local any = false
+  for _, element in ipairs(inlines) do
+    if element.t == 'Str' and element.text:find('{{<', 1, true) then any = true; break end
+  end
+  if not any then return nil end
   local pending, out = {}, pandoc.Inlines{}
   for i = #inlines, 1, -1 do pending[#pending + 1] = inlines[i] end -- a stack, next on top
   while #pending > 0 do
@@ -294,11 +300,24 @@ end
 
 function process_blocks(blocks, source)
   local function text(element) element.text = expand_string(element.text, source); return element end
+  -- A paragraph that is one block shortcode is expanded as the walk meets it. One whose text
+  -- starts with "{{<" only once its inline shortcodes are expanded (a value's text, an escaped
+  -- shortcode) is one too: for those, the blocks are walked a second time, as a whole-document
+  -- walk costs more than the rest of this filter.
+  local again = false
+  local function block(element)
+    if block_shortcode(element) then return expand_block_shortcode(element, source), false end
+  end
   blocks = blocks:walk{
     traverse = 'topdown',
-    Para = function(para) if block_shortcode(para) then return para, false end end,
-    Plain = function(plain) if block_shortcode(plain) then return plain, false end end,
-    Inlines = function(inlines) return expand_inlines(inlines, source) end,
+    Para = block,
+    Plain = block,
+    Inlines = function(inlines)
+      local expanded = expand_inlines(inlines, source)
+      local first = expanded and expanded[1]
+      if first and first.t == 'Str' and first.text:match('^{{<') then again = true end
+      return expanded
+    end,
     Link = function(link) link.target = expand_string(link.target, source); return attributes(link, source) end,
     Image = function(image) image.src = expand_string(image.src, source); return attributes(image, source) end,
     Code = function(code) return attributes(text(code), source) end,
@@ -314,6 +333,7 @@ function process_blocks(blocks, source)
     Figure = function(figure) return attributes(figure, source) end,
     Table = function(tbl) return attributes(tbl, source) end,
   }
+  if not again then return blocks end
   return blocks:walk{
     Para = function(block) return expand_block_shortcode(block, source) end,
     Plain = function(block) return expand_block_shortcode(block, source) end,

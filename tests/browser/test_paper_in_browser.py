@@ -157,6 +157,14 @@ PHONE_LAYOUT = """() => ({
 })"""
 
 
+# Where each number's note opens when the number is focused (as on hover), in the viewport.
+NOTES_SHOWN = """() => [...document.querySelectorAll('a.value')].map(link => {
+    link.focus();
+    const box = link.querySelector('.value-note').getBoundingClientRect();
+    return { key: link.dataset.valueKey, left: box.left, right: box.right, width: box.width };
+})"""
+
+
 @pytest.fixture(scope="module")
 def phone_layout(built):
     """The paper at the width of a phone (390 px): what the layout measured."""
@@ -174,6 +182,7 @@ def phone_layout(built):
             page.goto((built / "results" / "paper.html").as_uri(), wait_until="load")
             layout = page.evaluate(PHONE_LAYOUT)
             page.screenshot(path=str(screenshot))
+            layout["notes"] = page.evaluate(NOTES_SHOWN)
         finally:
             browser.close()
     shown = ROOT / "results" / "browser" / "paper-phone.png"
@@ -184,6 +193,14 @@ def phone_layout(built):
 
 def test_on_a_phone_the_page_never_scrolls_sideways(phone_layout):
     assert phone_layout["page_width"] <= PHONE["width"]
+
+
+def test_on_a_phone_every_numbers_note_opens_within_the_screen(phone_layout):
+    notes = phone_layout["notes"]
+    assert len(notes) > 50  # the paper prints over a hundred numbers
+    for note in notes:
+        assert note["width"] > 100, note
+        assert note["left"] >= 0 and note["right"] <= PHONE["width"], note
 
 
 def test_on_a_phone_a_wide_table_scrolls_in_its_own_named_region(phone_layout):

@@ -34,7 +34,8 @@ ENTRY = {
     "module": "analysis/compendium/values.py",
     "sources": [
         {"table": "data/raw/things.csv",
-         "rows": [{"id": "a", "locator": "Intro ¶1"}, {"id": "b", "locator": "Intro ¶1; Note 2"}]}
+         "rows": [{"id": "a", "locator": "Intro ¶3"},
+                  {"id": "b", "locator": "Intro ¶1; Note 2; Intro ¶3"}]}
     ],
 }  # fmt: skip
 
@@ -68,7 +69,7 @@ def test_html_links_the_value_with_a_hidden_note_and_writes_its_entry(project):
     assert 'id="value-count.things" class="value-entry"' in page
     assert (
         "from <code>data/raw/things.csv</code> rows <code>a</code>, <code>b</code>, "
-        "which cite Intro ¶1; Note 2." in page
+        "which cite Intro ¶1, ¶3; Note 2." in page  # one section's places under its name
     )
 
 
