@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -39,6 +40,10 @@ STATE = Path(".snakemake")
 LOCK = STATE / "make-build.lock"
 SNAKEMAKE_LOCKS = STATE / "locks"
 RESULTS = Path("results")
+#: After Ctrl-C, how long Snakemake may stay up once every step it started is gone. Rarely, its
+#: event loop takes the interruption and then waits on for jobs that no longer exist; past this
+#: it is ended (its lock and unfinished outputs are cleared by the next `make`, as after a kill).
+STOP_GRACE = 15.0
 
 #: What our steps write while they work: `x.partial` next to the output `x`
 #: (compendium.files.atomic_output), and hidden scratch directories beside the output
@@ -120,7 +125,9 @@ INTERRUPTED = 130  # the shell's status for Ctrl-C
 RESUME = "run make again to resume (finished steps are kept, unfinished ones are redone)"
 
 
-def run(command: list[str], echo: Callable[[str], None] | None = None) -> int:
+def run(
+    command: list[str], echo: Callable[[str], None] | None = None, grace: float = STOP_GRACE
+) -> int:
     """Run `command` (Snakemake) with make's terminal view; its exit status, or 130 if it was
     interrupted (even when Snakemake stopped cleanly after its running steps).
 
@@ -159,10 +166,13 @@ def run(command: list[str], echo: Callable[[str], None] | None = None) -> int:
     previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, on_terminate)
     if echo:
         threading.Thread(target=_pass_lines, args=(process.stderr, echo), daemon=True).start()
+    idle_since: float | None = None  # interrupted, and no step left
     try:
         while (returncode := _wait(process, 0.5)) is None:
-            if interrupted:
-                _stop_steps(process.pid)
+            if interrupted and not _stop_steps(process.pid):
+                idle_since = idle_since or time.monotonic()
+                if time.monotonic() - idle_since > grace:
+                    process.kill()
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
@@ -183,17 +193,19 @@ def _wait(process: subprocess.Popen, seconds: float) -> int | None:
         return None
 
 
-def _stop_steps(snakemake: int) -> None:
-    """SIGTERM to every process Snakemake started (its steps and what they started)."""
+def _stop_steps(snakemake: int) -> int:
+    """SIGTERM to every process Snakemake started (its steps and what they started); how many
+    there were."""
     import psutil  # Snakemake's own dependency
 
     try:
         children = psutil.Process(snakemake).children(recursive=True)
     except psutil.NoSuchProcess:
-        return
+        return 0
     for child in children:
         with suppress(psutil.NoSuchProcess):
             child.terminate()
+    return len(children)
 
 
 def main(argv: list[str]) -> int:

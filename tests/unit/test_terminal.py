@@ -229,3 +229,46 @@ def test_the_lock_dies_with_a_killed_build(tmp_path):
     with console.tree_lock(lock, say=said.append):
         pass
     assert said == []
+
+
+# -- Ctrl-C reaches a Snakemake that then hangs ----------------------------------------------
+
+#: A stand-in for Snakemake (SYNTHETIC) that takes Ctrl-C and then waits on, with no step left:
+#: what a Snakemake whose event loop swallowed the interruption does.
+STUCK = """#!{python}
+import signal, time
+signal.signal(signal.SIGINT, lambda *_: None)
+print("ready", flush=True)
+while True:
+    time.sleep(1)
+"""
+
+RUN = """
+import sys
+from tooling import console
+sys.exit(console.run([sys.argv[1]], grace=float(sys.argv[2])))
+"""
+
+
+def test_after_ctrl_c_a_snakemake_left_without_steps_is_ended_and_make_says_interrupted(
+    tmp_path,
+):
+    stuck = tmp_path / "stuck-build"
+    stuck.write_text(STUCK.format(python=sys.executable), encoding="utf-8")
+    stuck.chmod(0o755)
+    build = subprocess.Popen(
+        [sys.executable, "-c", RUN, str(stuck), "0.5"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert build.stdout.readline() == "ready\n"
+    build.send_signal(signal.SIGINT)  # the console's Ctrl-C; the stand-in ignores its own
+    try:
+        _, stderr = build.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        build.kill()
+        pytest.fail("the console kept waiting for a Snakemake that had nothing left to do")
+    assert build.returncode == console.INTERRUPTED
+    assert "make: interrupted; run make again to resume" in stderr
