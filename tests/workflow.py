@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tooling import verify
+from tooling import sources
 from tooling.bare_path import make_bare_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ TABLES = declared("tables", "md")
 
 def copy_sources(destination: Path, root: Path = ROOT) -> Path:
     """A copy of the sources as a fresh clone would hold them (no results, no state)."""
-    return verify.copy_sources(root, destination)
+    return sources.copy_sources(root, destination)
 
 
 def copy_tree(source: Path, destination: Path) -> Path:

@@ -32,10 +32,9 @@ from pathlib import Path
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
 
-import yaml
-
 from compendium.errors import BuildError
 from compendium.files import atomic_output, write_text_atomic
+from tooling import quarto
 from tooling.render import (
     FONT_DIRECTORY,
     PDF_STANDARDS,
@@ -136,15 +135,8 @@ def write_jats(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: 
     write(inputs, parsed, "jats", [f"--to={JATS_FLAVOUR}", "--standalone"], written)
     # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
     text = BARE_AMPERSAND.sub("&amp;", written.read_text(encoding="utf-8"))
-    language = front_matter(inputs.manuscript).get("lang")
+    language = quarto.front_matter(inputs.manuscript).get("lang")
     write_text_atomic(output, finish_jats(text, inputs.manuscript.parent, output.parent, language))
-
-
-def front_matter(manuscript: Path) -> dict:
-    """The YAML block at the top of the manuscript."""
-    text = manuscript.read_text(encoding="utf-8")
-    match = re.match(r"---\n(.*?)\n---\n", text, flags=re.S)
-    return (yaml.safe_load(match[1]) or {}) if match else {}
 
 
 def finish_jats(text: str, source_dir: Path, output_dir: Path, language: str | None) -> str:

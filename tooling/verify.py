@@ -30,16 +30,6 @@ SNAKEMAKE_ARGUMENTS = ["--cores", "2", "--rerun-incomplete", "--quiet", "rules"]
 KEPT = Path("results") / "verify"
 
 
-def source_files(root: Path) -> list[str]:
-    """The files of the tree as a fresh clone would have them (also without git)."""
-    return sources.source_files(root)
-
-
-def copy_sources(root: Path, destination: Path) -> Path:
-    """A copy of the sources (no results, no Snakemake state) at `destination`."""
-    return sources.copy_sources(root, destination)
-
-
 def rebuild(tree: Path) -> subprocess.CompletedProcess:
     """Build the paper in `tree` with the Snakemake of this environment."""
     snakemake = Path(sys.executable).parent / "snakemake"
@@ -233,7 +223,7 @@ def rebuilt(manifest: dict, root: Path, tier: int) -> tuple[str, bool]:
             print(f"verify: re-rendering from the recorded intermediates in {tree}", flush=True)
             completed = tiers.rerender(tree)
         else:
-            copy_sources(root, tree)
+            sources.copy_sources(root, tree)
             print(f"verify: building a clean copy of the sources in {tree}", flush=True)
             completed = rebuild(tree)
         if completed.returncode != 0:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.build.test_paper import SECTIONS
 from tests.workflow import FIGURES, TABLES, in_manuscript_order
-from tooling.formats import front_matter
+from tooling.quarto import front_matter
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XLINK = "{http://www.w3.org/1999/xlink}"
