@@ -32,7 +32,6 @@ BUILD_INPUT_PREFIXES = (
 OUTSIDE_THE_BUILD = frozenset(
     {
         "tooling/bench.py",
-        "tooling/build_stamp.py",
         "tooling/compare.py",
         "tooling/console.py",
         "tooling/diff_report.py",
@@ -47,11 +46,8 @@ OUTSIDE_THE_BUILD = frozenset(
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def is_git_checkout(root: Path) -> bool:
