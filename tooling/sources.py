@@ -35,7 +35,6 @@ OUTSIDE_THE_BUILD = frozenset(
         "tooling/compare.py",
         "tooling/console.py",
         "tooling/diff_report.py",
-        "tooling/lower_bound.py",
         "tooling/paper_diff.py",
         "tooling/plugins/snakemake_logger_plugin_compendium/__init__.py",
         "tooling/preview.py",
