@@ -20,8 +20,6 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# One build at a time per tree: a second `make` waits for the first instead of corrupting it.
-BUILD_LOCK := .snakemake/make-build.lock
 # The Snakemake profile under profiles/: `default` builds on this machine; `make PROFILE=slurm`
 # runs every step as a SLURM job (README, "Running on a cluster").
 PROFILE ?= default
@@ -69,7 +67,7 @@ paper: $(BUILT) $(BIN)/compendium-render ## Build results/paper.html, .pdf, .doc
 # back, dated from that start, only when the build succeeds: an interrupted or failed build
 # never leaves a stamp that says it finished.
 $(BUILT): $(INSTALLED) $(BUILD_INPUTS) $(INPUT_LIST) $(if $(BUILD_NEEDED),FORCE)
-	@$(BIN)/python -m tooling.console --lock $(BUILD_LOCK) --stamp $@ --outputs $(OUTPUT_LIST) \
+	@$(BIN)/python -m tooling.console --stamp $@ --outputs $(OUTPUT_LIST) \
 		$(SNAKEMAKE)
 
 # An input removed since this Makefile listed it: the build runs (Snakemake decides).
