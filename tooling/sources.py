@@ -40,7 +40,6 @@ OUTSIDE_THE_BUILD = frozenset(
         "tooling/paper_diff.py",
         "tooling/plugins/snakemake_logger_plugin_compendium/__init__.py",
         "tooling/preview.py",
-        "tooling/tiers.py",
         "tooling/verify.py",
     }
 )
