@@ -126,7 +126,7 @@ def read_plan(command: list[str]) -> Plan:
     return plan_from_summary(completed.stdout)
 
 
-def render_html(plan: Plan, output: Path) -> None:
+def render_html(plan: Plan, output: Path, reader_cache: Path | None = None) -> None:
     """The HTML as the render step makes it, from the files the step reads."""
     from tooling import render
 
@@ -144,7 +144,7 @@ def render_html(plan: Plan, output: Path) -> None:
         # others itself
         reference_filter=the("reference filters", re.escape(REFERENCE_FILTER) + "$"),
     )
-    render.render(inputs, {"html": output}, root=Path.cwd())
+    render.render(inputs, {"html": output}, root=Path.cwd(), reader_cache=reader_cache)
 
 
 def configured_renderer(root: Path) -> str:
@@ -169,6 +169,8 @@ class Preview:
         self.requested: set[str] = set()
         self.wanted = threading.Event()
         self.generation = 0  # counts saves; a build started before the last save is stale
+        # direct renders go here, not to results/, which a build's recovery may clear meanwhile
+        self.private = tempfile.TemporaryDirectory(prefix="preview-")
 
     # -- after a save
 
@@ -185,15 +187,15 @@ class Preview:
             self.request([TARGET])
 
     def render_now(self) -> None:
-        """Render into a private folder: a build's recovery may clear results/ meanwhile."""
+        """Render the HTML in this process; pandoc's reading of the included tables, which a
+        manuscript save does not change, is kept between saves."""
         assert self.plan is not None
-        with tempfile.TemporaryDirectory(prefix="preview-") as scratch:
-            output = Path(scratch) / "paper.html"
-            try:
-                render_html(self.plan, output)
-                self.page.show(output.read_bytes())
-            except BuildError as error:
-                self.page.fail(f"error: {error}")
+        folder = Path(self.private.name)
+        try:
+            render_html(self.plan, folder / "paper.html", reader_cache=folder / "reader-cache")
+            self.page.show((folder / "paper.html").read_bytes())
+        except BuildError as error:
+            self.page.fail(f"error: {error}")
 
     def request(self, targets: list[str]) -> None:
         if targets:

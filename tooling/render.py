@@ -206,10 +206,17 @@ def epoch() -> int:
 Writer = Callable[[Inputs, list[str], Path, Path, Path], None]
 
 
-def render(inputs: Inputs, outputs: dict[str, Path], root: Path, workers: int = 1) -> None:
+def render(
+    inputs: Inputs,
+    outputs: dict[str, Path],
+    root: Path,
+    workers: int = 1,
+    reader_cache: Path | None = None,
+) -> None:
     """Read the document once, then write each format of `outputs` (html, pdf, docx, jats,
     typst) from it, `workers` writers at a time; the first failure, in the order given, is
-    raised once every writer has finished."""
+    raised once every writer has finished. With a `reader_cache` folder, what pandoc's reader
+    made of each included file is kept there for the next render (shortcodes.lua)."""
     from tooling import formats
 
     if not inputs.manuscript.is_file():
@@ -232,6 +239,8 @@ def render(inputs: Inputs, outputs: dict[str, Path], root: Path, workers: int = 
     scratch.mkdir()
     try:
         reading = pandoc_arguments(inputs, scratch)
+        if reader_cache is not None:
+            reading.append(f"--metadata=reader-cache:{reader_cache.resolve()}")
         if len(outputs) > 1:
             # named as the document: a writer that needs a title falls back on that name
             parsed = scratch / f"{inputs.manuscript.stem}.json"

@@ -202,14 +202,19 @@ def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
     plan = preview.plan_from_summary(
         SUMMARY.replace("tooling/render.py", "results/provenance/captions.json")
     )
-    preview.render_html(plan, tmp_path / "paper.html")
+    preview.render_html(plan, tmp_path / "paper.html", reader_cache=tmp_path / "cache")
     inputs = render.Inputs(
         manuscript=Path("manuscript/article.qmd"),
         values=Path("results/values.yml"),
         provenance=Path("results/provenance/captions.json"),
         reference_filter=Path("manuscript/filters/reference-status.lua"),
     )
-    assert calls == [((inputs, {"html": tmp_path / "paper.html"}), {"root": Path.cwd()})]
+    assert calls == [
+        (
+            (inputs, {"html": tmp_path / "paper.html"}),
+            {"root": Path.cwd(), "reader_cache": tmp_path / "cache"},
+        )
+    ]
 
 
 class CountedEvent(threading.Event):
