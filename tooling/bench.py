@@ -2,15 +2,27 @@
 
 Each scenario is a whole command timed from outside in a temporary copy of the sources, as a
 ratio to a yardstick of the same run, so that machines compare: `clean` (`make` from scratch)
-against the floor (tooling.lower_bound); `setup` (.venv from the lock), `noop` (`make` again),
-`edit_manuscript` (`make` after one sentence changed) and `preview` (a save in `make preview`
-until the new HTML is served, every fetch a page: tooling.preview_timing) against the start-up
-of every build and step, `snakemake --version`. Jobs and their times: `benchmark:` records.
+against the floor; `setup` (.venv from the lock), `noop` (`make` again), `edit_manuscript`
+(`make` after one sentence changed) and `preview` (a save in `make preview` until the new HTML
+is served, every fetch a page: tooling.preview_timing) against the start-up of every build and
+step, `snakemake --version`. Jobs and their times: `benchmark:` records.
+
+The floor of a clean build is its steps' work without the cost of starting them:
+
+    work(step) = the step's `benchmark:` seconds - the step's start-up, measured here
+    floor      = the sum of every step's work + the start-up of one process importing it all
+
+A step's start-up is a fresh Python process running what the step runs before its work:
+Snakemake's script preamble and the imports of the step's program, found by name (rule x runs
+analysis/scripts/x.py, or the notebook analysis/notebooks/x.py through the runner, in a new
+kernel). Why this floor and what it leaves out: README, "Computational requirements".
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import csv
 import json
 import os
 import platform
@@ -22,10 +34,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tooling import lower_bound, preview_timing
+from tooling import preview_timing
+from tooling.dependencies import imported_files
 from tooling.sources import copy_sources
 
 OUTPUT, README = Path("results/bench"), Path("README.md")
@@ -34,6 +47,8 @@ REPEAT = {"setup": 1, "clean": 1, "noop": 5, "edit_manuscript": 2, "preview": 3}
 CLEAN_OVER_FLOOR, EDIT_OVER_STARTUP = 2.0, 2.0
 LIMITS = {"setup": 60.0, "noop": 0.3, "preview": 1.0}
 EDITED = "manuscript/article.qmd"  # one sentence of it, in `edit_manuscript`
+#: `make` as the author types it, with this .venv (never rebuilt by the bench).
+MAKE = ["make", "--no-print-directory", f"VENV={sys.prefix}", "-o", f"{sys.prefix}/.installed"]
 SNAKEMAKE_VERSION = [str(Path(sys.executable).parent / "snakemake"), "--version"]
 
 
@@ -58,11 +73,6 @@ def environment(tree: Path | None = None) -> dict[str, str]:
     return result
 
 
-def make() -> list[str]:
-    """`make` as the author types it, with this .venv (never rebuilt by the bench)."""
-    return ["make", "--no-print-directory", f"VENV={sys.prefix}", "-o", f"{sys.prefix}/.installed"]
-
-
 def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     """Wall seconds of `command`; its output only if it fails."""
     started = time.perf_counter()
@@ -72,6 +82,108 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
         output = (completed.stdout + completed.stderr)[-3000:]
         raise RuntimeError(f"`{' '.join(command)}` failed in {cwd}:\n{output}")
     return seconds
+
+
+BENCHMARKS = Path("results") / "logs" / "benchmarks"
+#: What Snakemake's preamble imports in every `script:` process before the script's own code.
+PREAMBLE = ["import pickle", "from snakemake.logging import logger"]
+PREAMBLE += ["from snakemake.iocontainers import Snakemake"]
+SCRIPTS, NOTEBOOKS = Path("analysis") / "scripts", Path("analysis") / "notebooks"
+RUNNER, ONE_PROCESS = SCRIPTS / "run_notebook.py", "(one process)"
+
+
+@dataclass(frozen=True)
+class Job:
+    rule: str
+    seconds: float  # the process of the step, from its benchmark record
+    startup: float  # a process with the step's imports and nothing else, measured here
+
+    @property
+    def work(self) -> float:
+        return max(self.seconds - self.startup, 0.0)
+
+
+def read_records(folder: Path, since: float = 0.0) -> dict[str, float]:
+    """Each rule's seconds in the benchmark records written since `since` (repeats: median)."""
+    seconds = {}
+    for path in sorted(folder.glob("*.tsv")):
+        if path.stat().st_mtime < since:
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t"))
+        if not rows or "s" not in rows[0]:
+            raise ValueError(f"{path}:1: s: not a Snakemake benchmark record (no `s` column)")
+        values = []
+        for line, row in enumerate(rows, start=2):
+            try:
+                values.append(float(row["s"]))
+            except (TypeError, ValueError):
+                raise ValueError(f"{path}:{line}: s: not a number: {row['s']!r}") from None
+        seconds[path.stem] = statistics.median(values)
+    return seconds
+
+
+def imports_of(program: Path, lazy: bool = False) -> list[str]:
+    """The import lines of `program` at its top level (a percent notebook's cells too) or, with
+    `lazy`, anywhere in it, each made harmless should it fail (an optional import)."""
+    source = program.read_text(encoding="utf-8")
+    tree = ast.parse(source, str(program))
+    found = [
+        ast.get_source_segment(source, node)
+        for node in (ast.walk(tree) if lazy else tree.body)
+        if isinstance(node, ast.Import)
+        or (isinstance(node, ast.ImportFrom) and not node.level and node.module != "__future__")
+    ]
+    return [f"try: {line}\nexcept ImportError: pass" for line in found] if lazy else found
+
+
+def step_imports(program: Path, tree: Path) -> list[str]:
+    """What a step imports: its program's import lines, then every import line of the modules
+    of our packages it uses (tooling.dependencies), those inside functions included."""
+    ours = [tree / path for path in imported_files(program)]
+    return [*imports_of(program), *(line for path in ours for line in imports_of(path, lazy=True))]
+
+
+def startup_program(rule: str, tree: Path, scratch: Path) -> str:
+    """The Python code a process of `rule` runs before its work: the preamble and the step's
+    imports, or for a notebook the runner's, then a kernel that does the notebook's."""
+    script, notebook = tree / SCRIPTS / f"{rule}.py", tree / NOTEBOOKS / f"{rule}.py"
+    if script.is_file():
+        return "\n".join([*PREAMBLE, *step_imports(script, tree)])
+    if not notebook.is_file():  # a rule that runs no program of ours: the preamble only
+        return "\n".join(PREAMBLE)
+    imports_only = scratch / f"{rule}.py"
+    imports_only.write_text("# %%\n" + "\n".join(step_imports(notebook, tree)) + "\n", "utf-8")
+    executed = imports_only.with_suffix(".ipynb")
+    run = f"execute(Path({str(imports_only)!r}), Path({str(executed)!r}), {{}}, Path.cwd())"
+    runner = ["from pathlib import Path", "from tooling.notebooks import execute"]
+    return "\n".join([*PREAMBLE, *step_imports(tree / RUNNER, tree), *runner, run])
+
+
+def single_process_program(rules: list[str], tree: Path) -> str:
+    """One process importing what every step imports: what the floor pays once."""
+    programs = [tree / folder / f"{rule}.py" for rule in rules for folder in (SCRIPTS, NOTEBOOKS)]
+    imports = [line for path in programs if path.is_file() for line in step_imports(path, tree)]
+    return "\n".join(dict.fromkeys([*PREAMBLE, *imports]))
+
+
+def seconds_to_run(code: str, tree: Path) -> float:
+    """Wall time of a fresh Python process running `code` in `tree`, with the tree's packages."""
+    return timed([sys.executable, "-c", code], tree, environment(tree))
+
+
+def measure_startups(rules: list[str], tree: Path) -> dict:
+    """The start-up of each rule's process, and of the single process; the same code once."""
+    with tempfile.TemporaryDirectory(prefix="startup-") as scratch:
+        programs = {rule: startup_program(rule, tree, Path(scratch)) for rule in rules}
+        programs[ONE_PROCESS] = single_process_program(rules, tree)
+        seconds = {code: seconds_to_run(code, tree) for code in set(programs.values())}
+    return {rule: seconds[code] for rule, code in programs.items()}
+
+
+def floor(steps: list[Job], single_process_startup: float) -> float:
+    """The steps' work in one process that starts once (see the module's docstring)."""
+    return single_process_startup + sum(step.work for step in steps)
 
 
 class Bench:
@@ -99,7 +211,7 @@ class Bench:
         self.record("clean", self.clean)
         if not (self.built / "results").is_dir():
             return  # the other scenarios start from a built tree
-        self.record("noop", lambda: timed(make(), self.built, environment(self.built)))
+        self.record("noop", lambda: timed(MAKE, self.built, environment(self.built)))
         self.record("edit_manuscript", self.edited)
         self.record("preview", self.preview)
         self.record("setup", self.setup)
@@ -107,15 +219,14 @@ class Bench:
     def clean(self) -> float:
         shutil.rmtree(self.built, ignore_errors=True)
         copy_sources(Path.cwd(), self.built)
-        seconds = timed(make(), self.built, environment(self.built))
-        records = lower_bound.read_records(self.built / lower_bound.BENCHMARKS)
+        seconds = timed(MAKE, self.built, environment(self.built))
+        records = read_records(self.built / BENCHMARKS)
         if "startups" not in self.found:  # once: they do not depend on the build
             self.say("bench: measuring the start-up of each step")
-            self.found["startups"] = lower_bound.measure_startups(sorted(records), self.built)
+            self.found["startups"] = measure_startups(sorted(records), self.built)
         startups = self.found["startups"]
-        jobs = [lower_bound.Job(rule, taken, startups[rule]) for rule, taken in records.items()]
-        floor = lower_bound.floor(jobs, startups[lower_bound.ONE_PROCESS])
-        self.found.setdefault("floors", []).append(floor)
+        jobs = [Job(rule, taken, startups[rule]) for rule, taken in records.items()]
+        self.found.setdefault("floors", []).append(floor(jobs, startups[ONE_PROCESS]))
         self.found["jobs"] = [asdict(job) | {"work": job.work} for job in jobs]
         return seconds
 
@@ -123,8 +234,8 @@ class Bench:
         tree = shutil.copytree(self.built, self.workspace / f"edited-{time.time()}", symlinks=True)
         edit_manuscript(tree)
         started = time.time()
-        seconds = timed(make(), tree, environment(tree))
-        self.found["edit_jobs"] = lower_bound.read_records(tree / lower_bound.BENCHMARKS, started)
+        seconds = timed(MAKE, tree, environment(tree))
+        self.found["edit_jobs"] = read_records(tree / BENCHMARKS, started)
         return seconds
 
     def preview(self) -> float:

@@ -1,27 +1,21 @@
 """Entry point of `make`: one build at a time, recovery after an interruption, plain messages.
 
-    python -m tooling.console [--lock PATH] [--stamp PATH --outputs PATH] [--] SNAKEMAKE-COMMAND...
+    python -m tooling.console [--stamp PATH --outputs PATH] SNAKEMAKE-COMMAND...
 
-What it adds around Snakemake:
-
-- **One build per tree.** It holds an exclusive `flock` on `.snakemake/make-build.lock` while
-  Snakemake runs; a second `make` in the same tree says so and waits for the first to finish.
-  The kernel drops the lock when this process ends, however it ends: no stale lock is possible.
-- **Recovery.** Under that lock nothing else is building, so whatever an earlier build left
-  behind can only be stale: Snakemake's own lock (SIGKILL leaves it, and Snakemake would refuse
-  to start until `snakemake --unlock`) and half-written files of our steps (`*.partial`, and
-  the hidden scratch directories of the renderers under `results/`). They are removed;
-  outputs of an interrupted job are redone because the Makefile passes `--rerun-incomplete`.
-- **Make's terminal view.** Snakemake runs with the logger plugin in tooling/plugins/: one line
-  per step, the failed step's own `error: file:line: field: message`, one closing line. Steps
-  write everything else to their logs; Snakemake keeps its complete log in `.snakemake/log/`.
-- **Ctrl-C without tracebacks.** Steps ignore SIGINT; this process stops them with SIGTERM.
-- **A stamp of success** (`--stamp`, `--outputs`): what lets the next `make` skip Snakemake when
-  nothing changed (tooling.build_stamp).
+- **One build per tree**: an exclusive `flock` on `.snakemake/make-build.lock` while Snakemake
+  runs; the kernel drops it when this process ends, however it ends, so it is never stale.
+- **Recovery**: under that lock nothing else builds, so what an earlier build left is stale:
+  Snakemake's lock (SIGKILL leaves it, and Snakemake would refuse to start until `--unlock`)
+  and our steps' unfinished files. Interrupted jobs are redone (`--rerun-incomplete`).
+- **Make's terminal view**: the logger plugin in tooling/plugins/ (one line per step, a failed
+  step's own `error:` line, one closing line); Snakemake keeps its complete log in
+  `.snakemake/log/`. Steps ignore Ctrl-C; this process stops them with SIGTERM (no traceback).
+- **A stamp of success** (`--stamp`, `--outputs`): what lets the next `make` skip Snakemake.
 """
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import os
 import shutil
@@ -34,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from tooling import build_stamp
+from compendium.files import write_text_atomic
 
 STATE = Path(".snakemake")
 LOCK = STATE / "make-build.lock"
@@ -44,22 +38,19 @@ RESULTS = Path("results")
 #: event loop takes the interruption and then waits on for jobs that no longer exist; past this
 #: it is ended (its lock and unfinished outputs are cleared by the next `make`, as after a kill).
 STOP_GRACE = 15.0
-
-#: What our steps write while they work: `x.partial` next to the output `x`
-#: (compendium.files.atomic_output), and hidden scratch directories beside the output
-#: (`.paper.pdf-scratch`, `.typst-*`, `.quarto-*`). No step has a hidden output of its own.
-SCRATCH_FILES = ("*.partial",)
-SCRATCH_DIRECTORIES = (".*",)
+#: Where Snakemake finds make's terminal view: a logger plugin is a top-level package.
+PLUGINS = Path(__file__).resolve().parent / "plugins"
+INTERRUPTED = 130  # the shell's status for Ctrl-C
+RESUME = "run make again to resume (finished steps are kept, unfinished ones are redone)"
 
 
-# -------------------------------------------------------------------------------------------------
-# One build at a time, and what an interrupted build leaves behind
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 @contextmanager
-def tree_lock(path: Path = LOCK, say: Callable[[str], None] | None = None) -> Iterator[None]:
+def tree_lock(path: Path = LOCK, say: Callable[[str], None] = _say) -> Iterator[None]:
     """Hold an exclusive lock on `path`; if another build holds it, say so and wait."""
-    say = say or _say
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as handle:  # opened close-on-exec: Snakemake does not inherit it
         try:
@@ -67,62 +58,33 @@ def tree_lock(path: Path = LOCK, say: Callable[[str], None] | None = None) -> It
         except BlockingIOError:
             say("make: another build is running in this tree; waiting for it to finish")
             fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield  # closing the file releases the lock
 
 
-def remove_stale_locks() -> list[Path]:
-    """Snakemake's lock files; only call this while holding the tree lock."""
+def recover() -> None:
+    """Remove Snakemake's lock and what killed steps left; only while holding the tree lock.
+
+    Our steps write `x.partial` beside an output `x` (compendium.files.atomic_output) and work in
+    hidden scratch directories beside their outputs (`.paper.pdf-scratch`, `.typst-*`); no step
+    has a hidden output of its own.
+    """
+    locks = sorted(SNAKEMAKE_LOCKS.glob("*"))
+    for lock in locks:
+        lock.unlink()
+    if locks:
+        _say("make: removed the lock of an interrupted earlier build")
     removed = []
-    if SNAKEMAKE_LOCKS.is_dir():
-        for lock in sorted(SNAKEMAKE_LOCKS.iterdir()):
-            lock.unlink()
-            removed.append(lock)
-    return removed
-
-
-def remove_scratch(results: Path = RESULTS) -> list[Path]:
-    """Half-written files and scratch directories of steps that were killed."""
-    removed: list[Path] = []
-    if not results.is_dir():
-        return removed
-    for pattern in SCRATCH_DIRECTORIES:
-        for directory in sorted(results.rglob(pattern)):
-            if directory.is_dir():
-                shutil.rmtree(directory)
-                removed.append(directory)
-    for pattern in SCRATCH_FILES:
-        for file in sorted(results.rglob(pattern)):
-            if file.is_file():
-                file.unlink()
-                removed.append(file)
-    return removed
-
-
-def recover(say: Callable[[str], None] | None = None) -> None:
-    say = say or _say
-    if remove_stale_locks():
-        say("make: removed the lock of an interrupted earlier build")
-    scratch = remove_scratch()
-    if scratch:
-        names = ", ".join(str(path) for path in scratch[:3]) + (", …" if len(scratch) > 3 else "")
-        say(f"make: removed {len(scratch)} unfinished file(s) of an interrupted build: {names}")
-
-
-# -------------------------------------------------------------------------------------------------
-# Running Snakemake
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-#: Where Snakemake finds make's terminal view: a logger plugin is a top-level package.
-PLUGINS = Path(__file__).resolve().parent / "plugins"
-INTERRUPTED = 130  # the shell's status for Ctrl-C
-RESUME = "run make again to resume (finished steps are kept, unfinished ones are redone)"
+    for path in sorted([*RESULTS.rglob(".*"), *RESULTS.rglob("*.partial")]):
+        if path.is_dir() and path.name.startswith("."):  # not yet removed with its parent
+            shutil.rmtree(path)
+        elif path.is_file() and path.name.endswith(".partial"):
+            path.unlink()
+        else:
+            continue
+        removed.append(str(path))
+    if removed:
+        names = ", ".join(removed[:3]) + (", …" if len(removed) > 3 else "")
+        _say(f"make: removed {len(removed)} unfinished file(s) of an interrupted build: {names}")
 
 
 def run(
@@ -149,8 +111,8 @@ def run(
         interrupted = True
 
     previous = {signal.SIGINT: signal.signal(signal.SIGINT, on_interrupt)}
-    stderr = subprocess.PIPE if echo else None
     # Blocked, not ignored: Snakemake receives a Ctrl-C once its logger is ready for it.
+    stderr = subprocess.PIPE if echo else None
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         process = subprocess.Popen(
@@ -187,10 +149,9 @@ def _pass_lines(stream, echo: Callable[[str], None]) -> None:
 
 
 def _wait(process: subprocess.Popen, seconds: float) -> int | None:
-    try:
+    with suppress(subprocess.TimeoutExpired):
         return process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        return None
+    return None
 
 
 def _stop_steps(snakemake: int) -> int:
@@ -208,26 +169,48 @@ def _stop_steps(snakemake: int) -> int:
     return len(children)
 
 
+def begin_stamp(stamp: Path) -> Path:
+    """Remove the stamp (an interrupted or failed build leaves none) and mark the build's start.
+
+    The start is the date of a file written now, not the clock: file dates come from the
+    kernel's coarser clock, and make compares file dates with file dates; a source saved while
+    Snakemake runs is newer than the stamp, and the next `make` builds again.
+    """
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
+    started = stamp.with_name(stamp.name + ".started")
+    started.write_text("")
+    return started
+
+
+def finish_stamp(started: Path, stamp: Path, outputs: Path) -> None:
+    """After a successful build: list the files it left under results/ (the Makefile checks
+    they are all still there), then date the stamp from the build's start."""
+    odd = set(" \t\n:#$%*?[;\\")  # names make cannot carry as words
+    files = sorted(
+        path.as_posix()
+        for path in RESULTS.rglob("*")
+        if path.is_file() and not odd.intersection(str(path))
+    )
+    write_text_atomic(outputs, "".join(f"{name}\n" for name in files))
+    os.replace(started, stamp)
+
+
 def main(argv: list[str]) -> int:
-    options = {"--lock": str(LOCK), "--stamp": None, "--outputs": None}
-    while argv[:1] and argv[0] in options and len(argv) > 1:
-        options[argv[0]], argv = argv[1], argv[2:]
-    if argv[:1] == ["--"]:
-        argv = argv[1:]
-    if not argv or bool(options["--stamp"]) != bool(options["--outputs"]):
-        _say(
-            "usage: python -m tooling.console [--lock PATH] [--stamp PATH --outputs PATH] "
-            "[--] SNAKEMAKE-COMMAND..."
-        )
-        return 2
-    stamp = Path(options["--stamp"]) if options["--stamp"] else None
+    parser = argparse.ArgumentParser(prog="python -m tooling.console")
+    parser.add_argument("--stamp", type=Path, help="the stamp of a finished build")
+    parser.add_argument("--outputs", type=Path, help="where to list that build's outputs")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="the Snakemake command")
+    arguments = parser.parse_args(argv)
+    if not arguments.command or (arguments.stamp is None) != (arguments.outputs is None):
+        parser.error("a Snakemake command is needed, and --stamp goes with --outputs")
     try:
-        with tree_lock(Path(options["--lock"])):
+        with tree_lock():
             recover()
-            started = build_stamp.begin(stamp) if stamp else None
-            returncode = run(argv)
+            started = arguments.stamp and begin_stamp(arguments.stamp)
+            returncode = run(arguments.command)
             if started and returncode == 0:
-                build_stamp.finish(started, stamp, Path(options["--outputs"]))
+                finish_stamp(started, arguments.stamp, arguments.outputs)
     except KeyboardInterrupt:  # while waiting for the other build
         _say("make: interrupted")
         return INTERRUPTED

@@ -1,15 +1,12 @@
 """What a step learnt about a file in an earlier run, kept while the file is provably unchanged.
 
 The manifest, the build receipt and the leak check read every file under results/ after each
-build, though a manuscript edit changes only the four papers and what records them. Each keeps
-what it learnt (a file's SHA-256, what the leak check found in it) in a cache under
-.snakemake/, the workflow's state folder (not an output), and uses an entry only while the file
-is the one it was made from: same device, inode, size, modification time and change time. No
-program can set the change time; every write, rename or `touch` moves it on. An entry made
-while the file could still change within the same clock tick is not trusted: the file must have
-changed last more than `RACY_SECONDS` before it was read, else it is read again next time (git
-treats its "racily clean" files so). The cache can make a run faster, never give another result;
-an unreadable cache is an empty one.
+build, though a manuscript edit changes only the papers and what records them. Each keeps what
+it learnt (a SHA-256, what the leak check found) under .snakemake/ (state, not an output), and
+uses an entry only while the file has the same device, inode, size, modification and change
+time: no program can set the change time, and every write, rename or `touch` moves it on. An
+entry made within `RACY_SECONDS` of the file's last change is not trusted (git's "racily clean"
+rule). The cache can make a run faster, never give another result; an unreadable cache is empty.
 """
 
 from __future__ import annotations
@@ -20,6 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tooling import sources
 
 #: How long before its reading a file must have changed last for its entry to be trusted:
 #: file times come from a coarse clock, and a file written in the same tick as it was read
@@ -61,9 +60,7 @@ class FileCache:
         return value
 
     def sha256(self, file: Path) -> str:
-        from tooling.sources import sha256
-
-        return self.known(file, "sha256", sha256)
+        return self.known(file, "sha256", sources.sha256)
 
     def save(self) -> None:
         """Keep the entries of this run's files (others are gone or no longer read)."""
@@ -75,10 +72,5 @@ class FileCache:
 
 def _identity(file: Path) -> list[int]:
     status = os.stat(file)
-    return [
-        status.st_dev,
-        status.st_ino,
-        status.st_size,
-        status.st_mtime_ns,
-        status.st_ctime_ns,  # last: the time `known` compares with the reading
-    ]
+    # the change time last: the time `known` compares with the reading
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]

@@ -1,8 +1,9 @@
 """Looking for leaks: every sensitive value of the restricted package, in every output.
 
-See `tooling.privacy` for what is sensitive and how it is matched; this module reads each file
-under results/ as a reader of it could (text, markup, PDF, zipped XML, embedded base64) and
-reports where a value occurs, never the value itself.
+See `tooling.privacy` for what is sensitive and how it is matched. Each file under results/ is
+read as its reader could read it: text, markup with tags removed and entities decoded, SVG text
+matplotlib keeps in comments when it draws glyphs as paths, PDF (pypdf), DOCX, JSON and YAML
+strings, and data embedded as base64. A hit names where a value occurs, never the value.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from compendium.errors import BuildError
 from tooling.privacy import MIN_LENGTH, Sensitive, is_present, normalise
 
@@ -29,6 +32,13 @@ TEXT_SUFFIXES = {
 }  # fmt: skip
 ZIPPED_XML_SUFFIXES = {".docx", ".odt", ".epub", ".pptx", ".xlsx"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+#: Structured text whose strings are read again once parsed (escapes such as \u00e9 undone).
+PARSERS = {
+    ".json": json.loads,
+    ".ipynb": json.loads,
+    ".yml": yaml.safe_load,
+    ".yaml": yaml.safe_load,
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ def _structured_strings(value) -> Iterator[str]:
 
 
 def _kind(path: Path) -> str:
+    """The format a file is read as, for the report ("image": pixels are not read)."""
     suffix = Path(path).suffix.lower()
     if suffix in IMAGE_SUFFIXES:
         return "image"
@@ -80,20 +91,13 @@ def _kind(path: Path) -> str:
     return suffix[1:] if known else "other"
 
 
-def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> tuple[str, list[str]]:
-    """(kind, texts): what a reader of the file could read, in forms a value can be found in.
-
-    kind is the format scanned ("image" for pictures, whose pixels are not read).
-    """
+def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> list[str]:
+    """What a reader of the file could read, in forms a value can be found in."""
     data = Path(path).read_bytes() if data is None else data
     suffix = Path(path).suffix.lower()
-    texts: list[str] = []
     if suffix in {".pdf", *ZIPPED_XML_SUFFIXES}:
         try:
-            if suffix == ".pdf":
-                kind, texts = "pdf", _pdf_texts(data, path)
-            else:
-                kind, texts = suffix[1:], _zipped_texts(data)
+            return _pdf_texts(data, path) if suffix == ".pdf" else _zipped_texts(data)
         except BuildError:
             raise
         except Exception as error:  # what cannot be read cannot be shown to be free of leaks
@@ -101,36 +105,26 @@ def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> tuple[str
                 f"cannot be read to look for sensitive values ({type(error).__name__}: {error})",
                 file=str(path),
             ) from None
-    elif suffix in IMAGE_SUFFIXES:
-        return "image", [data.decode("latin-1")]  # embedded metadata (text chunks) only
-    else:
-        kind = suffix[1:] if suffix in TEXT_SUFFIXES else "other"
-        raw = data.decode("utf-8", errors="replace")
-        texts = [raw]
-        if suffix in {".html", ".htm", ".xml", ".svg"} or raw.lstrip().startswith("<"):
-            texts += _markup_texts(raw)
-        if suffix in {".json", ".ipynb"}:
-            with contextlib.suppress(ValueError):
-                texts.append("\n".join(_structured_strings(json.loads(raw))))
-        if suffix in {".yml", ".yaml"}:
-            try:
-                import yaml
-
-                texts.append("\n".join(_structured_strings(yaml.safe_load(raw))))
-            except Exception:  # an unreadable file is still scanned as written
-                pass
-        if depth < 2:
-            for match in _DATA_URI.finditer(raw):
-                try:
-                    embedded = base64.b64decode("".join(match[2].split()), validate=False)
-                except ValueError:
-                    continue
-                mime = match[1] or ""
-                name = "embedded" + {"image/svg+xml": ".svg", "application/pdf": ".pdf"}.get(
-                    mime, ".png" if mime.startswith("image/") else ".txt"
-                )
-                texts += texts_of(Path(name), embedded, depth + 1)[1]
-    return kind, texts
+    if suffix in IMAGE_SUFFIXES:
+        return [data.decode("latin-1")]  # embedded metadata (text chunks) only
+    raw = data.decode("utf-8", errors="replace")
+    texts = [raw]
+    if suffix in {".html", ".htm", ".xml", ".svg"} or raw.lstrip().startswith("<"):
+        texts += _markup_texts(raw)
+    if suffix in PARSERS:
+        with contextlib.suppress(Exception):  # an unreadable file is still scanned as written
+            texts.append("\n".join(_structured_strings(PARSERS[suffix](raw))))
+    for match in _DATA_URI.finditer(raw) if depth < 2 else ():
+        try:
+            embedded = base64.b64decode("".join(match[2].split()), validate=False)
+        except ValueError:
+            continue
+        mime = match[1] or ""
+        name = "embedded" + {"image/svg+xml": ".svg", "application/pdf": ".pdf"}.get(
+            mime, ".png" if mime.startswith("image/") else ".txt"
+        )
+        texts += texts_of(Path(name), embedded, depth + 1)
+    return texts
 
 
 def _pdf_texts(data: bytes, path) -> list[str]:
@@ -171,7 +165,7 @@ def scan(
         if item.scannable:
             needles.setdefault(normalise(item.value), item)
     # the cache's key for this set of values: a digest of them all, never a value itself
-    looked_for = "leaks-" + hashlib.sha256("\0".join(sorted(needles)).encode()).hexdigest()
+    looked_for = "found-" + hashlib.sha256("\0".join(sorted(needles)).encode()).hexdigest()
     items = list(needles.values())
     hits: list[Hit] = []
     kinds: Counter = Counter()
@@ -181,30 +175,27 @@ def scan(
         # Everything under logs/ (the steps' logs, Snakemake's benchmark records) is how the
         # build ran, not what it made: scanned, but counted as logs.
         as_log = "logs" in path.relative_to(root).parts
+        kinds["log" if as_log else _kind(path)] += 1
         if not needles:  # nothing to look for: the files are only counted
-            kinds["log" if as_log else _kind(path)] += 1
             continue
         if cache is None:
-            kind, found = _found_in(path, needles)
+            found = _found_in(path, needles)
         else:
-            kind, found = cache.known(path, looked_for, lambda file: _found_in(file, needles))
-        kinds["log" if as_log else kind] += 1
+            found = cache.known(path, looked_for, lambda file: _found_in(file, needles))
         raw = path.read_bytes() if found else b""
         hits += [Hit(str(path), items[i], _line_in(raw, items[i].value)) for i in found]
     return hits, kinds
 
 
-def _found_in(path: Path, needles: dict[str, Sensitive]) -> tuple[str, list[int]]:
-    """The file's kind and which of the values (by their place in `needles`) occur in it."""
-    kind, texts = texts_of(path)
-    haystacks = [variant for text in texts for variant in _variants(text)]
+def _found_in(path: Path, needles: dict[str, Sensitive]) -> list[int]:
+    """Which of the values (by their place in `needles`) occur in the file."""
+    haystacks = [variant for text in texts_of(path) for variant in _variants(text)]
     raw = path.read_bytes()
-    found = [
+    return [
         index
         for index, (needle, item) in enumerate(needles.items())
         if any(needle in haystack for haystack in haystacks) or item.value.encode() in raw
     ]
-    return kind, found
 
 
 def _line_in(raw: bytes, value: str) -> int | None:

@@ -20,26 +20,20 @@ from compendium.files import atomic_output
 _MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
-def parameters_cell_source(parameters: dict) -> str:
-    """Python source that binds each parameter; values are JSON-compatible."""
-    lines = ["# Parameters injected by the workflow"]
-    for name, value in parameters.items():
-        lines.append(f"{name} = {json.dumps(value, sort_keys=True)}")
-    return "\n".join(lines)
-
-
 def inject_parameters(notebook, parameters: dict):
-    """Insert the injected cell after the `parameters` cell, or first if there is none."""
+    """Insert a cell binding each parameter (JSON-compatible values) after the cell tagged
+    `parameters`, or first if there is none."""
     import nbformat
 
-    cell = nbformat.v4.new_code_cell(parameters_cell_source(parameters))
+    source = [f"{name} = {json.dumps(value, sort_keys=True)}" for name, value in parameters.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(["# Parameters injected by the workflow", *source]))
     cell.metadata["tags"] = ["injected-parameters"]
-    position = 0
-    for index, existing in enumerate(notebook.cells):
-        if "parameters" in existing.get("metadata", {}).get("tags", []):
-            position = index + 1
-            break
-    notebook.cells.insert(position, cell)
+    tagged = [
+        index
+        for index, cell in enumerate(notebook.cells)
+        if "parameters" in cell.metadata.get("tags", [])
+    ]
+    notebook.cells.insert(tagged[0] + 1 if tagged else 0, cell)
     return notebook
 
 

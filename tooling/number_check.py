@@ -86,10 +86,10 @@ def _front_matter_end(lines: list[str]) -> int:
     """The index of the first line after the YAML front matter; 0 when there is none."""
     if not lines or lines[0].strip() != "---":
         return 0
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            return index + 1
-    return 0
+    closing = (
+        number for number, line in enumerate(lines) if number and line.strip() in ("---", "...")
+    )
+    return next(closing, -1) + 1
 
 
 def prose_lines(path: Path, root: Path) -> list[Line]:
@@ -154,7 +154,6 @@ def check(manuscript: Path, root: Path) -> list[BuildError]:
 def require_values(manuscript: Path, root: Path) -> list[Line]:
     """The prose lines of the manuscript, or one BuildError that lists every number typed by
     hand, one `file:line:` line each."""
-    problems = check(manuscript, root)
-    if problems:
+    if problems := check(manuscript, root):
         raise BuildError("\n".join(str(problem) for problem in problems))
     return prose_lines(manuscript, root)

@@ -11,26 +11,21 @@ its own: `data/restricted/datapackage.json` lists its tables, and a field whose 
   name share codes, so one person is one code across tables). Steps that need the interviews
   read those copies, never the originals. Without `data/restricted/` it records that there is
   nothing to protect.
-- **check_leaks** (`tooling.leaks`) runs after everything else and looks for every sensitive
-  value in every file under `results/`: the text of HTML, PDF (through pypdf), DOCX and other
-  zipped XML, SVG (including the text matplotlib keeps in comments when it draws glyphs as
-  paths), CSV, YAML, JSON and notebooks, logs, and data embedded in any of them as base64. One
-  hit fails the build. Messages name the file, the table, the row and the field, never the
-  value itself.
+- **check_leaks** (`tooling.leaks`) runs last and looks for every sensitive value in every file
+  under `results/`, as its reader could read it; one hit fails the build. Messages name the
+  file, table, row and field, never the value.
 
 Matching ignores case, repeated whitespace and line-end hyphenation. Values shorter than
-`MIN_LENGTH` characters cannot be told apart from ordinary text and are counted, not scanned;
-a value is found only whole, so a surname alone is found only if it is a sensitive field of
-its own.
+`MIN_LENGTH` are counted, not scanned; a value is found only whole (a surname alone only if it
+is a sensitive field of its own).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-import json
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,47 +73,32 @@ def sensitive_fields(schema: dict) -> list[dict]:
     return [field for field in schema.get("fields", []) if field.get("sensitive") is True]
 
 
-def _raw_values(restricted: Path, descriptor: dict) -> list[str]:
-    """Every cell of every sensitive column, read without validation (to redact messages)."""
-    values = []
-    for resource in descriptor.get("resources", []):
-        schema = resource.get("schema")
-        if isinstance(schema, str):
-            try:
-                schema = json.loads((restricted / schema).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-        names = {field["name"] for field in sensitive_fields(schema or {})}
-        try:
-            text = (restricted / resource["path"]).read_text(encoding="utf-8", errors="replace")
-        except (OSError, KeyError, TypeError):
-            continue
-        for row in csv.DictReader(io.StringIO(text, newline="")):
-            values.extend(str(row.get(name) or "") for name in names)
-    return sorted({value for value in values if value.strip()}, key=len, reverse=True)
-
-
-def redact(message: str, values: Iterable[str]) -> str:
-    for value in values:
-        message = message.replace(value, "<sensitive value>")
-    return message
-
-
-def load(restricted: Path):
-    """The restricted tables, validated against their own descriptor.
-
-    Validation messages never quote a sensitive value: they are redacted first.
-    """
+def load(restricted: Path) -> dict:
+    """The restricted tables, validated against their own descriptor; a validation message
+    never quotes a sensitive value (they are redacted first)."""
     from compendium.datapackage import load_descriptor, load_tables
 
-    restricted = Path(restricted)
-    descriptor_path = restricted / DESCRIPTOR
+    descriptor_path = Path(restricted) / DESCRIPTOR
     descriptor = load_descriptor(descriptor_path)
     try:
-        return descriptor, load_tables(descriptor_path)
+        return load_tables(descriptor_path)
     except BuildError as error:
-        secret = _raw_values(restricted, json.loads(descriptor_path.read_text(encoding="utf-8")))
-        raise BuildError(redact(str(error), secret)) from None
+        message = str(error)
+        for value in _raw_values(Path(restricted), descriptor):
+            message = message.replace(value, "<sensitive value>")
+        raise BuildError(message) from None
+
+
+def _raw_values(restricted: Path, descriptor: dict) -> list[str]:
+    """Every cell of every sensitive column, read without validation, longest first."""
+    values = set()
+    for resource in descriptor["resources"]:
+        names = [field["name"] for field in sensitive_fields(resource["schema"])]
+        with contextlib.suppress(OSError):
+            text = (restricted / resource["path"]).read_text(encoding="utf-8", errors="replace")
+            for row in csv.DictReader(io.StringIO(text, newline="")):
+                values.update(str(row.get(name) or "") for name in names)
+    return sorted((value for value in values if value.strip()), key=len, reverse=True)
 
 
 def sensitive_values(restricted: Path) -> list[Sensitive]:
@@ -127,9 +107,8 @@ def sensitive_values(restricted: Path) -> list[Sensitive]:
         return []
     from compendium.datapackage import display_path
 
-    _, tables = load(restricted)
     found = []
-    for _, table in sorted(tables.items()):
+    for _, table in sorted(load(restricted).items()):
         shown = display_path(table.path)
         for field in sensitive_fields(table.schema):
             for index, row in enumerate(table.rows):

@@ -16,42 +16,22 @@ from pathlib import Path
 #: What the build reads: its inputs, hashed into the manifest and the build receipt. Tests,
 #: documentation and the README do not change any published file.
 BUILD_INPUT_PREFIXES = (
-    "Snakefile",
-    "config/",
-    "data/",
-    "analysis/",
-    "tooling/",
-    "manuscript/",
-    "references.bib",
-    "requirements.lock",
-    "CITATION.cff",
-)
+    "Snakefile", "config/", "data/", "analysis/", "tooling/", "manuscript/", "references.bib",
+    "requirements.lock", "CITATION.cff",
+)  # fmt: skip
 #: Tooling that drives or checks the build from outside (make's wrapper and terminal view,
 #: benchmarks, preview, verification) and that no step imports: editing it cannot change an output,
 #: so it is not recorded as an input. tests/unit/test_build_inputs.py keeps this list true.
-OUTSIDE_THE_BUILD = frozenset(
-    {
-        "tooling/bench.py",
-        "tooling/build_stamp.py",
-        "tooling/compare.py",
-        "tooling/console.py",
-        "tooling/diff_report.py",
-        "tooling/lower_bound.py",
-        "tooling/paper_diff.py",
-        "tooling/plugins/snakemake_logger_plugin_compendium/__init__.py",
-        "tooling/preview.py",
-        "tooling/tiers.py",
-        "tooling/verify.py",
-    }
-)
+OUTSIDE_THE_BUILD = frozenset({
+    "tooling/bench.py", "tooling/compare.py", "tooling/console.py", "tooling/diff_report.py",
+    "tooling/paper_diff.py", "tooling/preview.py", "tooling/tiers.py", "tooling/verify.py",
+    "tooling/plugins/snakemake_logger_plugin_compendium/__init__.py",
+})  # fmt: skip
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def is_git_checkout(root: Path) -> bool:
@@ -65,14 +45,9 @@ def is_git_checkout(root: Path) -> bool:
 
 
 def _listed_by_git(root: Path) -> list[str]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return [name for name in listed.split("\0") if name]
+    command = ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"]
+    listed = subprocess.run(command, cwd=root, capture_output=True, text=True, check=True)
+    return [name for name in listed.stdout.split("\0") if name]
 
 
 def _listed_by_walking(root: Path) -> list[str]:

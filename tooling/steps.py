@@ -1,7 +1,4 @@
-"""What every workflow step shares: error reporting in one line, the epoch.
-
-Outputs are written through `compendium.files`.
-"""
+"""What every workflow step shares: its failure told in one line, the build's fixed date."""
 
 from __future__ import annotations
 
@@ -10,6 +7,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from compendium.errors import BuildError
@@ -21,8 +19,6 @@ FALLBACK_EPOCH = 1356998400
 
 def edition_epoch(edition_date: str) -> int:
     """Seconds since 1970 at midnight UTC of the edition date (YYYY-MM-DD)."""
-    from datetime import UTC, datetime
-
     return int(datetime.strptime(edition_date, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
 
 
@@ -35,6 +31,10 @@ def source_date_epoch() -> int:
     return int(os.environ.get("SOURCE_DATE_EPOCH", FALLBACK_EPOCH))
 
 
+def error_lines(error: BuildError) -> str:
+    return "\n".join(f"error: {line}" for line in str(error).splitlines())
+
+
 @contextmanager
 def stop_on_error() -> Iterator[None]:
     """While the workflow is read: a BuildError becomes its one line on stderr and exit 1."""
@@ -43,10 +43,6 @@ def stop_on_error() -> Iterator[None]:
     except BuildError as error:
         print(error_lines(error), file=sys.stderr)
         raise SystemExit(1) from None
-
-
-def error_lines(error: BuildError) -> str:
-    return "\n".join(f"error: {line}" for line in str(error).splitlines())
 
 
 @contextmanager
@@ -99,19 +95,14 @@ def unexpected(error: Exception, log: str | os.PathLike) -> str:
 def missing_sources(inputs_by_step: dict[str, list]) -> BuildError | None:
     """Every source file (not a result) a step expects but the tree lacks, one line each, named
     with the first step (in the order the workflow lists them) that needs it."""
-    seen: set[str] = set()
-    problems = []
+    first_step: dict[str, str] = {}
     for step, inputs in inputs_by_step.items():
         for path in inputs:
-            if not isinstance(path, str) or path.startswith("results/") or path in seen:
-                continue
-            seen.add(path)
-            if not Path(path).exists():
-                problems.append(
-                    BuildError(
-                        f"file not found; expected by {step} (restore or create it)", file=path
-                    )
-                )
-    if not problems:
-        return None
-    return BuildError("\n".join(str(problem) for problem in problems))
+            if isinstance(path, str) and not path.startswith("results/"):
+                first_step.setdefault(path, step)
+    problems = [
+        f"{path}: file not found; expected by {step} (restore or create it)"
+        for path, step in first_step.items()
+        if not Path(path).exists()
+    ]
+    return BuildError("\n".join(problems)) if problems else None

@@ -16,7 +16,7 @@ with reported_errors(snakemake.log[0]):
     directory.mkdir(parents=True, exist_ok=True)
     tables = None
     if privacy.is_present(restricted):
-        _, tables = privacy.load(restricted)
+        tables = privacy.load(restricted)
         privacy.write_tables(privacy.pseudonymise(tables), directory)
     report = privacy.pseudonymisation_report(restricted, tables)
     write_text_atomic(snakemake.output.report, report)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import zipfile
 
-from tooling import leaks, lower_bound
+from tooling import bench, leaks
 
 
 def test_each_step_leaves_a_record_and_no_published_file_lists_one(built):
-    records = lower_bound.read_records(built / lower_bound.BENCHMARKS)
+    records = bench.read_records(built / bench.BENCHMARKS)
     assert {"validate_data", "clean_dates", "fig_timeline", "values", "manifest"} <= set(records)
     assert all(seconds > 0 for seconds in records.values()), records
     results = built / "results"

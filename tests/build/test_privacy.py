@@ -58,7 +58,7 @@ def test_every_sensitive_value_is_found_with_its_origin():
 
 
 def test_pseudonyms_replace_every_sensitive_value_and_keep_the_rest():
-    _, tables = privacy.load(FIXTURES / "clean")
+    tables = privacy.load(FIXTURES / "clean")
     header, rows = privacy.pseudonymise(tables)["interviews"]
     table = [dict(zip(header, row)) for row in rows]
     assert [row["interviewee"] for row in table] == [f"person-00{n}" for n in (1, 2, 3, 4)]

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from tests.workflow import ROOT, copy_sources
-from tooling import bench, lower_bound
+from tooling import bench
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
 
@@ -26,14 +26,14 @@ def record(folder, rule, *seconds):
 def test_benchmark_records_give_each_rules_seconds_the_median_of_repeats(tmp_path):
     record(tmp_path, "fig_timeline", 2.5)
     record(tmp_path, "values", 1.0, 3.0, 2.0)
-    assert lower_bound.read_records(tmp_path) == {"fig_timeline": 2.5, "values": 2.0}
+    assert bench.read_records(tmp_path) == {"fig_timeline": 2.5, "values": 2.0}
 
 
 def test_only_records_written_since_a_time_count_as_jobs_that_ran(tmp_path):
     old = record(tmp_path, "values", 1.0)
     os.utime(old, (1_000_000, 1_000_000))
     record(tmp_path, "render_html", 0.8)
-    assert lower_bound.read_records(tmp_path, since=2_000_000) == {"render_html": 0.8}
+    assert bench.read_records(tmp_path, since=2_000_000) == {"render_html": 0.8}
 
 
 @pytest.mark.parametrize(
@@ -47,14 +47,14 @@ def test_only_records_written_since_a_time_count_as_jobs_that_ran(tmp_path):
 def test_a_bad_record_names_its_file_line_and_field(tmp_path, text, message):
     (tmp_path / "values.tsv").write_text(text, encoding="utf-8")
     with pytest.raises(ValueError) as error:
-        lower_bound.read_records(tmp_path)
+        bench.read_records(tmp_path)
     assert str(error.value) == f"{tmp_path / 'values.tsv'}{message}"
 
 
 def test_work_is_the_job_less_its_start_up_and_never_negative():
     startups = {"fig_flows": 1.5, "values": 0.75, "validate_data": 3.0}
     records = {"fig_flows": 2.0, "validate_data": 2.0, "values": 1.25}
-    jobs = [lower_bound.Job(rule, seconds, startups[rule]) for rule, seconds in records.items()]
+    jobs = [bench.Job(rule, seconds, startups[rule]) for rule, seconds in records.items()]
     assert [(job.rule, job.work) for job in jobs] == [
         ("fig_flows", 0.5),
         ("validate_data", 0.0),
@@ -63,9 +63,9 @@ def test_work_is_the_job_less_its_start_up_and_never_negative():
 
 
 def test_the_floor_is_the_work_plus_one_start_up():
-    jobs = [lower_bound.Job("a", 2.0, 1.5), lower_bound.Job("b", 4.0, 1.0)]
-    assert lower_bound.floor(jobs, 2.25) == 2.25 + 0.5 + 3.0
-    assert lower_bound.floor([], 1.0) == 1.0
+    jobs = [bench.Job("a", 2.0, 1.5), bench.Job("b", 4.0, 1.0)]
+    assert bench.floor(jobs, 2.25) == 2.25 + 0.5 + 3.0
+    assert bench.floor([], 1.0) == 1.0
 
 
 def test_a_step_starts_with_the_preamble_and_every_import_of_its_code(tmp_path, monkeypatch):
@@ -73,45 +73,43 @@ def test_a_step_starts_with_the_preamble_and_every_import_of_its_code(tmp_path, 
     lazy ones inside functions included (guarded); a notebook's go to a kernel."""
     monkeypatch.chdir(tmp_path)  # where the package modules are looked up
     package = tmp_path / "analysis" / "compendium"
-    for folder in (package, tmp_path / lower_bound.SCRIPTS, tmp_path / lower_bound.NOTEBOOKS):
+    for folder in (package, tmp_path / bench.SCRIPTS, tmp_path / bench.NOTEBOOKS):
         folder.mkdir(parents=True, exist_ok=True)
     (package / "__init__.py").write_text("")
     (package / "tables.py").write_text(
         "import re\n\ndef f():\n    import yaml\n    from . import x\n"
     )
-    (tmp_path / lower_bound.SCRIPTS / "tbl_x.py").write_text(
+    (tmp_path / bench.SCRIPTS / "tbl_x.py").write_text(
         '"""Doc."""\nfrom __future__ import annotations\nimport json\n'
         "from compendium import tables\n\nwith open('x') as f:\n    import csv\n"
     )
-    (tmp_path / lower_bound.RUNNER).write_text("import string\n")
-    (tmp_path / lower_bound.NOTEBOOKS / "clean_x.py").write_text(
-        "# %%\nx = 1\n\n# %%\nimport math\n"
-    )
+    (tmp_path / bench.RUNNER).write_text("import string\n")
+    (tmp_path / bench.NOTEBOOKS / "clean_x.py").write_text("# %%\nx = 1\n\n# %%\nimport math\n")
     lazy = [
         "try: import re\nexcept ImportError: pass",
         "try: import yaml\nexcept ImportError: pass",
     ]
     own = ["import json", "from compendium import tables"]
-    script = lower_bound.startup_program("tbl_x", tmp_path, tmp_path)
-    assert script == "\n".join([*lower_bound.PREAMBLE, *own, *lazy])
-    notebook = lower_bound.startup_program("clean_x", tmp_path, tmp_path)
+    script = bench.startup_program("tbl_x", tmp_path, tmp_path)
+    assert script == "\n".join([*bench.PREAMBLE, *own, *lazy])
+    notebook = bench.startup_program("clean_x", tmp_path, tmp_path)
     assert "\nimport string\n" in notebook and "execute(Path(" in notebook
     assert "x = 1" not in notebook and "import math" not in notebook
     assert (tmp_path / "clean_x.py").read_text() == "# %%\nimport math\n"
-    assert lower_bound.startup_program("all", tmp_path, tmp_path) == "\n".join(lower_bound.PREAMBLE)
-    single = lower_bound.single_process_program(["tbl_x", "clean_x", "tbl_x"], tmp_path)
-    assert single == "\n".join([*lower_bound.PREAMBLE, *own, *lazy, "import math"])
+    assert bench.startup_program("all", tmp_path, tmp_path) == "\n".join(bench.PREAMBLE)
+    single = bench.single_process_program(["tbl_x", "clean_x", "tbl_x"], tmp_path)
+    assert single == "\n".join([*bench.PREAMBLE, *own, *lazy, "import math"])
 
 
 def test_a_real_steps_start_up_program_runs(tmp_path):
-    code = lower_bound.startup_program("fig_flows", ROOT, tmp_path)
+    code = bench.startup_program("fig_flows", ROOT, tmp_path)
     assert "from compendium.figures import flows, style" in code
     # imported inside functions, when the figure is drawn: start-up all the same
     assert "try: import matplotlib.pyplot as plt" in code and "try: import networkx as nx" in code
-    seconds = lower_bound.seconds_to_run(code, ROOT)
+    seconds = bench.seconds_to_run(code, ROOT)
     assert seconds > 0
     with pytest.raises(RuntimeError, match="No module named 'nowhere'"):
-        lower_bound.seconds_to_run("import nowhere", ROOT)
+        bench.seconds_to_run("import nowhere", ROOT)
 
 
 def test_ratios_and_targets_against_the_yardsticks():

@@ -1,19 +1,11 @@
 """The terminal view of `make`: a Snakemake logger plugin (`snakemake --logger compendium`).
 
-Snakemake finds logger plugins as top-level packages named `snakemake_logger_plugin_<name>` on
-the import path; tooling.console puts this folder there for the Snakemake it starts. The plugin
-receives Snakemake's log records, with their fields, instead of their printed form, and shows:
-
-- one line per step, as it starts: `localrule values:` (Snakemake's own words for a job);
-- the message of a step that failed, as the step wrote it in its log (`error: file:line: field:
-  what is wrong`, tooling.steps): the step's log is where every step reports, locally or on a
-  cluster node, so that is where the message is taken from, unchanged;
-- Snakemake's own errors (a rule file that does not parse, a missing input no step makes), each
-  in one line, when no step has failed;
-- one closing line: done, nothing to do, interrupted, or where the build stopped.
-
-Everything else (banner, job table, progress, reasons) is left to Snakemake's own complete log
-under `.snakemake/log/`, which Snakemake writes whatever the terminal shows.
+Snakemake finds it as a top-level package `snakemake_logger_plugin_<name>` (tooling.console puts
+this folder on the path) and hands it log records with their fields, not their printed form. It
+shows one line per step as it starts (`localrule values:`); a failed step's `error:` lines as the
+step wrote them in its log (tooling.steps; the log is where a step reports, locally or on a
+cluster node); Snakemake's own errors, one line each, when no step failed; and one closing line.
+Everything else stays in Snakemake's complete log under `.snakemake/log/`.
 """
 
 from __future__ import annotations
@@ -51,11 +43,10 @@ class LogHandler(LogHandlerBase):
     def _watch_interrupt(self) -> None:
         """Ctrl-C ends Snakemake as quietly as SystemExit does, and the closing line says so.
 
-        Python's KeyboardInterrupt would print a traceback from wherever Snakemake happens to
-        be; while jobs run, Snakemake handles SystemExit as it does Ctrl-C (it stops and waits
-        for its running steps, which make's launcher stops). make's launcher starts Snakemake
-        with SIGINT blocked, so a Ctrl-C pressed while Snakemake was starting up is delivered
-        here, now.
+        KeyboardInterrupt would print a traceback from wherever Snakemake happens to be; while
+        jobs run, Snakemake handles SystemExit as it does Ctrl-C (it waits for its running
+        steps, which make's launcher stops). The launcher starts Snakemake with SIGINT blocked,
+        so a Ctrl-C pressed during start-up is delivered here, now.
         """
 
         def interrupted(*_) -> None:
