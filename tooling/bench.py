@@ -352,17 +352,13 @@ def refresh_readme(readme: Path = README, section: Path = OUTPUT / "bench.md") -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tooling.bench", description=__doc__)
-    parser.add_argument("--repeat", type=int, help="runs of every scenario (default: REPEAT)")
-    parser.add_argument("--skip", default="", help="scenarios left out, comma-separated")
     parser.add_argument("--readme", action="store_true", help="copy results/bench/ to README")
     arguments = parser.parse_args(argv)
     if arguments.readme:
         return refresh_readme()
-    repeat = {name: arguments.repeat or count for name, count in REPEAT.items()}
-    repeat.update(dict.fromkeys(filter(None, arguments.skip.split(",")), 0))
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        bench = Bench(Path(scratch), repeat, lambda text: print(text, file=sys.stderr, flush=True))
+        bench = Bench(Path(scratch), REPEAT, lambda text: print(text, file=sys.stderr, flush=True))
         bench.run()
     result = collect(bench, started, (round(load, 2), round(os.getloadavg()[0], 2)))
     OUTPUT.mkdir(parents=True, exist_ok=True)
