@@ -49,16 +49,9 @@ class Sensitive:
     field: str
 
     @property
-    def origin(self) -> str:
-        return f"{self.table}:{self.line}: {self.field}"
-
-    @property
     def scannable(self) -> bool:
-        return _width(self.value) >= MIN_LENGTH
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text.strip())
+        wide = sum(unicodedata.east_asian_width(char) in "WF" for char in self.value.strip())
+        return len(self.value.strip()) + wide >= MIN_LENGTH
 
 
 def is_present(restricted: Path) -> bool:
