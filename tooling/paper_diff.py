@@ -27,7 +27,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tooling import compare, dependencies, diff_report, provenance, sources, tiers, verify
+from tooling import compare, dependencies, diff_report, sources, verify
 from tooling.compare import Change
 
 OUTPUT = Path("results") / "diff"
@@ -83,7 +83,7 @@ def up_to_date(tree: Path, results: Path) -> bool:
     if not manifest.is_file():
         return False
     recorded = json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {})
-    return bool(recorded) and not tiers.input_changes(recorded, tree)
+    return bool(recorded) and not verify.input_changes(recorded, tree)
 
 
 def build(tree: Path, what: str) -> None:
@@ -142,11 +142,11 @@ def source_changes(base: Side, current: Side) -> dict[str, list[Change]]:
                 Change("raw", f"data/raw/{change.where}", change.old, change.new)
                 for change in compare.row_changes(name, before, after, keys.get(Path(name).stem))
             ]
-    hashes = [
-        sources.input_hashes(sources.build_inputs(side.sources), side.sources)
-        for side in (base, current)
-    ]
-    files = compare.file_changes(*hashes)
+    hashes = []
+    for side in (base, current):
+        found = sources.input_hashes(sources.build_inputs(side.sources), side.sources)
+        hashes.append({name: digest[:12] for name, digest in found.items()})
+    files = compare.mapping_changes("code", *hashes)
     in_manuscript = [
         change
         for change in files
@@ -174,24 +174,22 @@ def figure_changes(base: Side, current: Side, captions: dict, keys: dict) -> lis
     for label, record in sorted(captions.items()):
         if not label.startswith("fig-"):
             continue
-        for data in compare.plotted_data(record):
-            stem = Path(data).stem
-            changes += [
-                Change("figure", f"{label}: {change.where}", change.old, change.new)
-                for change in compare.row_changes(
-                    stem, base.text(data), current.text(data), keys.get(stem)
-                )
-            ]
+        found = [
+            Change("figure", f"{label}: {change.where}", change.old, change.new)
+            for change in compare.plotted_changes(
+                record, base.results.parent, current.results.parent, keys
+            )
+        ]
         drawn_alike = base.text(record["output"]) == current.text(record["output"])
-        data_changed = any(change.where.startswith(f"{label}:") for change in changes)
-        if data_changed and drawn_alike:
-            changes.append(
+        if found and drawn_alike:
+            found.append(
                 Change("figure", f"{label}: its drawing is the same (no changed field is drawn)")
             )
-        elif not data_changed and not drawn_alike:
-            changes.append(
+        elif not found and not drawn_alike:
+            found.append(
                 Change("figure", f"{label}: the drawing changed; the data it plots did not")
             )
+        changes += found
     return changes
 
 
@@ -213,12 +211,10 @@ def effects(base: Side, current: Side) -> dict[str, list[Change]]:
             base.text(f"results/tables/{name}"),
             current.text(f"results/tables/{name}"),
         )
-    captions = provenance.artifact_entries(
-        json.loads(
-            current.text("results/provenance/captions.json")
-            or base.text("results/provenance/captions.json")
-            or "{}"
-        )
+    captions = json.loads(
+        current.text("results/provenance/captions.json")
+        or base.text("results/provenance/captions.json")
+        or "{}"
     )
     keys = compare.table_keys(current.sources)
     papers = [side.text("results/paper.html") for side in (base, current)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -152,48 +153,31 @@ def static_images(document: Path) -> dict[str, str]:
 
 
 def check_config(config: dict, source: str = "config/config.yaml") -> None:
-    """Stop before anything runs when the configured renderer cannot run here."""
+    """Stop before anything runs (so before Snakemake removes any output) when the configured
+    renderer cannot run here."""
+    from tooling.settings import line_of
+
     renderer = config.get("renderer", "pandoc")
-    line = _line_of(Path(source), r"^renderer\s*:")
+    problem = None
     if renderer not in RENDERERS:
-        raise BuildError(
-            f"unknown renderer {renderer!r} (expected one of {', '.join(RENDERERS)})",
-            file=source,
-            line=line,
-            field="renderer",
-        )
-    if renderer == "quarto" and shutil.which("quarto") is None:
-        raise BuildError(
+        problem = f"unknown renderer {renderer!r} (expected one of {', '.join(RENDERERS)})"
+    elif renderer == "quarto" and shutil.which("quarto") is None:
+        problem = (
             "renderer 'quarto' selected but `quarto` is not on PATH; install Quarto or set "
-            "renderer: pandoc",
-            file=source,
-            line=line,
-            field="renderer",
+            "renderer: pandoc"
         )
+    if problem:
+        text = Path(source).read_text(encoding="utf-8") if Path(source).is_file() else ""
+        raise BuildError(problem, file=source, line=line_of(text, "renderer"), field="renderer")
     if renderer == "pandoc":
         from tooling.render import pandoc_binary
 
         pandoc_binary()
 
 
-def _line_of(path: Path, pattern: str) -> int | None:
-    if not path.is_file():
-        return None
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if re.match(pattern, text):
-            return number
-    return None
-
-
 def _paths(value, folder: Path) -> list[str]:
     values = value if isinstance(value, list) else [value]
-    return [str(Path(_relative(folder / str(item)))) for item in values]
-
-
-def _relative(path: Path) -> str:
-    import os
-
-    return os.path.normpath(os.path.relpath(path))
+    return [os.path.normpath(os.path.relpath(folder / str(item))) for item in values]
 
 
 def _read_yaml(path: Path) -> dict:

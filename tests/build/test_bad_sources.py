@@ -2,11 +2,13 @@
 the bibliography, the manuscript, captions, settings, notebooks, missing files and missing tools.
 
 Each case corrupts a copy of the built tree and runs the code of the step that must refuse it,
-in this process, checking the one line the author is shown. Then one build per layer runs
-through the launcher as `make` does (data and steps, render, settings, missing sources) and
-checks what the author sees: a non-zero exit, one `error: file[:line]: ...` line per problem, no
-Python traceback, and no half-written file under results/. docs/bad-input.md lists every case
-with its message.
+in this process, checking the one line the author is shown. Then one build per layer shows
+what the author sees: a non-zero exit, one `error: file[:line]: ...` line per problem, no
+Python traceback, and no half-written file under results/. The layers: the steps (a cleaning
+notebook, a table, the number and claim checks, in one build that keeps going), the render,
+and what the workflow checks while it is read (missing sources, through `make`; the settings
+are checked by the same code path, so their cases run in this process only). docs/bad-input.md
+lists every case with its message.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -23,10 +26,12 @@ from compendium import pipe_tables
 from compendium.bibliography import load_bibliography
 from compendium.errors import BuildError
 from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
-from tests.unit.test_bad_data import read_sheet, write_sheet
+from tests.build.troubled import CLAIM_EDIT, edit_rows
+from tests.unit.test_bad_data import unreadable_quantity
 from tests.workflow import BIN, ROOT, bare_path, copy_sources, copy_tree, make
-from tooling import number_check, render, settings
-from tooling.render_cli import render as render_document
+from tooling import number_check, quarto, render, settings
+from tooling.notebooks import execute
+from tooling.steps import missing_sources
 
 
 @dataclass
@@ -184,24 +189,20 @@ PATH_WITHOUT_QUARTO = os.pathsep.join([str(BIN), bare_path()])
 
 
 def render_html() -> None:
-    """The render step's HTML, as analysis/scripts/render.py makes it."""
+    """The render step's HTML as the workflow makes it: the renderer checked when the workflow
+    is read (the Snakefile's `check_config`), then analysis/scripts/render.py."""
+    config = settings.load(CONFIG, "config/config.schema.yaml", {})
+    quarto.check_config(config, CONFIG)
     inputs = render.Inputs(
         manuscript=Path(MANUSCRIPT),
         values=Path("results/values.json"),
         provenance=Path("results/provenance/captions.json"),
         reference_filter=Path("manuscript/filters/reference-status.lua"),
     )
-    if settings.load(CONFIG, "config/config.schema.yaml", {})["renderer"] == "quarto":
+    if config["renderer"] == "quarto":
         render.render_with_quarto(inputs, Path("results/paper.html"), "html", root=Path.cwd())
     else:
-        render_document(
-            inputs.manuscript,
-            "html",
-            Path("results/paper.html"),
-            values=inputs.values,
-            provenance=inputs.provenance,
-            reference_filter=inputs.reference_filter,
-        )
+        render.render(inputs, {"html": Path("results/paper.html")}, root=Path.cwd())
 
 
 def check_numbers() -> None:
@@ -218,6 +219,18 @@ def read_caption() -> None:
 
 def load_settings() -> None:
     settings.load(CONFIG, "config/config.schema.yaml", {})
+
+
+def clean_quantities() -> None:
+    """The cleaning notebook in a real kernel, as analysis/scripts/run_notebook.py runs it (its
+    default inputs, scratch outputs)."""
+    scratch = Path("scratch")
+    execute(
+        Path("analysis/notebooks/clean_quantities.py"),
+        scratch / "clean_quantities.ipynb",
+        {"outputs": {name: str(scratch / f"{name}.csv") for name in ("indicators", "fieldwork")}},
+        root=Path.cwd(),
+    )
 
 
 CASES = {
@@ -240,6 +253,7 @@ CASES = {
     "unknown-setting": (unknown_setting, load_settings),
     "malformed-edition-date": (malformed_edition_date, load_settings),
     "config-not-yaml": (config_not_yaml, load_settings),
+    "failing-notebook-cell": (failing_notebook_cell, clean_quantities),
 }
 
 
@@ -289,36 +303,56 @@ def launched(tree: Path, *arguments: str, by_make: bool = False) -> tuple[list[s
     return errors, seen
 
 
-def test_broken_steps_each_stop_with_their_line_and_the_rest_of_the_build_goes_on(built, tmp_path):
-    """A data problem found by a cleaning notebook, a failing notebook cell, a table without
-    its caption and a number typed by hand in the prose, in one build that keeps going past
-    each failure."""
-    tree = copy_tree(built, tmp_path / "tree")
-    header, rows = read_sheet(tree, "events")
-    row = next(i for i, cells in enumerate(rows) if cells[header.index("precision")] == "year")
-    rows[row][header.index("precision")] = "day"
-    write_sheet(tree, "events", header, rows)
-    notebook = failing_notebook_cell(tree)
+#: The outputs of the steps the `broken` build makes fail (gone, or as the session build left
+#: them: never half-made).
+FAILED = [
+    "results/data/indicators.csv",
+    "results/notebooks/clean_quantities.ipynb",
+    "results/tables/tbl-modalities.md",
+    "results/checks/numbers.txt",
+    "results/checks/claims.txt",
+]
+CLAIMS = "results/checks/claims.txt"
+
+
+@pytest.fixture(scope="module")
+def broken(built, tmp_path_factory) -> SimpleNamespace:
+    """One build of a copy of the session build, kept going past each failure, with a problem
+    in each kind of step: a coded value a cleaning notebook refuses, a table without its
+    caption, a number typed by hand in the prose, and a coding that contradicts one of the
+    article's claims (SYNTHETIC, tests/build/troubled.py: CLAIM_EDIT; the cleaning notebooks
+    that the claims check reads must pass, so the notebook's problem is in indicators)."""
+    tree = copy_tree(built, tmp_path_factory.mktemp("broken") / "tree")
+    quantity = unreadable_quantity(tree)
     substitute(tree, "manuscript/captions.yml", r"^tbl-modalities:", "tbl-modalitiez:")
     typed = typed_number(tree)
-    failed = [
-        "results/data/events.csv",
-        "results/notebooks/clean_quantities.ipynb",
-        "results/tables/tbl-modalities.md",
-        "results/checks/numbers.txt",
-    ]
-
+    edit_rows(tree / "data/raw/modalities.csv", "modality_id", "profit-driven", CLAIM_EDIT)
     errors, seen = launched(tree, "--keep-going")
+    where = Expected(quantity.file, quantity.line, (quantity.field, quantity.says))
+    return SimpleNamespace(tree=tree, errors=errors, seen=seen, quantity=where, typed=typed)
 
-    where = Expected("data/raw/events.csv", row + 2, ("precision", "does not fit"))
-    assert says(errors, where), errors
-    assert says(errors, notebook), errors
+
+def test_broken_steps_each_stop_with_their_line_and_the_rest_of_the_build_goes_on(built, broken):
+    errors = broken.errors
+    assert says(errors, broken.quantity), errors
     caption = Expected("manuscript/captions.yml", None, ("tbl-modalities", "no caption"))
     assert says(errors, caption), errors
-    assert says(errors, typed), errors
-    assert "make: the build stopped in" in seen
-    for name in failed:  # gone, or as the session build left it: never half-made
-        assert _bytes(tree / name) in (None, _bytes(built / name)), name
+    assert says(errors, broken.typed), errors
+    assert "make: the build stopped in" in broken.seen
+    for name in FAILED:
+        assert _bytes(broken.tree / name) in (None, _bytes(built / name)), name
+
+
+def test_a_contradicted_claim_fails_the_build_with_its_locator_and_value(broken):
+    """The profit-driven modality made to start in 2010 contradicts the article's claim that
+    for-profit therapy came before the 2009 measures: the claims check names the claim, its
+    place in the article and the computed value, once, and its report is not left behind."""
+    claims = [error for error in set(broken.errors) if "data/claims.yml" in error]
+    assert len(claims) == 1, broken.errors
+    assert "data/claims.yml: for-profit-before-2009-measures: contradicted" in claims[0]
+    assert "[article: Problematization and regulation ¶4]" in claims[0]
+    assert "computed: profit-driven documented active by 2010" in claims[0]
+    assert not (broken.tree / CLAIMS).exists()
 
 
 def test_a_manuscript_error_stops_the_render_with_its_line(built, tmp_path):
@@ -327,20 +361,6 @@ def test_a_manuscript_error_stops_the_render_with_its_line(built, tmp_path):
     errors, _ = launched(tree, *HTML)
     assert says(errors, expected), errors
     assert _bytes(tree / "results/paper.html") == _bytes(built / "results/paper.html")
-
-
-def test_a_bad_setting_stops_make_before_any_step_and_leaves_no_stamp(tmp_path):
-    """Through `make` itself: a failed build is not stamped as finished, so the next `make`
-    builds again."""
-    tree = copy_sources(tmp_path / "tree")
-    expected = unknown_renderer(tree)
-    errors, _ = launched(tree, by_make=True)
-    assert errors == [
-        f"error: {CONFIG}:{expected.line}: renderer: 'nonsense' is not one of: pandoc, quarto"
-    ]
-    assert not (tree / "results").exists()
-    assert not (tree / ".snakemake" / "make" / "built").exists()
-    assert make(tree, "--question").returncode == 1
 
 
 #: Sources deleted at once, and the first step (in the workflow's order) that reads each.
@@ -353,16 +373,42 @@ MISSING = {
 }
 
 
-def test_every_missing_source_is_named_before_any_step(tmp_path):
-    tree = copy_sources(tmp_path / "tree")
-    for name, _ in MISSING.values():
-        (tree / name).unlink()
-    errors, _ = launched(tree)
-    assert sorted(errors) == sorted(
+def missing_lines() -> list[str]:
+    return sorted(
         f"error: {name}: file not found; expected by {step} (restore or create it)"
         for name, step in MISSING.values()
     )
+
+
+def test_every_missing_source_is_named_before_any_step_and_no_stamp_is_left(tmp_path):
+    """Through `make` itself, in a fresh copy of the sources: the workflow names every missing
+    file with the first step that reads it before anything runs, and a failed build is not
+    stamped as finished, so the next `make` builds again."""
+    tree = copy_sources(tmp_path / "tree")
+    for name, _ in MISSING.values():
+        (tree / name).unlink()
+    errors, _ = launched(tree, by_make=True)
+    assert sorted(errors) == missing_lines()
     assert not (tree / "results").exists()
+    assert not (tree / ".snakemake" / "make" / "built").exists()
+    assert make(tree, "--question").returncode == 1
+
+
+def test_missing_sources_are_named_once_each_with_the_first_step_that_reads_them(
+    tmp_path, monkeypatch
+):
+    """The code behind the line above (tooling.steps.missing_sources), on the steps' inputs in
+    the workflow's order: a file read by two steps is named with the first; results/ and the
+    files that exist are left out."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "present.txt").write_text("here\n", encoding="utf-8")
+    inputs: dict[str, list[str]] = {}
+    for name, step in MISSING.values():
+        inputs.setdefault(step, ["present.txt", "results/values.json"]).append(name)
+    inputs["render"].append(MANUSCRIPT)  # read by check_bibliography first
+    problem = missing_sources(inputs)
+    assert sorted(f"error: {line}" for line in str(problem).splitlines()) == missing_lines()
+    assert missing_sources({"render": ["present.txt", "results/paper.html"]}) is None
 
 
 def _bytes(path: Path) -> bytes | None:
@@ -381,8 +427,7 @@ def documented_cases() -> set[str]:
 def test_the_docs_list_every_case_of_the_catalogue_with_its_message():
     from tests.unit.test_bad_data import CATALOGUE
 
-    end_to_end = {"failing-notebook-cell", *MISSING}
-    cases = set(CASES) | end_to_end | {case.name for case in CATALOGUE}
+    cases = set(CASES) | set(MISSING) | {case.name for case in CATALOGUE}
     assert len(cases) >= 30
     missing = sorted(cases - documented_cases())
     assert missing == [], f"add these to docs/bad-input.md: {missing}"

@@ -1,8 +1,9 @@
 """Interrupted builds, through `make` as an author runs it, in one tree from a clean copy of the
-sources: Ctrl-C (SIGINT) in the middle of a cleaning notebook, `make` again and a hard kill
-(SIGKILL) in the middle of a figure script, then two `make`s started at once. Each interrupted
-build leaves no stamp of a finished build; the two at once take turns; the tree ends with the
-bytes of the session's clean build, and `make` then has nothing to do.
+sources: Ctrl-C (SIGINT) in the middle of a cleaning notebook, then two `make`s started at once,
+of which the one that builds is killed outright (SIGKILL) in the middle of a figure script. The
+interrupted build leaves no stamp of a finished build; the second `make` waits for the first,
+then removes the lock the killed one left and finishes; the tree ends with the bytes of the
+session's clean build, and `make` then has nothing to do. Three `make`s in all.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class RunningBuild:
         """The first step of `steps` seen running: Snakemake announced it and its last output
         is not written yet. Waits on the build's own lines, no fixed delay."""
         deadline = time.monotonic() + timeout
-        started: list[str] = []
+        started = [rule for rule in steps if f"localrule {rule}:" in self.output]
         while time.monotonic() < deadline:
             try:
                 line = self.lines.get(timeout=1)
@@ -66,6 +67,17 @@ class RunningBuild:
                 if not (self.tree / steps[rule]).exists():
                     return rule
         pytest.fail(f"none of {sorted(steps)} was seen running:\n{self.text}")
+
+    def says(self, text: str) -> bool:
+        """Whether the build has printed a line containing `text` (reads what it printed so far,
+        waiting at most a second)."""
+        try:
+            line = self.lines.get(timeout=1)
+        except queue.Empty:
+            line = ""
+        if line:
+            self.output.append(line)
+        return any(text in seen for seen in self.output)
 
     def signal(self, number: int) -> None:
         os.killpg(self.process.pid, number)  # the build's own process group, nothing else
@@ -104,6 +116,16 @@ def interrupted(tree: Path, steps: dict[str, str], number: int) -> tuple[str, Ru
     return rule, build
 
 
+def waiting_and_holding(builds: list[RunningBuild], timeout: float = 600) -> list[RunningBuild]:
+    """The two builds started at once, as [the one that waits, the one that holds the lock]."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for index, build in enumerate(builds):
+            if build.says(WAITING):
+                return [build, builds[1 - index]]
+    pytest.fail("neither build said it waits:\n" + "\n\n".join(build.text for build in builds))
+
+
 def test_interrupted_builds_resume_and_two_at_once_take_turns(built, tmp_path):
     clean_results = snapshot(built.parent / "results-as-built")
     tree = copy_sources(tmp_path / "tree")
@@ -113,21 +135,18 @@ def test_interrupted_builds_resume_and_two_at_once_take_turns(built, tmp_path):
     _, first = interrupted(tree, NOTEBOOKS, signal.SIGINT)
     assert "make: interrupted; run make again to resume" in first.text, first.text
 
-    # `make` again, killed outright while a figure is drawn: Snakemake's lock stays behind.
-    rule, _ = interrupted(tree, FIGURE_STEPS, signal.SIGKILL)
-    assert not (tree / FIGURE_STEPS[rule]).exists(), f"{rule} finished before it was killed"
-
-    # Two `make`s at once: one removes the stale lock and finishes the build, the other waits
-    # for it and then finds nothing to do.
-    builds = [RunningBuild(tree), RunningBuild(tree)]
-    for build in builds:
-        assert build.finish() == 0, build.text
-    texts = [build.text for build in builds]
-    waited = [text for text in texts if WAITING in text]
-    assert len(waited) == 1, texts
-    assert "make: nothing to do; every output is up to date" in waited[0], waited[0]
-    assert sum("removed the lock of an interrupted earlier build" in text for text in texts) == 1
-    assert not any("Traceback" in text for text in texts), texts
+    # Two `make`s at once: one waits for the other, which is killed outright while a figure is
+    # drawn, leaving Snakemake's lock behind. The one that waited then removes that lock,
+    # redoes the figure and finishes the build.
+    waiting, holding = waiting_and_holding([RunningBuild(tree), RunningBuild(tree)])
+    rule = holding.wait_until_running(FIGURE_STEPS)
+    holding.signal(signal.SIGKILL)
+    assert holding.finish() != 0, f"killed in {rule}, the build reported success"
+    assert waiting.finish() == 0, waiting.text
+    assert "removed the lock of an interrupted earlier build" in waiting.text, waiting.text
+    # the killed step had not finished: the build that waited ran it again
+    assert f"localrule {rule}:" in waiting.output, waiting.text
+    assert not any("Traceback" in build.text for build in (holding, waiting))
 
     assert leftovers(tree / "results") == []
     rebuilt = snapshot(tree / "results")

@@ -1,8 +1,11 @@
-"""`make diff` on a commit that changes one coded value: it names exactly the numbers, cells and
-figures a reader sees change, and the coded row that caused them.
+"""`make diff` between the session's two builds: the earlier commit holds the `edited` build's
+sources (one coded value, the drawing code of one figure and one sentence changed,
+tests/conftest.py), the working tree the session build's. It names exactly the numbers, cells
+and figures a reader sees change, and the source change that caused each.
 
-The working side reuses the session's build (its sources and results, as built); only the
-earlier commit is built, by `make diff` itself, in a scratch folder outside the clone.
+Both sides are builds the session has made: the earlier one is kept where `make diff` keeps the
+builds it made (results/diff/builds/COMMIT/), so `make diff` compares without building; that it
+reuses a kept build only when its recorded inputs are the commit's is checked on the way.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ import shutil
 import subprocess
 
 from tests import standards
+from tests.conftest import EDITED_FIGURE, EDITED_PROSE, EDITED_VALUE
 from tests.optional_tools import need
 from tests.workflow import copy_sources
 from tooling import diff_report, paper_diff
 
-TABLE, ROW_ID, FIELD = "indicators", "armed-police-treatment-episodes", "value_as_written"
-EARLIER = "2919"  # the value the earlier commit codes; the session's build has the article's
+TABLE, FIELD = "indicators", "value_as_written"
+EARLIER = EDITED_VALUE[2].strip(",")  # the value the earlier commit codes
 
 
 def git(tree, *arguments: str) -> None:
@@ -26,9 +30,18 @@ def git(tree, *arguments: str) -> None:
     subprocess.run(["git", *identity, *arguments], cwd=tree, check=True, capture_output=True)
 
 
-def coded_row(tree) -> dict[str, str]:
+def rows(tree) -> list[dict[str, str]]:
     with open(tree / "data" / "raw" / f"{TABLE}.csv", encoding="utf-8", newline="") as handle:
-        return next(row for row in csv.DictReader(handle) if row[f"{TABLE[:-1]}_id"] == ROW_ID)
+        return list(csv.DictReader(handle))
+
+
+def coded_row(tree, row_id: str) -> dict[str, str]:
+    return next(row for row in rows(tree) if row[f"{TABLE[:-1]}_id"] == row_id)
+
+
+def coded_row_with(tree, value: str) -> dict[str, str]:
+    """The row the edited build's edit changed: the first that holds `value`."""
+    return next(row for row in rows(tree) if value in row.values())
 
 
 def as_earlier(text: str, article_value: str) -> str:
@@ -37,38 +50,50 @@ def as_earlier(text: str, article_value: str) -> str:
     return text.replace(*with_commas).replace(article_value, EARLIER)
 
 
-def test_diff_names_what_one_changed_raw_value_changes_and_the_row_that_caused_it(
-    built, tmp_path, capsys
-):
-    clone = copy_sources(tmp_path / "clone", built)
-    shutil.copytree(built.parent / "results-as-built", clone / "results")
-    raw = clone / "data" / "raw" / f"{TABLE}.csv"
-    article_value = coded_row(clone)[FIELD]
-    original = raw.read_text(encoding="utf-8")
-    edited = original.replace(f",{article_value},", f",{EARLIER},", 1)
-    assert edited != original
+def earlier_commit_of_the_edited_build(built, edited, clone) -> str:
+    """`clone` with two commits, the edited build's sources and then the session build's, and the
+    edited build kept as the build of the first; the first commit's id."""
+    copy_sources(clone, edited.tree)
     git(clone, "init", "-q")
-    raw.write_text(edited, encoding="utf-8")
     git(clone, "add", "-A")
-    git(clone, "commit", "-qm", "an earlier coding of one value")
-    raw.write_text(original, encoding="utf-8")
-    git(clone, "commit", "-qam", "the value as the article gives it")
+    git(clone, "commit", "-qm", "an earlier coding, drawing and wording")
+    for name in {EDITED_VALUE[0], EDITED_FIGURE[0], EDITED_PROSE[0]}:
+        shutil.copy2(built / name, clone / name)
+    git(clone, "commit", "-qam", "as the article gives them")
+    commit = paper_diff.git(clone, "rev-parse", "HEAD~1")
+    shutil.copytree(built.parent / "results-as-built", clone / "results")
+    kept = clone / paper_diff.OUTPUT / "builds" / commit / "results"
+    shutil.copytree(edited.tree / "results", kept, ignore=shutil.ignore_patterns("logs"))
+    return commit
+
+
+def test_diff_names_what_the_edits_change_and_the_source_that_caused_each(
+    built, edited, tmp_path, capsys
+):
+    clone = tmp_path / "clone"
+    earlier_commit_of_the_edited_build(built, edited, clone)
+    row_id = coded_row_with(built, EDITED_VALUE[1].strip(","))["indicator_id"]
+    article_value = coded_row(clone, row_id)[FIELD]
 
     assert paper_diff.main([], root=clone) == 0
     printed = capsys.readouterr().out
+    assert "reusing the build of HEAD~1" in printed  # nothing was built
     document = json.loads((clone / "results" / "diff" / "diff.json").read_text(encoding="utf-8"))
 
-    # The cause: exactly the one coded field edited.
-    cause = f"data/raw/{TABLE}.csv row {ROW_ID}: {FIELD}: {EARLIER} → {article_value}"
+    # The causes: exactly the coded field, the figure's code file and the sentence edited.
+    cause = f"data/raw/{TABLE}.csv row {row_id}: {FIELD}: {EARLIER} → {article_value}"
     assert [paper_diff.Change(**change).line() for change in document["sources"]["raw"]] == [cause]
-    assert document["sources"]["code"] == document["sources"]["manuscript"] == []
+    assert [change["where"] for change in document["sources"]["code"]] == [EDITED_FIGURE[0]]
+    sentence = [change for change in document["sources"]["manuscript"]]
+    assert len(sentence) == 1 and sentence[0]["where"].startswith(f"{EDITED_PROSE[0]}:")
+    assert EDITED_PROSE[2] in sentence[0]["old"] and EDITED_PROSE[2] not in sentence[0]["new"]
     assert cause in printed
 
     # The numbers: every value of this indicator that shows the coded number, no other.
     values = json.loads((built.parent / "results-as-built" / "values.json").read_text())
     shown = {
-        f"{TABLE[:-1]}.{ROW_ID}.{field}": text
-        for field, text in values[TABLE[:-1]][ROW_ID].items()
+        f"{TABLE[:-1]}.{row_id}.{field}": text
+        for field, text in values[TABLE[:-1]][row_id].items()
         if article_value in text.replace(",", "")
     }
     changed = {
@@ -83,19 +108,32 @@ def test_diff_names_what_one_changed_raw_value_changes_and_the_row_that_caused_i
     }
 
     # The cells: the row of this indicator in the table of indicators, its written value.
-    subject = coded_row(clone)["subject"]
+    subject = coded_row(clone, row_id)["subject"]
     assert [
         (change["where"], change["old"], change["new"]) for change in document["effects"]["cells"]
     ] == [(f"tbl-indicators, row “{subject}”, column “Value as written”", EARLIER, article_value)]
 
-    # The figures: none plots the indicators (the workflow's record of what each step reads).
+    # The figures: none plots the indicators (the workflow's record of what each step reads);
+    # the one the edited code draws differently (the two builds' bytes say which) is named as
+    # drawn differently from the same data, because of that code.
     captions = json.loads((clone / "results" / "provenance" / "captions.json").read_text())
     plotting = [
         label
         for label, record in captions.items()
         if label.startswith("fig-") and f"results/data/{TABLE}.csv" in record["inputs"]
     ]
-    assert [change["where"].split(":")[0] for change in document["effects"]["figures"]] == plotting
+    assert plotting == []
+    drawn = [
+        label
+        for label, record in sorted(captions.items())
+        if label.startswith("fig-")
+        and (built / record["output"]).read_bytes() != (edited.tree / record["output"]).read_bytes()
+    ]
+    assert drawn, "the edited figure code changed no figure"
+    figures = document["effects"]["figures"]
+    assert [change["where"].split(":")[0] for change in figures] == drawn, figures
+    assert all("the drawing changed; the data it plots did not" in c["where"] for c in figures)
+    assert all(any(EDITED_FIGURE[0] in cause for cause in c["causes"]) for c in figures)
     assert document["effects"]["references"] == document["effects"]["numbering"] == []
 
     # Every number and cell is tied to the edited row, and to nothing else.

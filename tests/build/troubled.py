@@ -7,8 +7,9 @@ part of the workflow, so that one Snakemake run serves two test modules:
   manuscript that names an interviewee; the leak check must fail naming every output.
 
 The leak check reads every other output, so it runs last: the markup values have reached every
-output by then. A contradicted claim (tests/build/test_claims.py) cannot join them: its check is
-among what the leak check waits for. Its edit is here, beside the others.
+output by then. A contradicted claim cannot join them: its check is among what the leak check
+waits for. Its edit is here, beside the others; the build that fails it is the `broken` one of
+tests/build/test_bad_sources.py.
 """
 
 from __future__ import annotations

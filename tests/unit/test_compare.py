@@ -74,10 +74,13 @@ def test_coded_rows_are_matched_by_their_key_not_their_position():
     ]
 
 
-def test_primary_keys_come_from_the_data_package_and_its_schemas():
-    package = json.dumps({"resources": [{"name": "fruit", "schema": "schemas/fruit.json"}]})
-    schemas = {"schemas/fruit.json": json.dumps({"primaryKey": "fruit_id"})}
-    assert compare.primary_keys(package, schemas) == {"fruit": ["fruit_id"]}
+def test_primary_keys_come_from_the_data_package_and_its_schemas(tmp_path):
+    package = {"resources": [{"name": "fruit", "path": "raw/fruit.csv", "schema": "fruit.json"}]}
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "datapackage.json").write_text(json.dumps(package))
+    schema = {"fields": [{"name": "fruit_id"}], "primaryKey": "fruit_id"}
+    (tmp_path / "data" / "fruit.json").write_text(json.dumps(schema))
+    assert compare.table_keys(tmp_path) == {"fruit": ["fruit_id"]}
 
 
 PAPER = """

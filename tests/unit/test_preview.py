@@ -3,9 +3,7 @@ reloads itself, keeps the last good version and shows a failed build's error (ne
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from compendium.errors import BuildError
-from tooling import preview
+from tooling import preview, render
 from tooling.preview_page import EVENTS_PATH, Page, serve
 
 SUMMARY = "\n".join(
@@ -198,23 +196,23 @@ def test_the_watcher_hands_over_one_burst_of_saves_as_one_change(tmp_path):
 
 
 def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
-    """The direct render is `compendium-render` on the files the HTML step reads."""
+    """The direct render is the step's renderer on the files the HTML step reads."""
     calls = []
-    render_cli = types.ModuleType("tooling.render_cli")
-    render_cli.render = lambda *args, **kw: calls.append((args, kw))
-    monkeypatch.setitem(sys.modules, "tooling.render_cli", render_cli)
+    monkeypatch.setattr(render, "render", lambda *args, **kw: calls.append((args, kw)))
     plan = preview.plan_from_summary(
         SUMMARY.replace("tooling/render.py", "results/provenance/captions.json")
     )
-    preview.render_html(plan, tmp_path / "paper.html")
+    preview.render_html(plan, tmp_path / "paper.html", reader_cache=tmp_path / "cache")
+    inputs = render.Inputs(
+        manuscript=Path("manuscript/article.qmd"),
+        values=Path("results/values.yml"),
+        provenance=Path("results/provenance/captions.json"),
+        reference_filter=Path("manuscript/filters/reference-status.lua"),
+    )
     assert calls == [
         (
-            (Path("manuscript/article.qmd"), "html", tmp_path / "paper.html"),
-            {
-                "values": Path("results/values.yml"),
-                "provenance": Path("results/provenance/captions.json"),
-                "reference_filter": Path("manuscript/filters/reference-status.lua"),
-            },
+            (inputs, {"html": tmp_path / "paper.html"}),
+            {"root": Path.cwd(), "reader_cache": tmp_path / "cache"},
         )
     ]
 
