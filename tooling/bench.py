@@ -4,18 +4,15 @@ Each scenario is a whole command timed from outside in a temporary copy of the s
 ratio to a yardstick of the same run, so that machines compare: `clean` (`make` from scratch)
 against the floor; `setup` (.venv from the lock), `noop` (`make` again), `edit_manuscript`
 (`make` after one sentence changed) and `preview` (a save in `make preview` until the new HTML
-is served, every fetch a page: tooling.preview_timing) against the start-up of every build and
-step, `snakemake --version`. Jobs and their times: `benchmark:` records.
-
-The floor of a clean build is its steps' work without the cost of starting them:
+is served, every fetch a page: tooling.preview_timing) against `snakemake --version`, the
+start-up of every build and step. Job times come from Snakemake's `benchmark:` records.
 
     work(step) = the step's `benchmark:` seconds - the step's start-up, measured here
     floor      = the sum of every step's work + the start-up of one process importing it all
 
-A step's start-up is a fresh Python process running what the step runs before its work:
-Snakemake's script preamble and the imports of the step's program, found by name (rule x runs
-analysis/scripts/x.py, or the notebook analysis/notebooks/x.py through the runner, in a new
-kernel). Why this floor and what it leaves out: README, "Computational requirements".
+A step's start-up is a fresh process running Snakemake's script preamble and the imports of the
+step's program (rule x runs analysis/scripts/x.py, or the notebook analysis/notebooks/x.py
+through the runner, in a new kernel). Why this floor: README, "Computational requirements".
 """
 
 from __future__ import annotations
@@ -352,17 +349,13 @@ def refresh_readme(readme: Path = README, section: Path = OUTPUT / "bench.md") -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tooling.bench", description=__doc__)
-    parser.add_argument("--repeat", type=int, help="runs of every scenario (default: REPEAT)")
-    parser.add_argument("--skip", default="", help="scenarios left out, comma-separated")
     parser.add_argument("--readme", action="store_true", help="copy results/bench/ to README")
     arguments = parser.parse_args(argv)
     if arguments.readme:
         return refresh_readme()
-    repeat = {name: arguments.repeat or count for name, count in REPEAT.items()}
-    repeat.update(dict.fromkeys(filter(None, arguments.skip.split(",")), 0))
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        bench = Bench(Path(scratch), repeat, lambda text: print(text, file=sys.stderr, flush=True))
+        bench = Bench(Path(scratch), REPEAT, lambda text: print(text, file=sys.stderr, flush=True))
         bench.run()
     result = collect(bench, started, (round(load, 2), round(os.getloadavg()[0], 2)))
     OUTPUT.mkdir(parents=True, exist_ok=True)
