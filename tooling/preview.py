@@ -196,6 +196,8 @@ class Preview:
             self.page.show((folder / "paper.html").read_bytes())
         except BuildError as error:
             self.page.fail(f"error: {error}")
+        except OSError:  # a build is rewriting a generated file the render reads: it takes over
+            self.request([TARGET])
 
     def request(self, targets: list[str]) -> None:
         if targets:
@@ -229,9 +231,11 @@ class Preview:
             if line.startswith("error: "):
                 errors.append(line)
 
+        # The checks that follow a direct render yield the processor to the next one.
+        command = self.command if TARGET in targets else ["nice", "-n", "10", *self.command]
         with console.tree_lock():
             console.recover()
-            returncode = console.run([*self.command, *targets], echo=write)
+            returncode = console.run([*command, *targets], echo=write)
         if returncode == console.INTERRUPTED:
             raise KeyboardInterrupt
         return returncode == 0, (errors[0] if errors else None)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from tooling import compare as comparison
 from tooling import sources
-from tooling.provenance import LABELS_FROM
+from tooling.provenance import LABELS_FROM, flatten
 from tooling.sources import sha256
 
 MANIFEST = "manifest.json"
@@ -72,17 +72,14 @@ def _counts(outcomes: list[Outcome], *statuses: str) -> dict[str, int]:
 
 
 def tool_differences(recorded: dict, current: dict) -> list[str]:
-    """Tools whose versions differ between the manifest and this environment."""
-    found = [
-        f"{tool} {current.get(tool)} here, {recorded.get(tool)} in manifest"
-        for tool in ("python", "pandoc", "typst")
-        if recorded.get(tool) != current.get(tool)
+    """Tools and packages whose versions differ between the manifest and this environment."""
+    changes = comparison.mapping_changes("tool", flatten(recorded), flatten(current))
+    return [
+        f"{change.where.removeprefix('packages.')} {change.new or None} here, "
+        f"{change.old or None} in manifest"
+        for change in changes
+        if change.old or change.new
     ]
-    packages = recorded.get("packages", {})
-    for name, version in sorted(current.get("packages", {}).items()):
-        if packages.get(name) != version:
-            found.append(f"{name} {version} here, {packages.get(name)} in manifest")
-    return found
 
 
 def compare(manifest: dict, results_root: Path) -> list[Outcome]:

@@ -117,7 +117,6 @@ def test_the_server_serves_the_page_from_memory_and_announces_each_version():
         events.close()
         status, body = _get(port, "/paper.html")
         assert status == 200 and body.startswith(b"<html><body>new")
-        assert _get(port, "/__preview/version") == (200, b"1")
         assert _get(port, "/elsewhere.html")[0] == 404
     finally:
         server.shutdown()
@@ -258,3 +257,19 @@ def test_after_a_change_to_the_renderers_code_every_save_goes_through_snakemake(
     fake.saved(["manuscript/article.qmd"])
     assert fake.renders == 0
     assert fake.requested == {"results/paper.html"}
+
+
+def test_a_generated_input_missing_during_a_direct_render_hands_the_page_to_a_build(monkeypatch):
+    """A build that reruns a step the render reads (the provenance step reads the manuscript)
+    removes its output first; the direct render that meets the gap leaves the page to a build."""
+
+    def missing(*args, **kwargs):
+        raise FileNotFoundError("results/provenance/captions.json")
+
+    monkeypatch.setattr(preview, "render_html", missing)
+    real = preview.Preview(["snakemake"], Page())
+    real.plan = preview.plan_from_summary(SUMMARY)
+    real.page.show(b"<html><body>old</body></html>")
+    real.saved(["manuscript/article.qmd"])
+    assert "results/paper.html" in real.requested
+    assert b"old" in real.page.current.body and real.page.current.error is None
