@@ -64,23 +64,11 @@ def up_to_date(tree: Path, results: Path) -> bool:
 
 
 def build(tree: Path, what: str) -> None:
-    """Build `tree`; a failure is told by the `error:` lines of the steps' logs, which name what
-    is wrong (Snakemake's account only says which step failed)."""
     print(f"diff: building {what} in {tree}", flush=True)
     started = time.time()
     completed = verify.rebuild(tree)
     if completed.returncode != 0:
-        logs = (tree / "results" / "logs").glob("*.log")
-        texts = [
-            log.read_text(encoding="utf-8")
-            for log in sorted(logs)
-            if log.stat().st_mtime >= started - 1
-        ]
-        errors = [
-            line for text in texts for line in text.splitlines() if line.startswith("error: ")
-        ]
-        detail = "\n".join(errors) or completed.stderr[-3000:]
-        raise DiffError(f"the build of {what} failed:\n{detail}")
+        raise DiffError(f"the build of {what} failed:\n{verify.failure(tree, completed, started)}")
 
 
 def revision_side(root: Path, commit: str, label: str, scratch: Path) -> Side:

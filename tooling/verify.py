@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,15 @@ def rebuild(tree: Path, *arguments: str, env: dict | None = None) -> subprocess.
         text=True,
         env={**os.environ, **(env or {})},
     )
+
+
+def failure(tree: Path, completed: subprocess.CompletedProcess, started: float) -> str:
+    """Why a build in `tree` failed: the `error:` lines its steps wrote to their logs since
+    `started`, which name what is wrong (Snakemake's own account only says which step failed)."""
+    logs = sorted((tree / "results" / "logs").glob("*.log"))
+    texts = [log.read_text(encoding="utf-8") for log in logs if log.stat().st_mtime >= started - 1]
+    errors = [line for text in texts for line in text.splitlines() if line.startswith("error: ")]
+    return "\n".join(errors) or completed.stderr[-3000:]
 
 
 @dataclass(frozen=True)
@@ -257,6 +267,7 @@ def keep(tree: Path, root: Path, tier: int) -> Path:
 def rebuilt(manifest: dict, root: Path, tier: int) -> tuple[str, bool]:
     """Tier 1 or 2: build in a scratch tree and compare its results with the manifest. Tier 1
     copies this tree's results/, marks every output up to date and renders again from there."""
+    started = time.time()
     with tempfile.TemporaryDirectory(prefix="verify-") as scratch:
         tree = sources.copy_sources(root, Path(scratch) / "tree")
         if tier == 1:
@@ -269,8 +280,10 @@ def rebuilt(manifest: dict, root: Path, tier: int) -> tuple[str, bool]:
             print(f"verify: building a clean copy of the sources in {tree}", flush=True)
             completed = rebuild(tree)
         if completed.returncode != 0:
-            print(completed.stderr[-3000:], file=sys.stderr)
-            return f"verify: the tier {tier} build failed", False
+            return (
+                f"verify: the tier {tier} build failed:\n{failure(tree, completed, started)}",
+                False,
+            )
         current = json.loads((tree / "results" / MANIFEST).read_text(encoding="utf-8"))
         tools = tool_differences(manifest["environment"], current["environment"])
         outcomes = compare(manifest, tree)
