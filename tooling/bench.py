@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tooling import preview_timing
@@ -87,17 +86,6 @@ PREAMBLE = ["import pickle", "from snakemake.logging import logger"]
 PREAMBLE += ["from snakemake.iocontainers import Snakemake"]
 SCRIPTS, NOTEBOOKS = Path("analysis") / "scripts", Path("analysis") / "notebooks"
 RUNNER, ONE_PROCESS = SCRIPTS / "run_notebook.py", "(one process)"
-
-
-@dataclass(frozen=True)
-class Job:
-    rule: str
-    seconds: float  # the process of the step, from its benchmark record
-    startup: float  # a process with the step's imports and nothing else, measured here
-
-    @property
-    def work(self) -> float:
-        return max(self.seconds - self.startup, 0.0)
 
 
 def read_records(folder: Path, since: float = 0.0) -> dict[str, float]:
@@ -178,9 +166,15 @@ def measure_startups(rules: list[str], tree: Path) -> dict:
     return {rule: seconds[code] for rule, code in programs.items()}
 
 
-def floor(steps: list[Job], single_process_startup: float) -> float:
-    """The steps' work in one process that starts once (see the module's docstring)."""
-    return single_process_startup + sum(step.work for step in steps)
+def split(records: dict[str, float], startups: dict[str, float]) -> tuple[list[dict], float]:
+    """Each job (its process, from its benchmark record) as start-up and work, never negative;
+    and the floor: that work in one process that starts once (see the module's docstring)."""
+    jobs = [
+        {"rule": rule, "seconds": seconds, "startup": startups[rule]}
+        | {"work": max(seconds - startups[rule], 0.0)}
+        for rule, seconds in records.items()
+    ]
+    return jobs, startups[ONE_PROCESS] + sum(job["work"] for job in jobs)
 
 
 class Bench:
@@ -221,10 +215,8 @@ class Bench:
         if "startups" not in self.found:  # once: they do not depend on the build
             self.say("bench: measuring the start-up of each step")
             self.found["startups"] = measure_startups(sorted(records), self.built)
-        startups = self.found["startups"]
-        jobs = [Job(rule, taken, startups[rule]) for rule, taken in records.items()]
-        self.found.setdefault("floors", []).append(floor(jobs, startups[ONE_PROCESS]))
-        self.found["jobs"] = [asdict(job) | {"work": job.work} for job in jobs]
+        self.found["jobs"], floor = split(records, self.found["startups"])
+        self.found.setdefault("floors", []).append(floor)
         return seconds
 
     def edited(self) -> float:
