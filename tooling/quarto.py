@@ -53,7 +53,6 @@ RENDERER_FILTERS = (
     PER_FORMAT_FILTER,
 )
 RENDERERS = ("pandoc", "quarto")
-FORMATS = {"html": "html", "pdf": "typst", "docx": "docx", "jats": "jats"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
@@ -75,31 +74,28 @@ def project_directory(document: Path) -> Path | None:
 
 def metadata(document: Path) -> dict:
     """Project, folder and document metadata, merged as Quarto merges them."""
-    merged: dict = {}
     project = project_directory(document)
+    layers = []  # (metadata, the folder its paths are relative to), weakest first
     if project is not None:
         config = _read_yaml(project / "_quarto.yml")
-        merged.update({k: v for k, v in config.items() if k not in ("project", "format")})
-        if "bibliography" in config:
-            merged["bibliography"] = _paths(config["bibliography"], project)
-    folder = document.parent / "_metadata.yml"
-    if folder.is_file():
-        folder_metadata = _read_yaml(folder)
-        merged.update(folder_metadata)
-        if "bibliography" in folder_metadata:
-            merged["bibliography"] = _paths(folder_metadata["bibliography"], document.parent)
-    own = front_matter(document)
-    merged.update(own)
-    if "bibliography" in own:
-        merged["bibliography"] = _paths(own["bibliography"], document.parent)
+        layers.append(
+            ({k: v for k, v in config.items() if k not in ("project", "format")}, project)
+        )
+    if (document.parent / "_metadata.yml").is_file():
+        layers.append((_read_yaml(document.parent / "_metadata.yml"), document.parent))
+    layers.append((front_matter(document), document.parent))
+    merged: dict = {}
+    for values, folder in layers:
+        merged.update(values)
+        if "bibliography" in values:
+            merged["bibliography"] = _paths(values["bibliography"], folder)
     return merged
 
 
-def format_options(document: Path, to: str) -> dict:
-    """The `format: <to>:` options of the project and then the document (paths kept as given,
-    relative to the file that set them)."""
+def format_options(document: Path, name: str) -> dict:
+    """The `format: <name>:` options of the project and then the document (paths kept as
+    given, relative to the file that set them)."""
     options: dict = {}
-    name = FORMATS[to]
     project = project_directory(document)
     sources = [(project / "_quarto.yml", project)] if project else []
     for path, folder in [*sources, (document, document.parent)]:
