@@ -152,17 +152,15 @@ def single_process_program(rules: list[str], tree: Path) -> str:
     return "\n".join(dict.fromkeys([*PREAMBLE, *imports]))
 
 
-def seconds_to_run(code: str, tree: Path) -> float:
-    """Wall time of a fresh Python process running `code` in `tree`, with the tree's packages."""
-    return timed([sys.executable, "-c", code], tree, environment(tree))
-
-
 def measure_startups(rules: list[str], tree: Path) -> dict:
     """The start-up of each rule's process, and of the single process; the same code once."""
     with tempfile.TemporaryDirectory(prefix="startup-") as scratch:
         programs = {rule: startup_program(rule, tree, Path(scratch)) for rule in rules}
         programs[ONE_PROCESS] = single_process_program(rules, tree)
-        seconds = {code: seconds_to_run(code, tree) for code in set(programs.values())}
+        seconds = {
+            code: timed([sys.executable, "-c", code], tree, environment(tree))
+            for code in set(programs.values())
+        }
     return {rule: seconds[code] for rule, code in programs.items()}
 
 

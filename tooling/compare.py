@@ -10,7 +10,7 @@ import difflib
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tooling.provenance import coded_tables, flatten, rows_by_id
@@ -156,18 +156,6 @@ def plotted_data(record: dict) -> list[str]:
     return [f"results/data/{name}.csv" for name in dict.fromkeys(names)]
 
 
-def plotted_changes(record: dict, before: Path, after: Path, keys: dict) -> list[Change]:
-    """The rows of the data a figure plots that differ between the builds of two trees."""
-    changes = []
-    for data in plotted_data(record):
-        texts = [
-            (tree / data).read_text(encoding="utf-8") if (tree / data).is_file() else ""
-            for tree in (before, after)
-        ]
-        changes += row_changes(Path(data).stem, *texts, keys.get(Path(data).stem))
-    return changes
-
-
 # The rendered paper, and the sources ----------------------------------------------------------
 
 
@@ -214,21 +202,44 @@ def line_changes(path: str, before: str, after: str) -> list[Change]:
     return changes
 
 
-def describe(path: str, before: str, after: str, keys: dict[str, list[str]]) -> list[str]:
-    """What changed in one published file, as `make diff` names it: values by key, table cells
-    by row and column, cleaned rows by id and field; other text files by their first changed
-    lines."""
+def artifact_changes(
+    path: str, before: Path, after: Path, keys: dict, figure: dict | None = None
+) -> list[Change]:
+    """What changed in one published file between the builds of two trees (each the folder that
+    holds `results/`), as a reader names it: values by key, table cells by row and column,
+    cleaned rows by id and field; for a figure (`figure`: its captions.json record), the rows of
+    the data it plots and whether its drawing changed; other text files by their first lines."""
+    old, new = (
+        (tree / path).read_text(encoding="utf-8", errors="replace")
+        if (tree / path).is_file()
+        else ""
+        for tree in (before, after)
+    )
     name = Path(path)
+    if figure is not None:
+        changes = [
+            Change("figure", f"{name.stem}: {row.where}", row.old, row.new)
+            for data in plotted_data(figure)
+            for row in artifact_changes(data, before, after, keys)
+        ]
+        if changes and old == new:
+            note = "its drawing is the same (no changed field is drawn)"
+        elif not changes and old != new:
+            note = "the drawing changed; the data it plots did not"
+        else:
+            return changes
+        return [*changes, Change("figure", f"{name.stem}: {note}")]
     if path == "results/values.json":
-        changes = value_changes(before, after)
-    elif path.startswith("results/tables/") and name.suffix == ".md":
-        changes = cell_changes(name.stem, before, after)
-    elif path.startswith("results/data/") and name.suffix == ".csv":
-        changes = row_changes(name.stem, before, after, keys.get(name.stem))
-    elif name.suffix in TEXT_SUFFIXES:
-        lines = [change.line()[:160] for change in line_changes(path, before, after)]
-        more = len(lines) - EXCERPT_LINES
-        return lines[:EXCERPT_LINES] + ([f"... {more} more changed lines"] if more > 0 else [])
-    else:
+        return value_changes(old or "{}", new or "{}")
+    if path.startswith("results/tables/") and name.suffix == ".md":
+        return cell_changes(name.stem, old, new)
+    if path.startswith("results/data/") and name.suffix == ".csv":
+        return row_changes(name.stem, old, new, keys.get(name.stem))
+    if name.suffix not in TEXT_SUFFIXES:
         return []
-    return [change.line() for change in changes]
+    lines = [
+        replace(line, old=line.old[:160], new=line.new[:160])
+        for line in line_changes(path, old, new)
+    ]
+    more = [Change("line", f"... {len(lines) - EXCERPT_LINES} more changed lines")]
+    return lines[:EXCERPT_LINES] + (more if len(lines) > EXCERPT_LINES else [])

@@ -111,56 +111,42 @@ def source_changes(base: Side, current: Side) -> dict[str, list[Change]]:
     return changes
 
 
-def figure_changes(base: Side, current: Side, captions: dict, keys: dict) -> list[Change]:
-    """For each figure: the rows of the data it plots that changed, and whether its drawing did."""
-    changes = []
-    for label, record in sorted(captions.items()):
-        if not label.startswith("fig-"):
-            continue
-        rows = compare.plotted_changes(record, base.results.parent, current.results.parent, keys)
-        found = [Change("figure", f"{label}: {row.where}", row.old, row.new) for row in rows]
-        drawn_alike = base.text(record["output"]) == current.text(record["output"])
-        if found and drawn_alike:
-            found.append(
-                Change("figure", f"{label}: its drawing is the same (no changed field is drawn)")
-            )
-        elif not found and not drawn_alike:
-            found.append(
-                Change("figure", f"{label}: the drawing changed; the data it plots did not")
-            )
-        changes += found
-    return changes
-
-
 def effects(base: Side, current: Side) -> dict[str, list[Change]]:
     """What a reader sees change, grouped."""
-    values = compare.value_changes(
-        *(side.text("results/values.json") or "{}" for side in (base, current))
-    )
+    keys = compare.table_keys(current.sources)
+
+    def changes(path: str, figure: dict | None = None) -> list[Change]:
+        trees = (base.results.parent, current.results.parent)
+        return compare.artifact_changes(path, *trees, keys, figure)
+
     manuscripts = [
         path for side in (base, current) for path in side.sources.glob("manuscript/*.qmd")
     ]
     printed = compare.values_in_prose(
         "\n".join(path.read_text(encoding="utf-8") for path in manuscripts)
     )
+    values = changes("results/values.json")
     tables = {
         path.name for side in (base, current) for path in (side.results / "tables").glob("*.md")
     }
-    cells = []
-    for name in sorted(tables):
-        texts = (side.text(f"results/tables/{name}") for side in (base, current))
-        cells += compare.cell_changes(Path(name).stem, *texts)
     captions = current.text("results/provenance/captions.json") or base.text(
         "results/provenance/captions.json"
     )
+    figures = {
+        label: record
+        for label, record in json.loads(captions or "{}").items()
+        if label.startswith("fig-")
+    }
     papers = [side.text("results/paper.html") for side in (base, current)]
     return {
         "values_in_prose": [change for change in values if change.where in printed],
         "other_values": [change for change in values if change.where not in printed],
-        "cells": cells,
-        "figures": figure_changes(
-            base, current, json.loads(captions or "{}"), compare.table_keys(current.sources)
-        ),
+        "cells": [cell for name in sorted(tables) for cell in changes(f"results/tables/{name}")],
+        "figures": [
+            row
+            for _, record in sorted(figures.items())
+            for row in changes(record["output"], record)
+        ],
         "references": compare.mapping_changes("reference", *map(compare.references, papers)),
         "numbering": compare.mapping_changes("number", *map(compare.numbering, papers)),
     }

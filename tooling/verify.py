@@ -203,7 +203,7 @@ def explained(manifest: dict, tree: Path, outcomes: list[Outcome]) -> list[Outco
 
 def described(manifest: dict, root: Path, tree: Path, outcomes: list[Outcome]) -> list[Outcome]:
     """For each real difference whose recorded file (for a figure, the recorded data it plots)
-    is at hand in `root`: what changed, by value key, table cell and cleaned row."""
+    is at hand in `root`: what changed, by value key, table cell, cleaned row and figure data."""
     recorded = {artifact["path"]: artifact["sha256"] for artifact in manifest["artifacts"]}
     captions = tree / "results" / "provenance" / "captions.json"
     records = json.loads(captions.read_text(encoding="utf-8")) if captions.is_file() else {}
@@ -214,19 +214,13 @@ def described(manifest: dict, root: Path, tree: Path, outcomes: list[Outcome]) -
         return (root / path).is_file() and sha256(root / path) == recorded.get(path)
 
     def changed(path: str) -> list[str]:
-        if path.endswith(".svg"):
-            data = comparison.plotted_data(figures.get(path, {}))
-            if not data or not all(map(here, data)):
-                return []
-            found = comparison.plotted_changes(figures[path], root, tree, keys)
-            reproduced = "the data it plots were reproduced; only the drawing differs"
-            return [f"data: {change.line()}" for change in found] or [reproduced]
-        if not here(path):
+        figure = figures.get(path) if path.endswith(".svg") else None
+        needed = comparison.plotted_data(figure) if figure else [path]
+        if not needed or not all(map(here, needed)):
             return []
-        texts = [
-            (side / path).read_text(encoding="utf-8", errors="replace") for side in (root, tree)
+        return [
+            change.line() for change in comparison.artifact_changes(path, root, tree, keys, figure)
         ]
-        return comparison.describe(path, *texts, keys)
 
     return [
         Outcome(outcome.path, outcome.status, outcome.detail, tuple(changed(outcome.path)))

@@ -5,6 +5,7 @@ of the manuscript, on a copy of the real sources."""
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -102,10 +103,10 @@ def test_a_real_steps_start_up_program_runs(tmp_path):
     assert "from compendium.figures import flows, style" in code
     # imported inside functions, when the figure is drawn: start-up all the same
     assert "try: import matplotlib.pyplot as plt" in code and "try: import networkx as nx" in code
-    seconds = bench.seconds_to_run(code, ROOT)
+    seconds = bench.timed([sys.executable, "-c", code], ROOT, bench.environment(ROOT))
     assert seconds > 0
     with pytest.raises(RuntimeError, match="No module named 'nowhere'"):
-        bench.seconds_to_run("import nowhere", ROOT)
+        bench.timed([sys.executable, "-c", "import nowhere"], ROOT, bench.environment(ROOT))
 
 
 def test_ratios_and_targets_against_the_yardsticks():
