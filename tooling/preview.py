@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compendium.errors import BuildError
-from tooling import console
+from tooling import console, render
 from tooling.preview_page import Page, serve
 
 #: What a save can change: the sources of every step.
@@ -128,7 +128,6 @@ def read_plan(command: list[str]) -> Plan:
 
 def render_html(plan: Plan, output: Path, reader_cache: Path | None = None) -> None:
     """The HTML as the render step makes it, from the files the step reads."""
-    from tooling import render
 
     def the(kind: str, pattern: str) -> Path:
         found = sorted(name for name in plan.renderer_reads if re.search(pattern, name))
@@ -169,7 +168,6 @@ class Preview:
         self.requested: set[str] = set()
         self.wanted = threading.Event()
         self.generation = 0  # counts saves; a build started before the last save is stale
-        # direct renders go here, not to results/, which a build's recovery may clear meanwhile
         self.private = tempfile.TemporaryDirectory(prefix="preview-")
 
     # -- after a save
@@ -187,13 +185,13 @@ class Preview:
             self.request([TARGET])
 
     def render_now(self) -> None:
-        """Render the HTML in this process; pandoc's reading of the included tables, which a
-        manuscript save does not change, is kept between saves."""
+        """Render the HTML in this process, into a folder of its own (a build may clear
+        results/ meanwhile), with the render step's cache of the included files' readings."""
         assert self.plan is not None
-        folder = Path(self.private.name)
+        output = Path(self.private.name) / "paper.html"
         try:
-            render_html(self.plan, folder / "paper.html", reader_cache=folder / "reader-cache")
-            self.page.show((folder / "paper.html").read_bytes())
+            render_html(self.plan, output, reader_cache=self.root / render.READER_CACHE)
+            self.page.show(output.read_bytes())
         except BuildError as error:
             self.page.fail(f"error: {error}")
         except OSError:  # a build is rewriting a generated file the render reads: it takes over

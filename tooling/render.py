@@ -37,6 +37,10 @@ PDF_STANDARDS = ("ua-1", "a-2b")
 #: Where the fonts the paper needs beyond typst's bundled ones live, from the repository root.
 FONT_DIRECTORY = Path("manuscript/fonts")
 
+#: What pandoc's reader made of each included file, kept between renders (state, not an output,
+#: beside tooling.file_cache's).
+READER_CACHE = Path(".snakemake") / "reader-cache"
+
 FORMATS = ("html", "pdf", "docx", "jats")
 #: also accepted: "typst", the source the PDF is typeset from (to read or debug it)
 SOURCES = ("typst",)

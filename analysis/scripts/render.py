@@ -19,4 +19,10 @@ with reported_errors(snakemake.log[0]):
         # so that every build yields the same files
         for to in ("pdf", "html"):
             render.render_with_quarto(inputs, outputs.pop(to), to, root=Path.cwd())
-    render.render(inputs, outputs, root=Path.cwd(), workers=snakemake.threads)
+    render.render(
+        inputs,
+        outputs,
+        root=Path.cwd(),
+        workers=snakemake.threads,
+        reader_cache=render.READER_CACHE,
+    )
