@@ -13,6 +13,7 @@ runs before `.venv` exists; CI's first stage builds a fresh clone with it (`.ci/
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -50,13 +51,9 @@ def make_bare_path(directory: Path, search_path: str | None = None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     search_path = os.environ.get("PATH", os.defpath) if search_path is None else search_path
     for name in PROGRAMS:
-        found = shutil.which(name, path=search_path)
-        if found is None:
-            continue
-        link = directory / name
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(found)
+        if found := shutil.which(name, path=search_path):
+            (directory / name).unlink(missing_ok=True)
+            (directory / name).symlink_to(found)
     python = os.path.realpath(sys.executable)
     for name in ("python3", "python"):
         wrapper = directory / name
@@ -66,10 +63,9 @@ def make_bare_path(directory: Path, search_path: str | None = None) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] in (["-h"], ["--help"]) or len(argv) > 1:
-        print("usage: python3 tooling/bare_path.py [DIRECTORY]   (prints the PATH to use)")
-        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
-    directory = Path(argv[0]) if argv else Path(tempfile.mkdtemp(prefix="bare-path-"))
+    parser = argparse.ArgumentParser(prog="python3 tooling/bare_path.py", description=__doc__)
+    parser.add_argument("directory", nargs="?", type=Path, help="default: a new temporary one")
+    directory = parser.parse_args(argv).directory or Path(tempfile.mkdtemp(prefix="bare-path-"))
     print(make_bare_path(directory.resolve()))
     return 0
 

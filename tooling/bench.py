@@ -4,18 +4,15 @@ Each scenario is a whole command timed from outside in a temporary copy of the s
 ratio to a yardstick of the same run, so that machines compare: `clean` (`make` from scratch)
 against the floor; `setup` (.venv from the lock), `noop` (`make` again), `edit_manuscript`
 (`make` after one sentence changed) and `preview` (a save in `make preview` until the new HTML
-is served, every fetch a page: tooling.preview_timing) against the start-up of every build and
-step, `snakemake --version`. Jobs and their times: `benchmark:` records.
-
-The floor of a clean build is its steps' work without the cost of starting them:
+is served, every fetch a page: tooling.preview_timing) against `snakemake --version`, the
+start-up of every build and step. Job times come from Snakemake's `benchmark:` records.
 
     work(step) = the step's `benchmark:` seconds - the step's start-up, measured here
     floor      = the sum of every step's work + the start-up of one process importing it all
 
-A step's start-up is a fresh Python process running what the step runs before its work:
-Snakemake's script preamble and the imports of the step's program, found by name (rule x runs
-analysis/scripts/x.py, or the notebook analysis/notebooks/x.py through the runner, in a new
-kernel). Why this floor and what it leaves out: README, "Computational requirements".
+A step's start-up is a fresh process running Snakemake's script preamble and the imports of the
+step's program (rule x runs analysis/scripts/x.py, or the notebook analysis/notebooks/x.py
+through the runner, in a new kernel). Why this floor: README, "Computational requirements".
 """
 
 from __future__ import annotations
@@ -34,7 +31,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tooling import preview_timing
@@ -90,17 +86,6 @@ PREAMBLE = ["import pickle", "from snakemake.logging import logger"]
 PREAMBLE += ["from snakemake.iocontainers import Snakemake"]
 SCRIPTS, NOTEBOOKS = Path("analysis") / "scripts", Path("analysis") / "notebooks"
 RUNNER, ONE_PROCESS = SCRIPTS / "run_notebook.py", "(one process)"
-
-
-@dataclass(frozen=True)
-class Job:
-    rule: str
-    seconds: float  # the process of the step, from its benchmark record
-    startup: float  # a process with the step's imports and nothing else, measured here
-
-    @property
-    def work(self) -> float:
-        return max(self.seconds - self.startup, 0.0)
 
 
 def read_records(folder: Path, since: float = 0.0) -> dict[str, float]:
@@ -167,23 +152,27 @@ def single_process_program(rules: list[str], tree: Path) -> str:
     return "\n".join(dict.fromkeys([*PREAMBLE, *imports]))
 
 
-def seconds_to_run(code: str, tree: Path) -> float:
-    """Wall time of a fresh Python process running `code` in `tree`, with the tree's packages."""
-    return timed([sys.executable, "-c", code], tree, environment(tree))
-
-
 def measure_startups(rules: list[str], tree: Path) -> dict:
     """The start-up of each rule's process, and of the single process; the same code once."""
     with tempfile.TemporaryDirectory(prefix="startup-") as scratch:
         programs = {rule: startup_program(rule, tree, Path(scratch)) for rule in rules}
         programs[ONE_PROCESS] = single_process_program(rules, tree)
-        seconds = {code: seconds_to_run(code, tree) for code in set(programs.values())}
+        seconds = {
+            code: timed([sys.executable, "-c", code], tree, environment(tree))
+            for code in set(programs.values())
+        }
     return {rule: seconds[code] for rule, code in programs.items()}
 
 
-def floor(steps: list[Job], single_process_startup: float) -> float:
-    """The steps' work in one process that starts once (see the module's docstring)."""
-    return single_process_startup + sum(step.work for step in steps)
+def split(records: dict[str, float], startups: dict[str, float]) -> tuple[list[dict], float]:
+    """Each job (its process, from its benchmark record) as start-up and work, never negative;
+    and the floor: that work in one process that starts once (see the module's docstring)."""
+    jobs = [
+        {"rule": rule, "seconds": seconds, "startup": startups[rule]}
+        | {"work": max(seconds - startups[rule], 0.0)}
+        for rule, seconds in records.items()
+    ]
+    return jobs, startups[ONE_PROCESS] + sum(job["work"] for job in jobs)
 
 
 class Bench:
@@ -224,10 +213,8 @@ class Bench:
         if "startups" not in self.found:  # once: they do not depend on the build
             self.say("bench: measuring the start-up of each step")
             self.found["startups"] = measure_startups(sorted(records), self.built)
-        startups = self.found["startups"]
-        jobs = [Job(rule, taken, startups[rule]) for rule, taken in records.items()]
-        self.found.setdefault("floors", []).append(floor(jobs, startups[ONE_PROCESS]))
-        self.found["jobs"] = [asdict(job) | {"work": job.work} for job in jobs]
+        self.found["jobs"], floor = split(records, self.found["startups"])
+        self.found.setdefault("floors", []).append(floor)
         return seconds
 
     def edited(self) -> float:
@@ -352,17 +339,13 @@ def refresh_readme(readme: Path = README, section: Path = OUTPUT / "bench.md") -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tooling.bench", description=__doc__)
-    parser.add_argument("--repeat", type=int, help="runs of every scenario (default: REPEAT)")
-    parser.add_argument("--skip", default="", help="scenarios left out, comma-separated")
     parser.add_argument("--readme", action="store_true", help="copy results/bench/ to README")
     arguments = parser.parse_args(argv)
     if arguments.readme:
         return refresh_readme()
-    repeat = {name: arguments.repeat or count for name, count in REPEAT.items()}
-    repeat.update(dict.fromkeys(filter(None, arguments.skip.split(",")), 0))
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        bench = Bench(Path(scratch), repeat, lambda text: print(text, file=sys.stderr, flush=True))
+        bench = Bench(Path(scratch), REPEAT, lambda text: print(text, file=sys.stderr, flush=True))
         bench.run()
     result = collect(bench, started, (round(load, 2), round(os.getloadavg()[0], 2)))
     OUTPUT.mkdir(parents=True, exist_ok=True)

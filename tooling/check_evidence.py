@@ -8,6 +8,7 @@ that does not occur in the section its row's locator names, and exits non-zero i
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -37,10 +38,9 @@ def problems(article: str, raw: Path = Path("data/raw")) -> list[str]:
 
 
 def main(arguments: list[str]) -> int:
-    if len(arguments) != 1:
-        print("usage: python -m tooling.check_evidence ARTICLE.txt", file=sys.stderr)
-        return 2
-    found = problems(Path(arguments[0]).read_text(encoding="utf-8"))
+    parser = argparse.ArgumentParser(prog="python -m tooling.check_evidence", description=__doc__)
+    parser.add_argument("article", type=Path, help="the article's text (ARTICLE.txt)")
+    found = problems(parser.parse_args(arguments).article.read_text(encoding="utf-8"))
     for line in found:
         print(line)
     print(f"{len(found)} unsupported phrase(s)")

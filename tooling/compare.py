@@ -6,14 +6,14 @@ comparisons of values, table cells, table rows, references and numbering, each f
 
 from __future__ import annotations
 
-import csv
 import difflib
 import html
-import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from tooling.provenance import coded_tables, flatten, rows_by_id
 
 #: Files worth a line-by-line excerpt when no finer comparison applies.
 TEXT_SUFFIXES = (".csv", ".md", ".json", ".xml", ".yml")
@@ -44,16 +44,6 @@ class Change:
         return self.where
 
 
-def flatten(document: object, prefix: str = "") -> dict[str, str]:
-    """Nested mappings as `a.b.c` keys; leaves as text."""
-    if isinstance(document, dict):
-        flat: dict[str, str] = {}
-        for key, value in document.items():
-            flat |= flatten(value, f"{prefix}.{key}" if prefix else str(key))
-        return flat
-    return {prefix: "" if document is None else str(document)}
-
-
 def mapping_changes(kind: str, before: dict[str, str], after: dict[str, str]) -> list[Change]:
     """Every key whose text differs, was added or was removed, in key order."""
     return [
@@ -66,7 +56,7 @@ def mapping_changes(kind: str, before: dict[str, str], after: dict[str, str]) ->
 def value_changes(before_json: str, after_json: str) -> list[Change]:
     """The values (results/values.json) whose printed text differs."""
     return mapping_changes(
-        "value", flatten(json.loads(before_json)), flatten(json.loads(after_json))
+        "value", *(flatten(json.loads(text)) for text in (before_json, after_json))
     )
 
 
@@ -75,65 +65,50 @@ def values_in_prose(manuscript: str) -> set[str]:
     return set(VALUE_IN_PROSE.findall(manuscript))
 
 
-# Tables -----------------------------------------------------------------------------------------
-
-
 def _cells(line: str) -> list[str]:
     """The cells of one pipe-table line; `\\|` is a bar inside a cell, other escapes are dropped."""
     parts = re.split(r"(?<!\\)\|", line.strip())[1:-1]
     return [re.sub(r"\\(.)", r"\1", part.strip()) for part in parts]
 
 
-def pipe_table(markdown: str) -> tuple[list[str], list[list[str]], str]:
-    """The header, the rows and the caption of the first pipe table in `markdown`."""
+def pipe_table(markdown: str) -> tuple[list[str], dict[str, list[str]], str]:
+    """The header, the rows and the caption of the first pipe table in `markdown`; rows by
+    their first cell when it names each row once, else by their position."""
     lines = [line for line in markdown.splitlines() if line.lstrip().startswith("|")]
     caption = next(
         (line[1:].strip() for line in markdown.splitlines() if line.startswith(": ")), ""
     )
-    if len(lines) < 2:
-        return [], [], caption
-    return _cells(lines[0]), [_cells(line) for line in lines[2:]], caption
-
-
-def _labelled(rows: list[list[str]]) -> dict[str, list[str]]:
-    """Rows by their first cell when it names each row once, else by their position."""
+    header, rows = (_cells(lines[0]) if lines else []), [_cells(line) for line in lines[2:]]
     firsts = [row[0] if row else "" for row in rows]
-    if len(set(firsts)) == len(firsts):
-        return dict(zip(firsts, rows, strict=True))
-    return {f"row {number}": row for number, row in enumerate(rows, 1)}
+    if len(set(firsts)) < len(firsts):
+        firsts = [f"row {number}" for number in range(1, len(rows) + 1)]
+    return header, dict(zip(firsts, rows, strict=True)), caption
 
 
 def cell_changes(table: str, before_md: str, after_md: str) -> list[Change]:
     """The cells of table `table` that differ, each named by its row and its column header;
-    rows and columns present on one side only, and a changed caption."""
-    old_header, old_rows, old_caption = pipe_table(before_md)
-    new_header, new_rows, new_caption = pipe_table(after_md)
-    before, after = _labelled(old_rows), _labelled(new_rows)
+    rows present on one side only, whole, and a changed caption."""
+    (old_header, before, old_caption), (new_header, after, new_caption) = map(
+        pipe_table, (before_md, after_md)
+    )
     changes = []
-    for label in [*before, *(label for label in after if label not in before)]:
-        old_row, new_row = before.get(label), after.get(label)
-        if old_row is None or new_row is None:
-            text = " | ".join(old_row or new_row or [])
-            old, new = (text, "") if new_row is None else ("", text)
-            changes.append(Change("cell", f"{table}, row “{label}”", old, new))
+    for label in dict.fromkeys([*before, *after]):
+        where = f"{table}, row “{label}”"
+        if label not in before or label not in after:
+            old, new = (" | ".join(side.get(label, [])) for side in (before, after))
+            changes.append(Change("cell", where, old, new))
             continue
-        old_cells, new_cells = dict(zip(old_header, old_row)), dict(zip(new_header, new_row))
-        for column in [*old_header, *(name for name in new_header if name not in old_header)]:
-            if old_cells.get(column, "") != new_cells.get(column, ""):
-                where = f"{table}, row “{label}”, column “{column}”"
-                changes.append(
-                    Change("cell", where, old_cells.get(column, ""), new_cells.get(column, ""))
-                )
+        old_cells, new_cells = (
+            dict(zip(old_header, before[label])),
+            dict(zip(new_header, after[label])),
+        )
+        for column in dict.fromkeys([*old_header, *new_header]):
+            old, new = old_cells.get(column, ""), new_cells.get(column, "")
+            if old != new:
+                changes.append(Change("cell", f"{where}, column “{column}”", old, new))
     if old_caption != new_caption:
         changes.append(Change("cell", f"{table}, caption", old_caption, new_caption))
     return changes
-
-
-# Coded and cleaned data -------------------------------------------------------------------------
-
-
-def read_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
 
 
 def row_changes(
@@ -141,118 +116,31 @@ def row_changes(
 ) -> list[Change]:
     """Rows of a CSV table that differ, matched by `key` (the table's primary key; the first
     column when none is given), one change per changed field; added and removed rows whole."""
-    before, after = read_rows(before_csv), read_rows(after_csv)
-    columns = list((before or after or [{}])[0].keys())
-    key = key or columns[:1]
-
-    def by_id(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
-        return {"/".join(row.get(name) or "" for name in key): row for row in rows}
-
-    old, new = by_id(before), by_id(after)
+    before, after = rows_by_id(before_csv, key), rows_by_id(after_csv, key)
     changes = []
-    for row_id in [*old, *(row_id for row_id in new if row_id not in old)]:
-        if row_id not in new or row_id not in old:
-            whole = ", ".join(
-                f"{name}={value}"
-                for name, value in (old.get(row_id) or new[row_id]).items()
-                if value
+    for row_id in before.keys() | after.keys():
+        where = f"{table} row {row_id}"
+        if row_id not in before or row_id not in after:
+            old, new = (
+                ", ".join(f"{name}={text}" for name, text in side.get(row_id, {}).items() if text)
+                for side in (before, after)
             )
-            gone = row_id not in new
-            changes.append(
-                Change("row", f"{table} row {row_id}", whole if gone else "", "" if gone else whole)
-            )
+            changes.append(Change("row", where, old, new))
             continue
-        for name in old[row_id].keys() | new[row_id].keys():
-            if old[row_id].get(name) != new[row_id].get(name):
-                changes.append(
-                    Change(
-                        "row",
-                        f"{table} row {row_id}: {name}",
-                        old[row_id].get(name) or "",
-                        new[row_id].get(name) or "",
-                    )
-                )
+        fields = [
+            {f"{where}: {name}": text or "" for name, text in side[row_id].items()}
+            for side in (before, after)
+        ]
+        changes += mapping_changes("row", *fields)
     return sorted(changes, key=lambda change: change.where)
 
 
-def primary_keys(datapackage_json: str, schemas: dict[str, str]) -> dict[str, list[str]]:
-    """Each coded table's primary key, from the data package and its schema files' texts."""
-    keys = {}
-    for resource in json.loads(datapackage_json).get("resources", []):
-        schema = resource.get("schema")
-        if isinstance(schema, str):
-            schema = json.loads(schemas.get(schema, "{}"))
-        primary = (schema or {}).get("primaryKey")
-        if primary:
-            keys[resource["name"]] = [primary] if isinstance(primary, str) else list(primary)
-    return keys
-
-
-# The rendered paper -----------------------------------------------------------------------------
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def references(paper_html: str) -> dict[str, str]:
-    """The bibliography of the rendered paper: citation key → the entry's text."""
-    starts = list(re.finditer(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>', paper_html))
-    entries = {}
-    for start in starts:
-        end = paper_html.find("</div>", start.end())
-        entries[start.group(1)] = _text(paper_html[start.end() : end])
-    return entries
-
-
-def numbering(paper_html: str) -> dict[str, str]:
-    """What the paper calls each labelled section, figure and table: `sec-x` → "1.2",
-    `fig-x` → "Figure 1", `tbl-x` → "Table 3"."""
-    numbers = {}
-    for match in re.finditer(
-        r'<section id="([^"]+)"[^>]*>\s*<h\d[^>]*data-number="([^"]+)"', paper_html
-    ):
-        numbers[match.group(1)] = match.group(2)
-    floats = list(re.finditer(r'<(?:figure|table|div)[^>]* id="((?:fig|tbl)-[^"]+)"', paper_html))
-    for index, match in enumerate(floats):
-        end = floats[index + 1].start() if index + 1 < len(floats) else len(paper_html)
-        caption = re.search(
-            r"<(?:fig)?caption[^>]*>(.*?)</(?:fig)?caption>", paper_html[match.end() : end], re.S
-        )
-        if caption:
-            numbers[match.group(1)] = _text(caption.group(1)).split(":", 1)[0]
-    return numbers
-
-
-# Sources ---------------------------------------------------------------------------------------
-
-
-def line_changes(path: str, before: str, after: str) -> list[Change]:
-    """The changed lines of a text file, each named by the file and its line number (the new
-    line's number, or the old one's for a removed line)."""
-    changes = []
-    matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
-    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        old_lines = matcher.a[old_start:old_end]
-        new_lines = matcher.b[new_start:new_end]
-        for offset in range(max(len(old_lines), len(new_lines))):
-            old = old_lines[offset] if offset < len(old_lines) else ""
-            new = new_lines[offset] if offset < len(new_lines) else ""
-            number = new_start + offset + 1 if offset < len(new_lines) else old_start + offset + 1
-            changes.append(Change("manuscript", f"{path}:{number}", old, new))
-    return changes
-
-
-def file_changes(before: dict[str, str], after: dict[str, str]) -> list[Change]:
-    """Files whose hash differs, was added or was removed: `before`/`after` map path → sha256
-    (shown shortened)."""
-    return [
-        Change("code", path, before.get(path, "")[:12], after.get(path, "")[:12])
-        for path in sorted(before.keys() | after.keys())
-        if before.get(path) != after.get(path)
-    ]
+def table_keys(tree: Path) -> dict[str, list[str]]:
+    """The primary keys of the coded tables of the sources in `tree`."""
+    package = Path(tree) / "data" / "datapackage.json"
+    if not package.is_file():
+        return {}
+    return {name: key for name, (_, key) in coded_tables(package).items()}
 
 
 def record_inputs(record: dict) -> list[str]:
@@ -268,37 +156,90 @@ def plotted_data(record: dict) -> list[str]:
     return [f"results/data/{name}.csv" for name in dict.fromkeys(names)]
 
 
-def table_keys(tree: Path) -> dict[str, list[str]]:
-    """The primary keys of the coded tables of the sources in `tree`."""
-    package = Path(tree) / "data" / "datapackage.json"
-    schemas = {
-        f"schemas/{path.name}": path.read_text(encoding="utf-8")
-        for path in sorted((Path(tree) / "data" / "schemas").glob("*.json"))
-    }
-    return primary_keys(package.read_text(encoding="utf-8") if package.is_file() else "{}", schemas)
+# The rendered paper, and the sources ----------------------------------------------------------
 
 
-def excerpt(before: str, after: str) -> list[str]:
-    """The first changed lines, `-` as before and `+` as after."""
-    lines = [
-        line[:160]
-        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
-    more = len(lines) - EXCERPT_LINES
-    return lines[:EXCERPT_LINES] + ([f"... {more} more changed lines"] if more > 0 else [])
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
-def describe(path: str, before: str, after: str, keys: dict[str, list[str]]) -> list[str]:
-    """What changed in one published file, as `make diff` names it: values by key, table cells
-    by row and column, cleaned rows by id and field; other text files by their changed lines."""
+def references(paper_html: str) -> dict[str, str]:
+    """The bibliography of the rendered paper: citation key → the entry's text."""
+    entries = re.findall(
+        r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>(.*?)</div>', paper_html, re.S
+    )
+    return {key: _text(entry) for key, entry in entries}
+
+
+def numbering(paper_html: str) -> dict[str, str]:
+    """What the paper calls each labelled section, figure and table: `sec-x` → "1.2",
+    `fig-x` → "Figure 1", `tbl-x` → "Table 3"."""
+    sections = r'<section id="([^"]+)"[^>]*>\s*<h\d[^>]*data-number="([^"]+)"'
+    numbers = dict(re.findall(sections, paper_html))
+    floats = list(re.finditer(r'<(?:figure|table|div)[^>]* id="((?:fig|tbl)-[^"]+)"', paper_html))
+    for index, match in enumerate(floats):
+        end = floats[index + 1].start() if index + 1 < len(floats) else len(paper_html)
+        caption = re.search(
+            r"<(?:fig)?caption[^>]*>(.*?)</(?:fig)?caption>", paper_html[match.end() : end], re.S
+        )
+        if caption:
+            numbers[match.group(1)] = _text(caption.group(1)).split(":", 1)[0]
+    return numbers
+
+
+def line_changes(path: str, before: str, after: str) -> list[Change]:
+    """The changed lines of a text file, each named by the file and its line number (the new
+    line's number, or the old one's for a removed line)."""
+    changes = []
+    matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        old_lines, new_lines = matcher.a[old_start:old_end], matcher.b[new_start:new_end]
+        for offset in range(max(len(old_lines), len(new_lines)) if tag != "equal" else 0):
+            old = old_lines[offset] if offset < len(old_lines) else ""
+            new = new_lines[offset] if offset < len(new_lines) else ""
+            number = (new_start if offset < len(new_lines) else old_start) + offset + 1
+            changes.append(Change("manuscript", f"{path}:{number}", old, new))
+    return changes
+
+
+def artifact_changes(
+    path: str, before: Path, after: Path, keys: dict, figure: dict | None = None
+) -> list[Change]:
+    """What changed in one published file between the builds of two trees (each the folder that
+    holds `results/`), as a reader names it: values by key, table cells by row and column,
+    cleaned rows by id and field; for a figure (`figure`: its captions.json record), the rows of
+    the data it plots and whether its drawing changed; other text files by their first lines."""
+    old, new = (
+        (tree / path).read_text(encoding="utf-8", errors="replace")
+        if (tree / path).is_file()
+        else ""
+        for tree in (before, after)
+    )
     name = Path(path)
+    if figure is not None:
+        changes = [
+            Change("figure", f"{name.stem}: {row.where}", row.old, row.new)
+            for data in plotted_data(figure)
+            for row in artifact_changes(data, before, after, keys)
+        ]
+        if changes and old == new:
+            note = "its drawing is the same (no changed field is drawn)"
+        elif not changes and old != new:
+            note = "the drawing changed; the data it plots did not"
+        else:
+            return changes
+        return [*changes, Change("figure", f"{name.stem}: {note}")]
     if path == "results/values.json":
-        changes = value_changes(before, after)
-    elif path.startswith("results/tables/") and name.suffix == ".md":
-        changes = cell_changes(name.stem, before, after)
-    elif path.startswith("results/data/") and name.suffix == ".csv":
-        changes = row_changes(name.stem, before, after, keys.get(name.stem))
-    else:
-        return excerpt(before, after) if name.suffix in TEXT_SUFFIXES else []
-    return [change.line() for change in changes]
+        return value_changes(old or "{}", new or "{}")
+    if path.startswith("results/tables/") and name.suffix == ".md":
+        return cell_changes(name.stem, old, new)
+    if path.startswith("results/data/") and name.suffix == ".csv":
+        return row_changes(name.stem, old, new, keys.get(name.stem))
+    if name.suffix not in TEXT_SUFFIXES:
+        return []
+    lines = [
+        replace(line, old=line.old[:160], new=line.new[:160])
+        for line in line_changes(path, old, new)
+    ]
+    more = [Change("line", f"... {len(lines) - EXCERPT_LINES} more changed lines")]
+    return lines[:EXCERPT_LINES] + (more if len(lines) > EXCERPT_LINES else [])

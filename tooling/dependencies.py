@@ -22,21 +22,17 @@ def imported_files(*programs: str | Path) -> list[str]:
     found: set[Path] = set()
     pending = [Path(program) for program in programs]
     while pending:
-        for module in _imported_modules(pending.pop()):
-            for file in _files_of(module):
-                if file not in found:
-                    found.add(file)
-                    pending.append(file)
+        path = pending.pop()
+        status = path.stat()  # the cache's key: an edited file is parsed again
+        for module in _imports_of(path, status.st_mtime_ns, status.st_size):
+            new = set(_files_of(module)) - found
+            found |= new
+            pending += new
     return sorted(str(file) for file in found)
 
 
-def _imported_modules(path: Path) -> frozenset[str]:
-    # every rule asks about the same package modules: parse each file once per process (the
-    # workflow is read by every Snakemake process, one per job on a cluster)
-    status = path.stat()
-    return _imports_of(path, status.st_mtime_ns, status.st_size)
-
-
+# every rule asks about the same package modules: parse each file once per process (the
+# workflow is read by every Snakemake process, one per job on a cluster)
 @functools.cache
 def _imports_of(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
     modules = set()
@@ -79,9 +75,6 @@ def raw_tables(*names: str) -> list[str]:
     ]
 
 
-#: Where the science package lives, for a function's module as a path in the repository.
-PACKAGE_ROOT = "analysis"
-
 #: The calls that write or serialise a step's output: what a script passes to them first is what
 #: it computed.
 WRITERS = ("save", "save_svg", "write", "to_json")
@@ -89,8 +82,7 @@ WRITERS = ("save", "save_svg", "write", "to_json")
 
 def module_file(function: str) -> str:
     """`compendium.values.counts` → `analysis/compendium/values.py`."""
-    module = function.rsplit(".", 1)[0]
-    return f"{PACKAGE_ROOT}/{module.replace('.', '/')}.py"
+    return f"analysis/{function.rsplit('.', 1)[0].replace('.', '/')}.py"
 
 
 def computing_function(program: str | Path) -> str | None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from compendium.files import write_text_atomic
 from tooling import sources
 
 #: How long before its reading a file must have changed last for its entry to be trusted:
@@ -64,10 +65,7 @@ class FileCache:
 
     def save(self) -> None:
         """Keep the entries of this run's files (others are gone or no longer read)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
-        partial.write_text(json.dumps(self.kept, sort_keys=True), encoding="utf-8")
-        partial.replace(self.path)
+        write_text_atomic(self.path, json.dumps(self.kept, sort_keys=True))
 
 
 def _identity(file: Path) -> list[int]:

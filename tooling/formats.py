@@ -1,25 +1,12 @@
 """The writers of the PDF (through typst), the Word document (for co-authors) and JATS XML (for
-journals and archives), from the document `tooling.render` parsed once.
+journals and archives), from the document as `tooling.render` reads it.
 
-Word and JATS come from the same sources, filters and bibliography as the HTML and the PDF; they
-are rendered with pandoc whatever `renderer` says, so that every build yields the same DOCX and
-JATS.
-
-PDF: pandoc's typst writer, then typst with the bundled fonts, a fixed date and the archival
-and accessible PDF standards.
-
-DOCX: pandoc's Word writer, figures embedded as PNG (docx-figures.lua), captions numbered by the
-cross-reference filter, one "Bibliography" paragraph per cited work.
-
-JATS: pandoc's Journal Archiving writer, then two repairs pandoc cannot make itself:
-
-- front matter: the keywords become a `kwd-group`, an author's `affiliation` line (which in
-  this manuscript describes a role, not an institution) becomes the contributor's `role`, and
-  the `licences` of the manuscript become `license` elements
-  (`manuscript/filters/titleblock.lua` and `jats-metadata.lua`);
-- structure: JATS keeps a figure's or table's number in `label`, apart from its `caption`, a
-  table's id on its `table-wrap`, and appendices in `back/app-group`; graphics are linked
-  relative to the XML file, not to the manuscript (done on the XML, after pandoc).
+Word and JATS are rendered with pandoc whatever `renderer` says, so that every build yields the
+same DOCX and JATS. The JATS writer's output gets the repairs pandoc cannot make itself (on the
+XML, after pandoc): JATS keeps a float's number in `label`, apart from its `caption`, a table's
+id on its `table-wrap`, and appendices in `back/app-group`; graphics are linked relative to the
+XML file, not to the manuscript. Its front matter (keywords, roles, licences) is the filters'
+(`titleblock.lua`, `jats-metadata.lua`).
 """
 
 from __future__ import annotations
@@ -54,7 +41,7 @@ BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
 
 
 def write_typst_source(
-    inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path
+    inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path
 ) -> None:
     writer = [
         # citeproc has run: pandoc's typst citations would cite again, from the .bib
@@ -67,10 +54,10 @@ def write_typst_source(
         f"--template={TYPST_DIRECTORY / 'template.typ'}",
     ]
     with atomic_output(output) as partial:
-        write(inputs, parsed, "typst", writer, partial)
+        write(inputs, reading, "typst", writer, partial)
 
 
-def write_pdf(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:
+def write_pdf(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
     """pandoc → typst source → PDF with the bundled fonts and a fixed creation date.
 
     typst-py ignores SOURCE_DATE_EPOCH, so the timestamp is passed explicitly; system fonts are
@@ -86,7 +73,7 @@ def write_pdf(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: P
         dir=output.parent if inside else root, prefix=".typst-"
     ) as typst_scratch:
         source = Path(typst_scratch) / f"{output.stem}.typ"
-        write_typst_source(inputs, parsed, source, Path(typst_scratch), root)
+        write_typst_source(inputs, reading, source, Path(typst_scratch), root)
         try:
             # Archival and accessible (checked by tests/standards.py): PDF/A-2b and PDF/UA-1;
             # the bundled fonts plus the project's CJK subset, never the system's.
@@ -121,18 +108,18 @@ def _typst_problem(error) -> str:
     return message
 
 
-def write_docx(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:
+def write_docx(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
     """A Word document with the figures, the tables and the reference list; each figure is the
     PNG its step draws beside the SVG (docx-figures.lua), as pandoc would need rsvg-convert, a
     program outside the lock, to put an SVG into Word."""
     with atomic_output(output) as partial:
-        write(inputs, parsed, "docx", ["--to=docx"], partial)
+        write(inputs, reading, "docx", ["--to=docx"], partial)
 
 
-def write_jats(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:
+def write_jats(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
     """JATS XML (Journal Archiving tag set) with front matter, labelled floats and a ref-list."""
     written = scratch / f"jats-{output.name}"
-    write(inputs, parsed, "jats", [f"--to={JATS_FLAVOUR}", "--standalone"], written)
+    write(inputs, reading, "jats", [f"--to={JATS_FLAVOUR}", "--standalone"], written)
     # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
     text = BARE_AMPERSAND.sub("&amp;", written.read_text(encoding="utf-8"))
     language = quarto.front_matter(inputs.manuscript).get("lang")
@@ -149,15 +136,15 @@ def finish_jats(text: str, source_dir: Path, output_dir: Path, language: str | N
     article = document.documentElement
     if language and not article.hasAttribute("xml:lang"):
         article.setAttribute("xml:lang", language)
-    for name, word in (("fig", "Figure"), ("table-wrap", "Table")):
+    for name in ("fig", "table-wrap"):
         for element in document.getElementsByTagName(name):
-            _label_float(document, element, word)
+            _label_float(document, element)
     _appendices_to_back(document)
     for graphic in document.getElementsByTagName("graphic"):
         href = graphic.getAttribute("xlink:href")
         if href and not re.match(r"^[a-z][a-z0-9+.-]*:", href):
-            target = os.path.normpath(source_dir / href)
-            graphic.setAttribute("xlink:href", _relative(target, output_dir))
+            target = os.path.relpath(source_dir / href, output_dir)  # normalised, as relpath is
+            graphic.setAttribute("xlink:href", Path(target).as_posix())
     prolog = text[: text.index("<article")]  # pandoc's XML declaration and DOCTYPE, as written
     return prolog + article.toxml() + "\n"
 
@@ -165,8 +152,7 @@ def finish_jats(text: str, source_dir: Path, output_dir: Path, language: str | N
 def _appendices_to_back(document: minidom.Document) -> None:
     """Top-level sections titled "Appendix…" leave the body for `back/app-group` as `app`s."""
     article = document.documentElement
-    body = next(iter(article.getElementsByTagName("body")), None)
-    back = next(iter(article.getElementsByTagName("back")), None)
+    body, back = _child(article, "body"), _child(article, "back")
     if body is None or back is None:
         return
     appendices = [
@@ -175,7 +161,7 @@ def _appendices_to_back(document: minidom.Document) -> None:
         if getattr(section, "tagName", None) == "sec"
         and (
             section.getAttribute("id").startswith("sec-appendix")
-            or "".join(_texts(_child(section, "title"))).strip().startswith("Appendix")
+            or _text(_child(section, "title")).strip().startswith("Appendix")
         )
     ]
     if not appendices:
@@ -195,24 +181,10 @@ def _appendices_to_back(document: minidom.Document) -> None:
     back.appendChild(document.createTextNode("\n"))
 
 
-def _child(element: minidom.Element, name: str) -> minidom.Element | minidom.Text:
-    found = next((c for c in element.childNodes if getattr(c, "tagName", None) == name), None)
-    return found if found is not None else element.ownerDocument.createTextNode("")
-
-
-def _relative(target: str, directory: Path) -> str:
-    return Path(os.path.relpath(target, os.path.normpath(directory))).as_posix()
-
-
-def _label_float(document: minidom.Document, element: minidom.Element, word: str) -> None:
+def _label_float(document: minidom.Document, element: minidom.Element) -> None:
     """`<caption><p>Figure 1: Text` → `<label>Figure 1</label><caption><p>Text`."""
-    caption = next(
-        (child for child in element.childNodes if getattr(child, "tagName", None) == "caption"),
-        None,
-    )
-    if caption is None or any(
-        getattr(child, "tagName", None) == "label" for child in element.childNodes
-    ):
+    caption = _child(element, "caption")
+    if caption is None or _child(element, "label") is not None:
         return
     text = _first_text(caption)
     match = _FLOAT_NUMBER.match(text.data) if text is not None else None
@@ -225,13 +197,19 @@ def _label_float(document: minidom.Document, element: minidom.Element, word: str
     element.insertBefore(label, caption)
     if indent is not None and indent.nodeType == indent.TEXT_NODE and not indent.data.strip():
         element.insertBefore(document.createTextNode(indent.data), caption)
-    if not "".join(_texts(caption)).strip():  # the caption held nothing but the number
+    if not _text(caption).strip():  # the caption held nothing but the number
         element.removeChild(caption)
-    if word == "Table":
-        table = next(iter(element.getElementsByTagName("table")), None)
-        if table is not None and table.getAttribute("id") and not element.getAttribute("id"):
-            element.setAttribute("id", table.getAttribute("id"))
-            table.removeAttribute("id")
+    tables = element.getElementsByTagName("table") if element.tagName == "table-wrap" else []
+    table = tables[0] if tables else None
+    if table is not None and table.getAttribute("id") and not element.getAttribute("id"):
+        element.setAttribute("id", table.getAttribute("id"))
+        table.removeAttribute("id")
+
+
+def _child(element: minidom.Element | None, name: str) -> minidom.Element | None:
+    """The first child element called `name` (None when there is none)."""
+    children = element.childNodes if element is not None else []
+    return next((child for child in children if getattr(child, "tagName", None) == name), None)
 
 
 def _first_text(node: minidom.Node) -> minidom.Text | None:
@@ -245,7 +223,9 @@ def _first_text(node: minidom.Node) -> minidom.Text | None:
     return None
 
 
-def _texts(node: minidom.Node) -> list[str]:
+def _text(node: minidom.Node | None) -> str:
+    if node is None:
+        return ""
     if node.nodeType == node.TEXT_NODE:
-        return [node.data]
-    return [text for child in node.childNodes for text in _texts(child)]
+        return node.data
+    return "".join(_text(child) for child in node.childNodes)

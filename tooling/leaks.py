@@ -97,9 +97,7 @@ def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> list[str]
     suffix = Path(path).suffix.lower()
     if suffix in {".pdf", *ZIPPED_XML_SUFFIXES}:
         try:
-            return _pdf_texts(data, path) if suffix == ".pdf" else _zipped_texts(data)
-        except BuildError:
-            raise
+            return _pdf_texts(data) if suffix == ".pdf" else _zipped_texts(data)
         except Exception as error:  # what cannot be read cannot be shown to be free of leaks
             raise BuildError(
                 f"cannot be read to look for sensitive values ({type(error).__name__}: {error})",
@@ -127,14 +125,9 @@ def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> list[str]
     return texts
 
 
-def _pdf_texts(data: bytes, path) -> list[str]:
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        raise BuildError(
-            "pypdf is needed to read the text of PDF files; install the locked environment",
-            file=str(path),
-        ) from None
+def _pdf_texts(data: bytes) -> list[str]:
+    from pypdf import PdfReader  # locked; without it a PDF is reported as unreadable
+
     reader = PdfReader(io.BytesIO(data))
     pages = [page.extract_text() or "" for page in reader.pages]
     metadata = [str(value) for value in (reader.metadata or {}).values()]

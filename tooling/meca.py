@@ -26,13 +26,8 @@ DOCTYPE = (
     '<!DOCTYPE manifest PUBLIC "-//MECA//DTD Manifest v1.0//en" '
     '"https://meca.zip/manifest-1.0.dtd">'
 )
-MEDIA_TYPES = {
-    ".xml": "application/xml",
-    ".pdf": "application/pdf",
-    ".svg": "image/svg+xml",
-    ".csv": "text/csv",
-    ".json": "application/json",
-}
+MEDIA_TYPES = {".xml": "application/xml", ".pdf": "application/pdf", ".svg": "image/svg+xml",
+               ".csv": "text/csv", ".json": "application/json"}  # fmt: skip
 #: ZIP cannot hold dates before 1980.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -44,10 +39,6 @@ class Item:
     href: str
     item_type: str
     description: str
-
-    @property
-    def media_type(self) -> str:
-        return MEDIA_TYPES[PurePosixPath(self.href).suffix]
 
 
 def items(figures: list[str], data: list[str]) -> list[Item]:
@@ -84,36 +75,33 @@ def manifest_xml(bundle_items: list[Item]) -> str:
         'xmlns:xlink="http://www.w3.org/1999/xlink">',
     ]
     for number, item in enumerate(bundle_items, start=1):
+        media_type = MEDIA_TYPES[PurePosixPath(item.href).suffix]
         lines += [
             f'  <item id="item-{number}" item-type={quoteattr(item.item_type)}>',
             f"    <item-description>{escape(item.description)}</item-description>",
             f"    <file-order>{number}</file-order>",
-            f"    <instance media-type={quoteattr(item.media_type)} "
-            f"xlink:href={quoteattr(item.href)}/>",
+            f"    <instance media-type={quoteattr(media_type)} xlink:href={quoteattr(item.href)}/>",
             "  </item>",
         ]
-    lines.append("</manifest>")
-    return "\n".join(lines) + "\n"
-
-
-def _entry(name: str, epoch: int) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=max(ZIP_EPOCH, time.gmtime(epoch)[:6]))
-    info.compress_type = zipfile.ZIP_STORED
-    info.create_system = 3  # Unix, so the permissions below mean the same everywhere
-    info.external_attr = 0o644 << 16
-    return info
+    return "\n".join([*lines, "</manifest>"]) + "\n"
 
 
 def write(destination: Path, files: dict[str, Path], epoch: int) -> None:
-    """Write the bundle: manifest.xml first, then `files` (bundle path → file) in item order."""
+    """Write the bundle: manifest.xml first, then `files` (bundle path → file) in item order.
+
+    Every entry has the edition's date, fixed permissions and no compression (deflate output
+    depends on the zlib build, which differs between machines; stored entries do not)."""
+    figures = [source for href, source in files.items() if href.startswith("figures/")]
     bundle_items = items(
-        [source for href, source in files.items() if href.startswith("figures/")],
-        [source for href, source in files.items() if href.startswith("data/")],
+        figures, [source for href, source in files.items() if href.startswith("data/")]
     )
-    unmatched = sorted({item.href for item in bundle_items} ^ set(files))
-    if unmatched:
+    if unmatched := sorted({item.href for item in bundle_items} ^ set(files)):
         raise ValueError(f"MECA bundle: no item or no file for {', '.join(unmatched)}")
+    entries = {"manifest.xml": manifest_xml(bundle_items).encode()}
+    entries |= {item.href: Path(files[item.href]).read_bytes() for item in bundle_items}
     with atomic_output(destination) as partial, zipfile.ZipFile(partial, "w") as bundle:
-        bundle.writestr(_entry("manifest.xml", epoch), manifest_xml(bundle_items))
-        for item in bundle_items:
-            bundle.writestr(_entry(item.href, epoch), Path(files[item.href]).read_bytes())
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=max(ZIP_EPOCH, time.gmtime(epoch)[:6]))
+            info.create_system = 3  # Unix, so the permissions below mean the same everywhere
+            info.external_attr = 0o644 << 16
+            bundle.writestr(info, data)

@@ -119,4 +119,3 @@ def _run(notebook, source: Path, root: Path):
                     f"(start {attempt} of {KERNEL_STARTS}): {error}",
                     file=str(source),
                 ) from None
-    raise AssertionError("unreachable")

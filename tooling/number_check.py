@@ -1,10 +1,11 @@
 """Every number in the manuscript's prose comes from a value: checked on the source, line by line.
 
-The prose is manuscript/*.qmd as the renderer reads it: the article, and any authored file it
-includes. A number there must be written as `{{< var key >}}` (a value computed from the coded
-data, results/values.json) or `{{< meta key >}}` (the document's metadata). The few kinds of
-number that are not values are listed in LITERAL_KINDS, each with its reason; anything else is
-reported as `file:line: number "2009" typed by hand`.
+The prose is manuscript/*.qmd as the renderer reads it (the article, and any authored file it
+includes) and the captions of the generated tables (manuscript/captions.yml). A number there
+must be written as `{{< var key >}}` (a value computed from the coded data, results/values.json)
+or `{{< meta key >}}` (the document's metadata). The few kinds of number that are not values
+are listed in LITERAL_KINDS, each with its reason; anything else is reported as
+`file:line: number "2009" typed by hand`.
 """
 
 from __future__ import annotations
@@ -118,6 +119,17 @@ def prose_lines(path: Path, root: Path) -> list[Line]:
     return prose
 
 
+def caption_lines(path: Path, root: Path) -> list[Line]:
+    """The captions of the generated tables (a YAML mapping of label to Markdown): prose printed
+    in the paper like the article's, so read the same way; comments and the labels are not."""
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return [
+        Line(name, index, re.sub(r"^[\w-]+:\s*(?:[>|][+-]?)?", "", text))
+        for index, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if not text.lstrip().startswith("#")
+    ]
+
+
 def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group())
 
@@ -138,22 +150,27 @@ def hand_typed(text: str) -> list[str]:
     return NUMBER.findall(text)
 
 
-def check(manuscript: Path, root: Path) -> list[BuildError]:
-    """One error per number typed by hand in the manuscript's prose, in reading order."""
+def all_prose(manuscript: Path, root: Path, captions: Path | None = None) -> list[Line]:
+    """The article's prose, then the tables' captions (when given)."""
+    return prose_lines(manuscript, root) + (caption_lines(captions, root) if captions else [])
+
+
+def check(manuscript: Path, root: Path, captions: Path | None = None) -> list[BuildError]:
+    """One error per number typed by hand in the prose, in reading order."""
     return [
         BuildError(
             f'number "{number}" typed by hand: use {{{{< var … >}}}}',
             file=line.file,
             line=line.number,
         )
-        for line in prose_lines(manuscript, root)
+        for line in all_prose(manuscript, root, captions)
         for number in hand_typed(line.text)
     ]
 
 
-def require_values(manuscript: Path, root: Path) -> list[Line]:
-    """The prose lines of the manuscript, or one BuildError that lists every number typed by
-    hand, one `file:line:` line each."""
-    if problems := check(manuscript, root):
+def require_values(manuscript: Path, root: Path, captions: Path | None = None) -> list[Line]:
+    """The prose lines, or one BuildError that lists every number typed by hand, one
+    `file:line:` line each."""
+    if problems := check(manuscript, root, captions):
         raise BuildError("\n".join(str(problem) for problem in problems))
-    return prose_lines(manuscript, root)
+    return all_prose(manuscript, root, captions)

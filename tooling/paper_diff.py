@@ -4,12 +4,10 @@
 
 REV (default HEAD~1) is taken with `git archive` into a scratch folder outside the tree and
 built there, unless a build of the same sources is kept under results/diff/builds/; the working
-tree's `results/` is used when it was built from the sources as they are now (its manifest's
-input hashes say so), else the tree is built first. The two builds are compared as a reader
-sees them: the values the prose prints, table cells, the data each figure plots, the references
-and the numbering of sections, figures and tables. Each change is tied to the source changes
-upstream of it: coded rows (`data/raw/*.csv`, by row id and field), code files, manuscript
-lines. The result is printed and written to results/diff/report.html (and diff.json).
+tree is built first unless its manifest's input hashes say `results/` is current. The two builds
+are compared as a reader sees them (values the prose prints, table cells, the data each figure
+plots, references, numbering), and each change is tied to the source changes upstream of it:
+coded rows by row id and field, code files, manuscript lines.
 """
 
 from __future__ import annotations
@@ -24,10 +22,10 @@ import sys
 import tarfile
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from tooling import compare, dependencies, diff_report, provenance, sources, tiers, verify
+from tooling import compare, dependencies, diff_report, sources, verify
 from tooling.compare import Change
 
 OUTPUT = Path("results") / "diff"
@@ -50,15 +48,6 @@ class Side:
         path = (self.results.parent if relative.startswith("results/") else self.sources) / relative
         return path.read_text(encoding="utf-8") if path.is_file() else ""
 
-    def manuscript(self) -> str:
-        return "\n".join(
-            path.read_text(encoding="utf-8")
-            for path in sorted((self.sources / "manuscript").glob("*.qmd"))
-        )
-
-
-# Building the two sides ------------------------------------------------------------------------
-
 
 def git(root: Path, *arguments: str) -> str:
     completed = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True)
@@ -67,23 +56,11 @@ def git(root: Path, *arguments: str) -> str:
     return completed.stdout.strip()
 
 
-def extract(root: Path, commit: str, destination: Path) -> Path:
-    """The files of `commit`, as `git archive` gives them, at `destination`."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit], cwd=root, capture_output=True, check=True
-    )
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(destination, filter="data")
-    return destination
-
-
 def up_to_date(tree: Path, results: Path) -> bool:
     """Whether `results` was built from the sources of `tree` as they are now."""
     manifest = results / "manifest.json"
-    if not manifest.is_file():
-        return False
-    recorded = json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {})
-    return bool(recorded) and not tiers.input_changes(recorded, tree)
+    recorded = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+    return bool(recorded.get("inputs")) and not verify.input_changes(recorded["inputs"], tree)
 
 
 def build(tree: Path, what: str) -> None:
@@ -91,22 +68,15 @@ def build(tree: Path, what: str) -> None:
     started = time.time()
     completed = verify.rebuild(tree)
     if completed.returncode != 0:
-        # A step names what is wrong in one `error:` line of its log; Snakemake's account of
-        # the failure only says which step failed.
-        logs = [
-            path.read_text(encoding="utf-8")
-            for path in sorted((tree / "results" / "logs").glob("*.log"))
-            if path.stat().st_mtime >= started - 1
-        ]
-        errors = [line for text in logs for line in text.splitlines() if line.startswith("error: ")]
-        detail = "\n".join(errors) or completed.stderr[-3000:]
-        raise DiffError(f"the build of {what} failed:\n{detail}")
+        raise DiffError(f"the build of {what} failed:\n{verify.failure(tree, completed, started)}")
 
 
 def revision_side(root: Path, commit: str, label: str, scratch: Path) -> Side:
     """REV's sources in `scratch`, and its results: kept from an earlier diff, or built now."""
-    tree = extract(root, commit, scratch / "tree")
-    kept = root / OUTPUT / "builds" / commit / "results"
+    archive = subprocess.run(["git", "archive", commit], cwd=root, capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(scratch / "tree", filter="data")
+    tree, kept = scratch / "tree", root / OUTPUT / "builds" / commit / "results"
     if up_to_date(tree, kept):
         print(f"diff: reusing the build of {label} kept in {kept.relative_to(root)}", flush=True)
         return Side(label, tree, kept)
@@ -116,117 +86,67 @@ def revision_side(root: Path, commit: str, label: str, scratch: Path) -> Side:
     return Side(label, tree, kept)
 
 
-def working_side(root: Path) -> Side:
-    if not up_to_date(root, root / "results"):
-        build(root, "the working tree")
-    return Side("working tree", root, root / "results")
-
-
-# Comparing them --------------------------------------------------------------------------------
+# Comparing the two sides -----------------------------------------------------------------------
 
 
 def source_changes(base: Side, current: Side) -> dict[str, list[Change]]:
-    """What changed in the sources: coded rows, code and configuration files, manuscript lines."""
+    """What changed in the sources: coded rows (by row id and field), manuscript lines, and the
+    code and configuration files (by their hashes)."""
     keys = compare.table_keys(current.sources)
-    raw = []
-    names = {
-        path.name
-        for side in (base, current)
-        for path in (side.sources / "data" / "raw").glob("*.csv")
-    }
-    for name in sorted(names):
-        path = f"data/raw/{name}"
-        before, after = base.text(path), current.text(path)
-        if before != after:
-            raw += [
-                Change("raw", f"data/raw/{change.where}", change.old, change.new)
-                for change in compare.row_changes(name, before, after, keys.get(Path(name).stem))
-            ]
-    hashes = [
-        sources.input_hashes(sources.build_inputs(side.sources), side.sources)
-        for side in (base, current)
-    ]
-    files = compare.file_changes(*hashes)
-    in_manuscript = [
-        change
-        for change in files
-        if change.where.startswith("manuscript/") or change.where == "references.bib"
-    ]
-    manuscript = []
-    for change in in_manuscript:
-        if change.where.endswith(MANUSCRIPT_TEXT):
-            manuscript += compare.line_changes(
-                change.where, base.text(change.where), current.text(change.where)
-            )
-        else:
-            manuscript.append(Change("manuscript", change.where, change.old, change.new))
-    code = [
-        change
-        for change in files
-        if change not in in_manuscript and not change.where.startswith("data/raw/")
-    ]
-    return {"raw": raw, "code": code, "manuscript": manuscript}
-
-
-def figure_changes(base: Side, current: Side, captions: dict, keys: dict) -> list[Change]:
-    """For each figure: the rows of the data it plots that changed, and whether its drawing did."""
-    changes = []
-    for label, record in sorted(captions.items()):
-        if not label.startswith("fig-"):
-            continue
-        for data in compare.plotted_data(record):
-            stem = Path(data).stem
-            changes += [
-                Change("figure", f"{label}: {change.where}", change.old, change.new)
-                for change in compare.row_changes(
-                    stem, base.text(data), current.text(data), keys.get(stem)
-                )
-            ]
-        drawn_alike = base.text(record["output"]) == current.text(record["output"])
-        data_changed = any(change.where.startswith(f"{label}:") for change in changes)
-        if data_changed and drawn_alike:
-            changes.append(
-                Change("figure", f"{label}: its drawing is the same (no changed field is drawn)")
-            )
-        elif not data_changed and not drawn_alike:
-            changes.append(
-                Change("figure", f"{label}: the drawing changed; the data it plots did not")
-            )
+    hashes = []
+    for side in (base, current):
+        found = sources.input_hashes(sources.build_inputs(side.sources), side.sources)
+        hashes.append({name: digest[:12] for name, digest in found.items()})
+    changes: dict[str, list[Change]] = {"raw": [], "code": [], "manuscript": []}
+    for change in compare.mapping_changes("code", *hashes):
+        path, texts = change.where, (base.text(change.where), current.text(change.where))
+        if path.startswith("data/raw/") and path.endswith(".csv"):
+            rows = compare.row_changes(path, *texts, keys.get(Path(path).stem))
+            changes["raw"] += [replace(row, kind="raw") for row in rows]
+        elif path.startswith("manuscript/") or path == "references.bib":
+            lines = compare.line_changes(path, *texts) if path.endswith(MANUSCRIPT_TEXT) else []
+            changes["manuscript"] += lines or [replace(change, kind="manuscript")]
+        elif not path.startswith("data/raw/"):
+            changes["code"].append(change)
     return changes
 
 
 def effects(base: Side, current: Side) -> dict[str, list[Change]]:
     """What a reader sees change, grouped."""
-    values = compare.value_changes(
-        base.text("results/values.json") or "{}", current.text("results/values.json") or "{}"
-    )
-    printed = compare.values_in_prose(base.manuscript()) | compare.values_in_prose(
-        current.manuscript()
-    )
-    tables = sorted(
-        {path.name for side in (base, current) for path in (side.results / "tables").glob("*.md")}
-    )
-    cells = []
-    for name in tables:
-        cells += compare.cell_changes(
-            Path(name).stem,
-            base.text(f"results/tables/{name}"),
-            current.text(f"results/tables/{name}"),
-        )
-    captions = provenance.artifact_entries(
-        json.loads(
-            current.text("results/provenance/captions.json")
-            or base.text("results/provenance/captions.json")
-            or "{}"
-        )
-    )
     keys = compare.table_keys(current.sources)
+
+    def changes(path: str, figure: dict | None = None) -> list[Change]:
+        trees = (base.results.parent, current.results.parent)
+        return compare.artifact_changes(path, *trees, keys, figure)
+
+    manuscripts = [
+        path for side in (base, current) for path in side.sources.glob("manuscript/*.qmd")
+    ]
+    printed = compare.values_in_prose(
+        "\n".join(path.read_text(encoding="utf-8") for path in manuscripts)
+    )
+    values = changes("results/values.json")
+    tables = {
+        path.name for side in (base, current) for path in (side.results / "tables").glob("*.md")
+    }
+    captions = current.text("results/provenance/captions.json") or base.text(
+        "results/provenance/captions.json"
+    )
+    figures = {
+        label: record
+        for label, record in json.loads(captions or "{}").items()
+        if label.startswith("fig-")
+    }
     papers = [side.text("results/paper.html") for side in (base, current)]
     return {
         "values_in_prose": [change for change in values if change.where in printed],
         "other_values": [change for change in values if change.where not in printed],
-        "cells": cells,
-        "figures": figure_changes(base, current, captions, keys),
+        "cells": [cell for name in sorted(tables) for cell in changes(f"results/tables/{name}")],
+        "figures": [
+            row
+            for _, record in sorted(figures.items())
+            for row in changes(record["output"], record)
+        ],
         "references": compare.mapping_changes("reference", *map(compare.references, papers)),
         "numbering": compare.mapping_changes("number", *map(compare.numbering, papers)),
     }
@@ -254,13 +174,10 @@ def _direct(effect: Change, group: str, candidates: list[Change]) -> list[Change
     if group in ("values_in_prose", "other_values"):
         return [c for c in candidates if _raw_row(c)[1] in effect.where.split(".")]
     if group == "figures":
-        return [
-            c for c in candidates if f": {_raw_row(c)[0]} row {_raw_row(c)[1]}:" in effect.where
-        ]
+        return [c for c in candidates if ": {} row {}:".format(*_raw_row(c)) in effect.where]
     return [
-        c for c in candidates
-        if (c.new and c.new in effect.new) or (c.old and c.old in effect.old)
-    ]  # fmt: skip
+        c for c in candidates if (c.new and c.new in effect.new) or (c.old and c.old in effect.old)
+    ]
 
 
 def lineage(side: Side) -> dict[str, tuple[set[str] | None, set[str]]]:
@@ -270,21 +187,18 @@ def lineage(side: Side) -> dict[str, tuple[set[str] | None, set[str]]]:
     captions = json.loads(side.text("results/provenance/captions.json") or "{}")
     values_code = _program_files(side, "analysis/scripts/values.py")
     found: dict[str, tuple[set[str] | None, set[str]]] = {"values": (None, values_code)}
+    for key, entry in captions.pop("values", {}).items():
+        rows = {
+            f"{Path(source['table']).stem} row {row['id']}"
+            for source in entry.get("sources", [])
+            for row in source.get("rows", [])
+        }
+        found[f"value {key}"] = (rows, values_code)
     for label, record in captions.items():
-        if "program" in record:
-            inputs = compare.record_inputs(record)
-            # The coding sheets the record names (where it names them) feed it too.
-            sheets = [name.strip() for name in str(record.get("sheets", "")).split(";")]
-            tables = {Path(path).stem for path in compare.plotted_data(record) + sheets if path}
-            found[label] = (tables, _program_files(side, record["program"]) | set(inputs))
-        elif label == "values":
-            for key, entry in record.items():
-                rows = {
-                    f"{Path(source['table']).stem} row {row['id']}"
-                    for source in entry.get("sources", [])
-                    for row in source.get("rows", [])
-                }
-                found[f"value {key}"] = (rows, values_code)
+        # The coding sheets the record names (where it names them) feed it too.
+        sheets = compare.plotted_data(record) + str(record.get("sheets", "")).split("; ")
+        files = _program_files(side, record["program"]) | set(compare.record_inputs(record))
+        found[label] = ({Path(path).stem for path in sheets if path}, files)
     return found
 
 
@@ -296,8 +210,8 @@ def tie(group: str, effect: Change, causes: dict[str, list[Change]], lineage_of:
         found = causes["manuscript"]
     else:
         candidates = [c for c in causes["raw"] if tables is None or _raw_row(c)[0] in tables]
-        rows, _ = lineage_of.get(f"value {effect.where}", (set(), set()))
-        recorded = [c for c in candidates if "{} row {}".format(*_raw_row(c)) in (rows or ())]
+        rows = lineage_of.get(f"value {effect.where}", (set(),))[0]
+        recorded = [c for c in candidates if "{} row {}".format(*_raw_row(c)) in rows]
         found = recorded or _direct(effect, group, candidates) or candidates
         found += [
             c for c in causes["code"] + causes["manuscript"] if c.where.split(":")[0] in files
@@ -305,22 +219,7 @@ def tie(group: str, effect: Change, causes: dict[str, list[Change]], lineage_of:
     lines = tuple(cause.line() for cause in found) or (
         "no source upstream of it changed: the tools that built the two versions may differ",
     )
-    return Change(effect.kind, effect.where, effect.old, effect.new, lines)
-
-
-def compared(base: Side, current: Side) -> dict:
-    causes = source_changes(base, current)
-    lineage_of = lineage(base) | lineage(current)
-    seen = {
-        group: [tie(group, effect, causes, lineage_of) for effect in found]
-        for group, found in effects(base, current).items()
-    }
-    return {
-        "from": base.label,
-        "to": current.label,
-        "effects": {group: [asdict(change) for change in found] for group, found in seen.items()},
-        "sources": {group: [asdict(change) for change in found] for group, found in causes.items()},
-    }
+    return replace(effect, causes=lines)
 
 
 def run(root: Path, revision: str) -> dict:
@@ -333,11 +232,22 @@ def run(root: Path, revision: str) -> dict:
         raise DiffError(f"{revision} names no commit of this repository") from None
     with tempfile.TemporaryDirectory(prefix="paper-diff-") as scratch:
         base = revision_side(root, commit, f"{revision} ({commit[:10]})", Path(scratch))
-        current = working_side(root)
-        document = compared(base, current)
-    warning = verify.uncommitted_warning(root)
-    document["warning"] = warning.replace("verifies", "compares") if warning else ""
-    return document
+        if not up_to_date(root, root / "results"):
+            build(root, "the working tree")
+        current = Side("working tree", root, root / "results")
+        causes, lineage_of = source_changes(base, current), lineage(base) | lineage(current)
+        seen = {
+            group: [asdict(tie(group, effect, causes, lineage_of)) for effect in found]
+            for group, found in effects(base, current).items()
+        }
+    warning = verify.uncommitted_warning(root) or ""
+    return {
+        "from": base.label,
+        "to": current.label,
+        "effects": seen,
+        "sources": {group: [asdict(change) for change in found] for group, found in causes.items()},
+        "warning": warning.replace("verifies", "compares"),
+    }
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:

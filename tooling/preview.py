@@ -2,24 +2,24 @@
 
     python -m tooling.preview [--port N] [--interval SECONDS] -- SNAKEMAKE-COMMAND...
 
-This process stays up while the author writes, so a save that changes only what the HTML
-renderer itself reads (the manuscript, its filters and stylesheet, the bibliography) is rendered
-here, at once, by the same renderer the build uses: no Snakemake and no new Python. Every other
-change (data, code, settings) goes through Snakemake, which brings the figures, tables and values
-up to date and renders the HTML; so do the other steps that read a saved file (the bibliography
-check reads the manuscript), after the page is already updated. Which files the renderer reads,
-and which other steps read them, is Snakemake's own answer (`--detailed-summary`), asked once.
+A save that changes only files the render step reads itself (the manuscript, its filters and
+stylesheet, the bibliography) is rendered here, in this warm process, by the step's own renderer:
+no Snakemake start-up. Any other change (data, code, settings) goes through Snakemake, which
+brings figures, tables and values up to date and renders the HTML; the other steps that read a
+saved file (the bibliography check reads the manuscript) are built after the page is updated.
+Which files the step reads, and which other steps read them, is Snakemake's own answer
+(`--detailed-summary`), asked once.
 
 The page is served from memory (tooling.preview_page): the last good page stays up while a build
-runs, and a failed build shows its one-line error on top of it. Builds go through the same lock
-as `make`. Sources are polled (stat of every watched file) ten times a second: no watcher library,
-the same on every system. Ctrl-C stops the preview.
+runs, and a failed build shows its one-line error above it. Builds take the same lock as `make`.
+Sources are polled (a stat of every watched file) ten times a second: no watcher library, the
+same on every system.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compendium.errors import BuildError
-from tooling import console
+from tooling import console, render
 from tooling.preview_page import Page, serve
 
 #: What a save can change: the sources of every step.
@@ -126,31 +126,24 @@ def read_plan(command: list[str]) -> Plan:
     return plan_from_summary(completed.stdout)
 
 
-def render_html(plan: Plan, output: Path) -> None:
-    """The HTML as the render step makes it: `compendium-render` on the files the step reads."""
-    from tooling.render_cli import render
+def render_html(plan: Plan, output: Path, reader_cache: Path | None = None) -> None:
+    """The HTML as the render step makes it, from the files the step reads."""
 
-    def the(kind: str, names: Iterable[str]) -> Path:
-        found = sorted(names)
+    def the(kind: str, pattern: str) -> Path:
+        found = sorted(name for name in plan.renderer_reads if re.search(pattern, name))
         if len(found) != 1:
             raise BuildError(f"the HTML step reads {len(found)} {kind}, expected one")
         return Path(found[0])
 
-    reads = plan.renderer_reads
-    render(
-        the("documents (.qmd)", (name for name in reads if name.endswith(".qmd"))),
-        "html",
-        output,
-        values=the("values files", (name for name in reads if Path(name).stem == "values")),
-        provenance=the(
-            "provenance records", (name for name in reads if name.endswith("captions.json"))
-        ),
-        # the step passes this filter by name (it runs after citeproc); the others the renderer
-        # finds itself
-        reference_filter=the(
-            "reference filters", (name for name in reads if name.endswith(REFERENCE_FILTER))
-        ),
+    inputs = render.Inputs(
+        manuscript=the("documents (.qmd)", r"\.qmd$"),
+        values=the("values files", r"(^|/)values\.\w+$"),
+        provenance=the("provenance records", r"captions\.json$"),
+        # the step passes this filter by name (it runs after citeproc); the renderer finds the
+        # others itself
+        reference_filter=the("reference filters", re.escape(REFERENCE_FILTER) + "$"),
     )
+    render.render(inputs, {"html": output}, root=Path.cwd(), reader_cache=reader_cache)
 
 
 def configured_renderer(root: Path) -> str:
@@ -175,6 +168,7 @@ class Preview:
         self.requested: set[str] = set()
         self.wanted = threading.Event()
         self.generation = 0  # counts saves; a build started before the last save is stale
+        self.private = tempfile.TemporaryDirectory(prefix="preview-")
 
     # -- after a save
 
@@ -191,15 +185,17 @@ class Preview:
             self.request([TARGET])
 
     def render_now(self) -> None:
-        """Render into a private folder: a build's recovery may clear results/ meanwhile."""
+        """Render the HTML in this process, into a folder of its own (a build may clear
+        results/ meanwhile), with the render step's cache of the included files' readings."""
         assert self.plan is not None
-        with tempfile.TemporaryDirectory(prefix="preview-") as scratch:
-            output = Path(scratch) / "paper.html"
-            try:
-                render_html(self.plan, output)
-                self.page.show(output.read_bytes())
-            except BuildError as error:
-                self.page.fail(f"error: {error}")
+        output = Path(self.private.name) / "paper.html"
+        try:
+            render_html(self.plan, output, reader_cache=self.root / render.READER_CACHE)
+            self.page.show(output.read_bytes())
+        except BuildError as error:
+            self.page.fail(f"error: {error}")
+        except OSError:  # a build is rewriting a generated file the render reads: it takes over
+            self.request([TARGET])
 
     def request(self, targets: list[str]) -> None:
         if targets:
@@ -233,9 +229,11 @@ class Preview:
             if line.startswith("error: "):
                 errors.append(line)
 
+        # The checks that follow a direct render yield the processor to the next one.
+        command = self.command if TARGET in targets else ["nice", "-n", "10", *self.command]
         with console.tree_lock():
             console.recover()
-            returncode = console.run([*self.command, *targets], echo=write)
+            returncode = console.run([*command, *targets], echo=write)
         if returncode == console.INTERRUPTED:
             raise KeyboardInterrupt
         return returncode == 0, (errors[0] if errors else None)
@@ -249,9 +247,6 @@ class Preview:
             self.page.fail(error or "error: the build failed (see the terminal)")
         if configured_renderer(self.root) != "pandoc":
             console._say("preview: renderer is not pandoc; every save rebuilds through Snakemake")
-            return
-        if importlib.util.find_spec("tooling.render_cli") is None:
-            console._say("preview: no compendium-render; every save rebuilds through Snakemake")
             return
         try:
             self.plan = read_plan(self.command)

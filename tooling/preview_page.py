@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 PAGE_PATHS = ("/", "/paper.html", "/index.html")
 EVENTS_PATH = "/__preview/events"
-VERSION_PATH = "/__preview/version"
 #: Seconds between keep-alive comments on an idle event stream (proxies close silent streams).
 KEEP_ALIVE = 15.0
 
@@ -55,35 +54,32 @@ class Page:
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._current = self._compose(0, None, None, "building the paper…")
-
-    @property
-    def current(self) -> Version:
-        return self._current
+        #: replaced whole, in one assignment: a reader never sees a page half made
+        self.current = self._compose(0, None, None, "building the paper…")
 
     def show(self, paper: bytes) -> bool:
         """Serve a newly built paper; False if it is the page already shown."""
         with self._changed:
-            if self._current.paper == paper and self._current.error is None:
+            if self.current.paper == paper and self.current.error is None:
                 return False
-            self._publish(self._compose(self._current.number + 1, paper, None))
+            self._publish(self._compose(self.current.number + 1, paper, None))
             return True
 
     def fail(self, message: str) -> None:
         """Keep the last good paper and show `message` (one line) above it."""
         with self._changed:
-            current = self._current
+            current = self.current
             if current.error == message:
                 return
             self._publish(self._compose(current.number + 1, current.paper, message))
 
     def wait_for_change(self, number: int, timeout: float) -> Version:
         with self._changed:
-            self._changed.wait_for(lambda: self._current.number != number, timeout)
-            return self._current
+            self._changed.wait_for(lambda: self.current.number != number, timeout)
+            return self.current
 
     def _publish(self, version: Version) -> None:
-        self._current = version
+        self.current = version
         self._changed.notify_all()
 
     @staticmethod
@@ -105,8 +101,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path in PAGE_PATHS:
             self._send(self.page.current.body, "text/html; charset=utf-8")
-        elif path == VERSION_PATH:
-            self._send(str(self.page.current.number).encode(), "text/plain")
         elif path == EVENTS_PATH:
             self._stream()
         else:

@@ -1,27 +1,23 @@
-"""Save → new HTML in `make preview`, measured from outside as an author would see it.
+"""Save → new HTML in `make preview`, measured from outside as an author would see it (the
+bench's `preview` scenario).
 
-    python -m tooling.preview_timing [--saves N]
-
-Starts the preview of the current (built) tree on a free port, waits until it serves the paper,
-then saves the manuscript N times, each time with a new sentence, and times each save until the
-server has a page containing that sentence. Meanwhile it keeps fetching the page: every answer
-must be a page (status 200), never a 404 or an error, and that is reported too.
+The preview of a built tree is started on a free port; the manuscript is saved several times,
+each time with a new sentence, and each save is timed until the server has a page containing
+that sentence. Meanwhile the page is fetched again and again: every answer must be a page
+(status 200), never a 404 or an error, and that is counted too.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MANUSCRIPT = Path("manuscript") / "article.qmd"
@@ -30,13 +26,9 @@ POLL = 0.01
 
 @dataclass
 class Timing:
-    seconds: list[float]
-    fetches: int
-    not_a_page: int  # answers other than 200 while the preview worked
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
+    seconds: list[float] = field(default_factory=list)
+    fetches: int = 0
+    not_a_page: int = 0  # answers other than 200 while the preview worked
 
 
 def _fetch(url: str) -> tuple[int, bytes]:
@@ -81,7 +73,7 @@ def measure(tree: Path, command: list[str], saves: int = 3, timeout: float = 120
     """Time `saves` manuscript saves in `tree` (which this changes) until the page shows each."""
     original = (tree / MANUSCRIPT).read_bytes()
     process, url = _start(tree, command)
-    timing = Timing([], 0, 0)
+    timing = Timing()
     try:
         for number in range(saves):
             sentence = f"Preview timing sentence number {number} of {os.getpid()}."
@@ -108,16 +100,3 @@ def stop(process: subprocess.Popen) -> None:
     """Ctrl-C, as the author stops the preview."""
     os.killpg(process.pid, signal.SIGINT)
     process.wait(timeout=60)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tooling.preview_timing", description=__doc__)
-    parser.add_argument("--saves", type=int, default=3)
-    arguments = parser.parse_args(argv)
-    snakemake = [str(Path(sys.executable).parent / "snakemake"), "--cores", "2"]
-    timing = measure(Path.cwd(), [*snakemake, "--rerun-incomplete"], arguments.saves)
-    print(json.dumps(asdict(timing) | {"median": timing.median}, indent=2))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

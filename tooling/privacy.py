@@ -49,20 +49,9 @@ class Sensitive:
     field: str
 
     @property
-    def origin(self) -> str:
-        return f"{self.table}:{self.line}: {self.field}"
-
-    @property
     def scannable(self) -> bool:
-        return _width(self.value) >= MIN_LENGTH
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text.strip())
-
-
-# -------------------------------------------------------------------------------------------------
-# The restricted package
+        wide = sum(unicodedata.east_asian_width(char) in "WF" for char in self.value.strip())
+        return len(self.value.strip()) + wide >= MIN_LENGTH
 
 
 def is_present(restricted: Path) -> bool:
@@ -118,10 +107,6 @@ def sensitive_values(restricted: Path) -> list[Sensitive]:
     return found
 
 
-# -------------------------------------------------------------------------------------------------
-# Pseudonymisation
-
-
 def pseudonymise(tables: dict) -> dict[str, tuple[list, list]]:
     """Each table as (header, rows) with every sensitive value replaced by its code.
 
@@ -130,43 +115,33 @@ def pseudonymise(tables: dict) -> dict[str, tuple[list, list]]:
     going through the tables by name and their rows in order. Empty cells stay empty.
     """
     codes: dict[str, dict[str, str]] = {}
+
+    def code(value: str | None, field: dict | None) -> str:
+        if field is None or value is None or not value.strip():
+            return value or ""
+        namespace = str(field.get("pseudonym") or field["name"])
+        assigned = codes.setdefault(namespace, {})
+        return assigned.setdefault(normalise(value), f"{namespace}-{len(assigned) + 1:03d}")
+
     result = {}
-    for name in sorted(tables):
-        table = tables[name]
+    for name, table in sorted(tables.items()):
         sensitive = {field["name"]: field for field in sensitive_fields(table.schema)}
         header = table.field_names
-        rows = []
-        for row in table.rows:
-            out = []
-            for column in header:
-                value = row[column]
-                if column in sensitive and value is not None and value.strip():
-                    namespace = str(sensitive[column].get("pseudonym") or column)
-                    assigned = codes.setdefault(namespace, {})
-                    key = normalise(value)
-                    if key not in assigned:
-                        assigned[key] = f"{namespace}-{len(assigned) + 1:03d}"
-                    value = assigned[key]
-                out.append("" if value is None else value)
-            rows.append(out)
+        rows = [
+            [code(row[column], sensitive.get(column)) for column in header] for row in table.rows
+        ]
         result[name] = (header, rows)
     return result
 
 
-def write_tables(pseudonymised: dict[str, tuple[list, list]], directory: Path) -> list[Path]:
+def write_tables(pseudonymised: dict[str, tuple[list, list]], directory: Path) -> None:
     from compendium.files import write_text_atomic
 
     directory.mkdir(parents=True, exist_ok=True)
-    written = []
     for name, (header, rows) in sorted(pseudonymised.items()):
         buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        path = directory / f"{name}.csv"
-        write_text_atomic(path, buffer.getvalue())
-        written.append(path)
-    return written
+        csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+        write_text_atomic(directory / f"{name}.csv", buffer.getvalue())
 
 
 def pseudonymisation_report(restricted: Path, tables: dict | None) -> str:

@@ -1,24 +1,37 @@
-"""Where every published artifact comes from, and the manifest a reviewer verifies against.
+"""Where every published artifact and every printed number comes from, and the manifest a
+reviewer verifies against.
 
 The workflow hands us its steps (rule, program, inputs, outputs) as plain data; from them we
 write the provenance the captions and the appendix show, the figure/table → program → output map
 of the README, and the manifest: every published file with its SHA-256, size and the rule that
-made it, plus the versions of the tools that made them.
+made it, plus the versions of the tools that made them. A number goes one level further: the
+values step records the function and the ids of the coded rows behind each value
+(`results/values-sources.json`), and those ids are looked up in the coding sheets themselves,
+`data/raw/*.csv`, for the locator each row cites, so that a reviewer follows a number to the row
+a coder wrote, not to an intermediate file.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
 import platform
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from compendium.errors import BuildError
 from tooling.dependencies import module_file
 from tooling.sources import sha256
 
 #: Short hashes in captions: long enough to tell two versions apart, short enough to read.
 SHORT_HASH = 12
+#: Names a manifest whose tool versions the build prints instead of its own. Only `make verify`
+#: sets it, in its scratch copy, to learn whether a difference is only these labels.
+LABELS_FROM = "COMPENDIUM_ENVIRONMENT_LABELS"
+README_MAP = ("<!-- provenance-map:start -->\n", "<!-- provenance-map:end -->")
 
 
 @dataclass(frozen=True)
@@ -27,30 +40,20 @@ class Step:
     program: str
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
-    #: the package function whose result the step writes, when it is one (see
-    #: tooling.dependencies.computing_function)
+    #: the package function whose result the step writes (tooling.dependencies.computing_function)
     function: str | None = None
 
 
 def steps_of_rules(described: list[dict]) -> list[Step]:
     """Steps as the workflow describes them (see analysis/rules/provenance.smk)."""
     return [
-        Step(
-            rule=step["rule"],
-            program=step["program"],
-            inputs=tuple(step["inputs"]),
-            outputs=tuple(step["outputs"]),
-            function=step.get("function"),
-        )
-        for step in sorted(described, key=lambda step: step["rule"])
+        Step(s["rule"], s["program"], tuple(s["inputs"]), tuple(s["outputs"]), s.get("function"))
+        for s in sorted(described, key=lambda step: step["rule"])
     ]
 
 
 def step_of(path: str, steps: list[Step]) -> Step | None:
-    for step in steps:
-        if path in step.outputs:
-            return step
-    return None
+    return next((step for step in steps if path in step.outputs), None)
 
 
 def data_inputs(step: Step) -> list[str]:
@@ -67,29 +70,25 @@ def coded_sheets(path: str, steps: list[Step]) -> list[str]:
     if path.startswith("data/raw/"):
         return [path]
     step = step_of(path, steps)
-    if step is None:
-        return []
     own = f"data/raw/{Path(path).stem}.csv"
-    if path.startswith("results/data/") and own in step.inputs:
-        return [own]
+    if step is None or (path.startswith("results/data/") and own in step.inputs):
+        return [own] if step else []
     found = [sheet for source in data_inputs(step) for sheet in coded_sheets(source, steps)]
     return list(dict.fromkeys(found))
 
 
 def records(paths: list[str], steps: list[Step], root: Path, digest=sha256) -> list[dict]:
-    """One record per published file: path, hash, size, the step that made it (its rule,
-    program and inputs), the package function whose result it is and the coding sheets it
-    comes from; the hash by `digest`."""
+    """One record per published file: path, hash (by `digest`), size, the step that made it (its
+    rule, program and inputs), the package function whose result it is and its coding sheets."""
     result = []
     for path in sorted(paths):
         step = step_of(path, steps)
-        file = root / path
         function = step.function if step else None
         result.append(
             {
                 "path": path,
-                "sha256": digest(file),
-                "size": file.stat().st_size,
+                "sha256": digest(root / path),
+                "size": (root / path).stat().st_size,
                 "rule": step.rule if step else None,
                 "program": step.program if step else None,
                 "inputs": data_inputs(step) if step else [],
@@ -109,15 +108,13 @@ def label_of(path: str) -> str | None:
 
 def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | None = None) -> dict:
     """For each figure and table label: the step's rule, program and inputs, the module and
-    function that compute the artifact and the coding sheets it comes from, a short hash, and
-    the URL of the module (else the program) in the repository when one is known
-    (tooling.links)."""
+    function that compute it and its coding sheets, a short hash, and the URL of the module
+    (else the program) in the repository when one is known (tooling.links)."""
     from tooling.links import file_url
 
     result = {}
     for record in artifact_records:
-        label = label_of(record["path"])
-        if label:
+        if label := label_of(record["path"]):
             result[label] = {
                 "rule": record["rule"],
                 "program": record["program"],
@@ -131,32 +128,18 @@ def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | No
                     "function": record["function"],
                     "sheets": "; ".join(record["sheets"]),
                 }
-            url = file_url(place, record.get("module") or record["program"])
-            if url:
+            if url := file_url(place, record.get("module") or record["program"]):
                 result[label]["url"] = url
     return result
 
 
-def artifact_entries(captions: dict) -> dict:
-    """The figure and table entries of captions.json, which also holds `values` (where each
-    printed number comes from, tooling.value_provenance)."""
-    return {label: entry for label, entry in captions.items() if label.startswith(("fig-", "tbl-"))}
-
-
 def tool_versions(lock_text: str) -> dict:
-    """Python, pandoc, typst and every package pinned in the lock file, as installed.
-
-    `make verify` alone, in its scratch copy, asks for the versions a manifest recorded instead
-    (tooling.differences.LABELS_FROM), to learn whether a difference is only these labels.
-    """
-    import os
+    """Python, pandoc, typst and every package pinned in the lock file, as installed; or the
+    versions the manifest named by LABELS_FROM recorded."""
     from importlib import metadata
-
-    from tooling.differences import LABELS_FROM
 
     if os.environ.get(LABELS_FROM):
         return json.loads(Path(os.environ[LABELS_FROM]).read_text(encoding="utf-8"))["environment"]
-
     from tooling.render import pandoc_version
 
     packages = {}
@@ -190,10 +173,7 @@ def to_json(document: dict) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _cell(text: object) -> str:
-    from compendium.pipe_tables import escape
-
-    return escape(text)
+# The appendix and the README map ---------------------------------------------------------------
 
 
 def artifact_numbers(manuscript: str, labels: list[str]) -> dict[str, str]:
@@ -215,22 +195,21 @@ def artifact_numbers(manuscript: str, labels: list[str]) -> dict[str, str]:
     return numbers
 
 
-def _short(function: str) -> str:
-    """`compendium.figures.flows.flows` → `flows.flows`, as a script calls it."""
-    return ".".join(function.split(".")[-2:])
-
-
 def _made_by(record: dict, code) -> str:
+    """The module and function (as a script calls it: `flows.flows`), then the step."""
     step = f"step {code(record['rule'] or '')} ({code(record['program'] or '')})"
-    if record.get("module"):
-        return f"{code(record['module'])} ({code(_short(record['function']))}), {step}"
-    return step
+    if not record.get("module"):
+        return step
+    function = ".".join(record["function"].split(".")[-2:])
+    return f"{code(record['module'])} ({code(function)}), {step}"
 
 
 def appendix(artifact_records: list[dict], environment: dict, where: str = "") -> str:
     """Markdown for the manuscript's appendix: where the files it names are, every artifact
     (with its figure or table number) → the module and step that made it → the coding sheets it
     comes from → hash, then the environment that made them."""
+    from compendium.pipe_tables import escape
+
     lines = [
         *([where, ""] if where else []),
         "| Artifact | Made by | From the coding sheets | SHA-256 (first 12) |",
@@ -239,14 +218,17 @@ def appendix(artifact_records: list[dict], environment: dict, where: str = "") -
     for record in artifact_records:
         label = label_of(record["path"])
         # `@label` becomes "Figure 2" (linked) through the cross-reference filter
-        artifact = f"@{label} ({_cell(label)}), " if label else ""
+        artifact = f"@{label} ({escape(label)}), " if label else ""
         cells = [
-            artifact + _cell(record["path"]),
-            _made_by(record, _cell),
-            _cell(", ".join(record["sheets"])),
-            _cell(record["sha256"][:SHORT_HASH]),
+            artifact + escape(record["path"]),
+            _made_by(record, escape),
+            escape(", ".join(record["sheets"])),
+            escape(record["sha256"][:SHORT_HASH]),
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    tools = [(name, environment[name.lower()]) for name in ("Python", "pandoc", "typst")]
+    packages = environment["packages"].items()
+    tools += [(name, version) for name, version in packages if version and name != "typst"]
     lines += [
         "",
         ": Every published file, the module and workflow step that made it, the coding sheets it "
@@ -254,33 +236,24 @@ def appendix(artifact_records: list[dict], environment: dict, where: str = "") -
         "",
         "| Tool or package | Version |",
         "|:------------------------|:----------|",
-        f"| Python | {_cell(environment['python'])} |",
-        f"| pandoc | {_cell(environment['pandoc'])} |",
-        f"| typst | {_cell(environment['typst'])} |",
+        *(f"| {escape(name)} | {escape(version)} |" for name, version in tools),
+        "",
+        ": The software that made this build.",
+        "",
     ]
-    lines += [
-        f"| {_cell(name)} | {_cell(version)} |"
-        for name, version in environment["packages"].items()
-        if version and name not in ("typst",)
-    ]
-    lines += ["", ": The software that made this build.", ""]
     return "\n".join(lines)
 
 
 def readme_map(artifact_records: list[dict], numbers: dict[str, str] | None = None) -> str:
     """The README's figure/table (number and label) → module → step → coding sheets → output
-    map."""
+    map: figures, then tables, by number; the numbers of the text last."""
     numbers = numbers or {}
-    lines = [
-        "| artifact | made by | from the coding sheets | output |",
-        "|---|---|---|---|",
-    ]
 
     def order(record: dict) -> tuple:
-        """Figures, then tables, by number; the numbers of the text last."""
         word, _, number = numbers.get(label_of(record["path"]) or "", "~ 0").partition(" ")
         return (word, int(number), record["path"])
 
+    lines = ["| artifact | made by | from the coding sheets | output |", "|---|---|---|---|"]
     for record in sorted(artifact_records, key=order):
         label = label_of(record["path"])
         if label is None and record["path"] != "results/values.json":
@@ -296,16 +269,85 @@ def readme_map(artifact_records: list[dict], numbers: dict[str, str] | None = No
     return "\n".join(lines) + "\n"
 
 
-README_MAP = ("<!-- provenance-map:start -->\n", "<!-- provenance-map:end -->")
-
-
 def refresh_readme(readme: Path, generated: Path) -> None:
     """Replace the README's copy of the figure and table map by the one the build generated."""
-    text = readme.read_text(encoding="utf-8")
     start, end = README_MAP
-    before, rest = text.split(start, 1)
+    before, rest = readme.read_text(encoding="utf-8").split(start, 1)
     after = rest.split(end, 1)[1]
     readme.write_text(before + start + generated.read_text(encoding="utf-8") + end + after)
+
+
+# Coded rows, and the values computed from them -------------------------------------------------
+
+
+def flatten(document: object, prefix: str = "") -> dict[str, str]:
+    """Nested mappings as `a.b.c` keys; leaves as text."""
+    if not isinstance(document, dict):
+        return {prefix: "" if document is None else str(document)}
+    flat: dict[str, str] = {}
+    for key, value in document.items():
+        flat |= flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    return flat
+
+
+def coded_tables(package: Path) -> dict[str, tuple[str, list[str]]]:
+    """table → (its coding sheet's path, its primary key's columns), from the data package."""
+    from compendium.datapackage import load_descriptor
+
+    found = {}
+    for resource in load_descriptor(package)["resources"]:
+        key = resource["schema"].get("primaryKey") or []
+        sheet = f"{Path(package).parent.name}/{resource['path']}"
+        found[resource["name"]] = (sheet, [key] if isinstance(key, str) else list(key))
+    return found
+
+
+def rows_by_id(csv_text: str, key: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """The rows of a CSV text by their id: the `key` columns (the first column when none is
+    given) joined by '/'."""
+    rows = list(csv.DictReader(io.StringIO(csv_text), restval=""))
+    key = key or list((rows or [{}])[0])[:1]
+    return {"/".join(row.get(name) or "" for name in key): row for row in rows}
+
+
+def _cited_rows(key: str, recorded: dict, tables: dict, root: Path, shown: str) -> list[dict]:
+    """The rows a value's record names, table by table, each with the locator it cites."""
+    cited = []
+    for table, ids in sorted(recorded.items()):
+        sheet, columns = tables.get(table, (table, []))
+        rows = rows_by_id((root / sheet).read_text(encoding="utf-8"), columns) if columns else {}
+        if absent := [identifier for identifier in ids if identifier not in rows]:
+            raise BuildError(
+                f"value '{key}' names row '{absent[0]}' of {sheet}, which has no such row",
+                file=shown,
+                field=f"{key}.rows.{table}",
+            )
+        rows = [{"id": row, "locator": rows[row].get("locator", "")} for row in ids]
+        cited.append({"table": sheet, "rows": rows})
+    return cited
+
+
+def value_entries(
+    values: dict, sources: dict, package: Path, step: Step | None,
+    shown: str = "results/values-sources.json",
+) -> dict:  # fmt: skip
+    """For each value key: the value, the rule and script of its step, the function (and its
+    module's file) that computed it, and its coded rows, each with the locator it cites."""
+    flat = flatten(values)
+    if missing := sorted(set(flat) - set(sources)):
+        raise BuildError(f"value '{missing[0]}' has no recorded source", file=shown)
+    tables, root = coded_tables(package), Path(package).parent.parent
+    return {
+        key: {
+            "value": text,
+            "rule": step.rule if step else "",
+            "script": step.program if step else "",
+            "function": sources[key]["function"],
+            "module": module_file(sources[key]["function"]),
+            "sources": _cited_rows(key, sources[key]["rows"], tables, root, shown),
+        }
+        for key, text in sorted(flat.items())
+    }
 
 
 if __name__ == "__main__":

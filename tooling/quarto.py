@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -52,7 +53,6 @@ RENDERER_FILTERS = (
     PER_FORMAT_FILTER,
 )
 RENDERERS = ("pandoc", "quarto")
-FORMATS = {"html": "html", "pdf": "typst", "docx": "docx", "jats": "jats"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
@@ -74,31 +74,28 @@ def project_directory(document: Path) -> Path | None:
 
 def metadata(document: Path) -> dict:
     """Project, folder and document metadata, merged as Quarto merges them."""
-    merged: dict = {}
     project = project_directory(document)
+    layers = []  # (metadata, the folder its paths are relative to), weakest first
     if project is not None:
         config = _read_yaml(project / "_quarto.yml")
-        merged.update({k: v for k, v in config.items() if k not in ("project", "format")})
-        if "bibliography" in config:
-            merged["bibliography"] = _paths(config["bibliography"], project)
-    folder = document.parent / "_metadata.yml"
-    if folder.is_file():
-        folder_metadata = _read_yaml(folder)
-        merged.update(folder_metadata)
-        if "bibliography" in folder_metadata:
-            merged["bibliography"] = _paths(folder_metadata["bibliography"], document.parent)
-    own = front_matter(document)
-    merged.update(own)
-    if "bibliography" in own:
-        merged["bibliography"] = _paths(own["bibliography"], document.parent)
+        layers.append(
+            ({k: v for k, v in config.items() if k not in ("project", "format")}, project)
+        )
+    if (document.parent / "_metadata.yml").is_file():
+        layers.append((_read_yaml(document.parent / "_metadata.yml"), document.parent))
+    layers.append((front_matter(document), document.parent))
+    merged: dict = {}
+    for values, folder in layers:
+        merged.update(values)
+        if "bibliography" in values:
+            merged["bibliography"] = _paths(values["bibliography"], folder)
     return merged
 
 
-def format_options(document: Path, to: str) -> dict:
-    """The `format: <to>:` options of the project and then the document (paths kept as given,
-    relative to the file that set them)."""
+def format_options(document: Path, name: str) -> dict:
+    """The `format: <name>:` options of the project and then the document (paths kept as
+    given, relative to the file that set them)."""
     options: dict = {}
-    name = FORMATS[to]
     project = project_directory(document)
     sources = [(project / "_quarto.yml", project)] if project else []
     for path, folder in [*sources, (document, document.parent)]:
@@ -152,48 +149,31 @@ def static_images(document: Path) -> dict[str, str]:
 
 
 def check_config(config: dict, source: str = "config/config.yaml") -> None:
-    """Stop before anything runs when the configured renderer cannot run here."""
+    """Stop before anything runs (so before Snakemake removes any output) when the configured
+    renderer cannot run here."""
+    from tooling.settings import line_of
+
     renderer = config.get("renderer", "pandoc")
-    line = _line_of(Path(source), r"^renderer\s*:")
+    problem = None
     if renderer not in RENDERERS:
-        raise BuildError(
-            f"unknown renderer {renderer!r} (expected one of {', '.join(RENDERERS)})",
-            file=source,
-            line=line,
-            field="renderer",
-        )
-    if renderer == "quarto" and shutil.which("quarto") is None:
-        raise BuildError(
+        problem = f"unknown renderer {renderer!r} (expected one of {', '.join(RENDERERS)})"
+    elif renderer == "quarto" and shutil.which("quarto") is None:
+        problem = (
             "renderer 'quarto' selected but `quarto` is not on PATH; install Quarto or set "
-            "renderer: pandoc",
-            file=source,
-            line=line,
-            field="renderer",
+            "renderer: pandoc"
         )
+    if problem:
+        text = Path(source).read_text(encoding="utf-8") if Path(source).is_file() else ""
+        raise BuildError(problem, file=source, line=line_of(text, "renderer"), field="renderer")
     if renderer == "pandoc":
         from tooling.render import pandoc_binary
 
         pandoc_binary()
 
 
-def _line_of(path: Path, pattern: str) -> int | None:
-    if not path.is_file():
-        return None
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if re.match(pattern, text):
-            return number
-    return None
-
-
 def _paths(value, folder: Path) -> list[str]:
     values = value if isinstance(value, list) else [value]
-    return [str(Path(_relative(folder / str(item)))) for item in values]
-
-
-def _relative(path: Path) -> str:
-    import os
-
-    return os.path.normpath(os.path.relpath(path))
+    return [os.path.normpath(os.path.relpath(folder / str(item))) for item in values]
 
 
 def _read_yaml(path: Path) -> dict:

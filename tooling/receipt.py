@@ -30,11 +30,6 @@ def descriptors(hashes: dict[str, str]) -> list[dict]:
     return [{"name": path, "digest": {"sha256": digest}} for path, digest in sorted(hashes.items())]
 
 
-def package_url(name: str, version: str) -> str:
-    """A locked PyPI package as a package URL (purl), the form SLSA suggests for dependencies."""
-    return f"pkg:pypi/{name.lower().replace('_', '-')}@{version}"
-
-
 def statement(
     published: dict[str, str],
     inputs: dict[str, str],
@@ -64,8 +59,12 @@ def statement(
                         "typst": environment["typst"],
                         "snakemake": packages.get("snakemake") or "",
                     },
+                    # each locked package by its package URL (purl), as SLSA suggests
                     "builderDependencies": [
-                        {"name": name, "uri": package_url(name, version)}
+                        {
+                            "name": name,
+                            "uri": f"pkg:pypi/{name.lower().replace('_', '-')}@{version}",
+                        }
                         for name, version in sorted(packages.items())
                         if version
                     ],

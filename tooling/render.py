@@ -5,10 +5,11 @@ pandoc from the pinned `pypandoc-binary` wheel with Lua filters that give Quarto
 the shortcodes and cross-references we use, and the pinned `typst` package for the PDF. The
 optional `quarto` renderer runs `quarto render` on a staged copy of the same inputs.
 
-A render reads the document once: one pandoc run parses it and applies the filters and citeproc,
-writing pandoc's JSON AST (`parse`); then each format's writer starts from that AST, with the
-filters of that format alone (`write`), in parallel when there are several. The filters leave
-what depends on the format marked, and `per-format.lua` settles it for each writer.
+A render reads the document once. For several formats one pandoc run parses it, applies the
+filters and citeproc and writes pandoc's JSON AST; each format's writer then starts from that
+AST with the filters of its format alone, in parallel. For one format (the preview, a
+`compendium-render` call) a single pandoc run does both, which spares writing and reading the
+AST. The filters leave what depends on the format marked; `per-format.lua` settles it.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from compendium.errors import BuildError
@@ -36,6 +36,14 @@ PDF_STANDARDS = ("ua-1", "a-2b")
 
 #: Where the fonts the paper needs beyond typst's bundled ones live, from the repository root.
 FONT_DIRECTORY = Path("manuscript/fonts")
+
+#: What pandoc's reader made of each included file, kept between renders (state, not an output,
+#: beside tooling.file_cache's).
+READER_CACHE = Path(".snakemake") / "reader-cache"
+
+FORMATS = ("html", "pdf", "docx", "jats")
+#: also accepted: "typst", the source the PDF is typeset from (to read or debug it)
+SOURCES = ("typst",)
 
 
 @dataclass(frozen=True)
@@ -51,17 +59,9 @@ class Inputs:
 
 
 def inputs_from_step(named_inputs) -> Inputs:
-    """The render inputs from a workflow step's named inputs."""
-
-    def optional(name: str) -> Path | None:
-        return Path(getattr(named_inputs, name)) if hasattr(named_inputs, name) else None
-
-    return Inputs(
-        manuscript=Path(named_inputs.manuscript),
-        values=optional("values"),
-        provenance=optional("provenance"),
-        reference_filter=optional("reference_filter"),
-    )
+    """The render inputs from a workflow step's named inputs (those it has)."""
+    given = {field.name for field in fields(Inputs)} & set(named_inputs.keys())
+    return Inputs(**{name: Path(getattr(named_inputs, name)) for name in given})
 
 
 def pandoc_binary() -> str:
@@ -89,29 +89,26 @@ def pandoc_version() -> str:
     return output.stdout.splitlines()[0].split()[-1]
 
 
-@contextmanager
-def pandoc_arguments(inputs: Inputs, scratch: Path) -> Iterator[list[str]]:
-    """Arguments of the one parse, for every output format, with their files written into
-    `scratch`.
+def pandoc_arguments(inputs: Inputs, scratch: Path) -> list[str]:
+    """Arguments that read the document through the filters and citeproc, for every output
+    format, with their files written into `scratch`.
 
     The filters run before `--citeproc` (citeproc would take `@fig-x` for an unknown citation);
     `--fail-if-warnings` turns an unresolved citation or a remote resource into a failed build.
     """
     from tooling import quarto
+    from tooling.reader_hints import escaped
 
     document = inputs.manuscript
     metadata = quarto.metadata(document)
-    project_metadata = {
-        key: value for key, value in metadata.items() if key not in quarto.front_matter(document)
-    }
+    own = quarto.front_matter(document)
+    project_metadata = {key: value for key, value in metadata.items() if key not in own}
     project_metadata.pop("bibliography", None)  # passed below, as paths from here
     project_metadata.pop("filters", None)  # Quarto's own filter list, not the document's data
     metadata_file = scratch / "project-metadata.json"
     metadata_file.write_text(json.dumps(project_metadata, default=str), encoding="utf-8")
     # read from an escaped copy (see reader_hints); the filters are told the document's own
     # name, for includes and for the lines their messages give
-    from tooling.reader_hints import escaped
-
     copy = scratch / document.name
     copy.write_text(escaped(document.read_text(encoding="utf-8")), encoding="utf-8")
     arguments = [
@@ -130,10 +127,8 @@ def pandoc_arguments(inputs: Inputs, scratch: Path) -> Iterator[list[str]]:
             values, metadata.get("_quarto-vars"), scratch / "variables.json"
         )
         arguments.append(f"--metadata=variables-file:{values_json}")
-        name = values or document  # the file named in messages
-        arguments.append(f"--metadata=variables-source:{name}")
-    for name in quarto.FILTERS:
-        arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / name}")
+        arguments.append(f"--metadata=variables-source:{values or document}")  # for messages
+    arguments += [f"--lua-filter={quarto.FILTER_DIRECTORY / name}" for name in quarto.FILTERS]
     if inputs.provenance:
         provenance = json.loads(inputs.provenance.read_text(encoding="utf-8"))
         provenance["static-files"] = quarto.static_images(document)
@@ -142,15 +137,14 @@ def pandoc_arguments(inputs: Inputs, scratch: Path) -> Iterator[list[str]]:
         arguments.append(f"--metadata=provenance-file:{provenance_file}")
         arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / 'provenance.lua'}")
     arguments += ["--citeproc", "--fail-if-warnings"]
-    arguments += [f"--bibliography={path}" for path in _as_list(metadata.get("bibliography"))]
+    arguments += [f"--bibliography={path}" for path in as_list(metadata.get("bibliography"))]
     if inputs.reference_filter:
         # reads what citeproc wrote, so it comes after --citeproc (command-line order)
         arguments.append(f"--lua-filter={inputs.reference_filter}")
-    arguments += ["--metadata=link-citations:true", "--metadata=link-bibliography:true"]
-    yield arguments
+    return [*arguments, "--metadata=link-citations:true", "--metadata=link-bibliography:true"]
 
 
-def _as_list(value) -> list[str]:
+def as_list(value) -> list[str]:
     if value is None:
         return []
     return [str(item) for item in (value if isinstance(value, list) else [value])]
@@ -158,8 +152,9 @@ def _as_list(value) -> list[str]:
 
 def run_pandoc(arguments: list[str], source: Path) -> None:
     """Run pandoc; its first error line becomes a BuildError (our filters print file:line)."""
+    environment = {"SOURCE_DATE_EPOCH": str(epoch()), **os.environ}
     completed = subprocess.run(
-        [pandoc_binary(), *arguments], capture_output=True, text=True, env=_pandoc_environment()
+        [pandoc_binary(), *arguments], capture_output=True, text=True, env=environment
     )
     if completed.returncode != 0 or completed.stderr.strip():
         lines = [line for line in completed.stderr.splitlines() if line.strip()]
@@ -204,28 +199,34 @@ def pandoc_problem(message: str, source: Path) -> BuildError:
     return BuildError(message, file=str(source))
 
 
-def _pandoc_environment() -> dict[str, str]:
-    environment = dict(os.environ)
-    environment.setdefault("SOURCE_DATE_EPOCH", str(epoch()))
-    return environment
-
-
 def epoch() -> int:
     from tooling.steps import source_date_epoch
 
     return source_date_epoch()
 
 
-#: Writing one format: (inputs, the parsed document, output, scratch folder, root) -> None.
-Writer = Callable[[Inputs, Path, Path, Path, Path], None]
+#: Writing one format: (inputs, the arguments that read the document, output, scratch folder,
+#: root) -> None.
+Writer = Callable[[Inputs, list[str], Path, Path, Path], None]
 
 
-def render(inputs: Inputs, outputs: dict[str, Path], root: Path, workers: int = 1) -> None:
-    """Parse the document once, then write each format of `outputs` (html, pdf, docx, jats,
+def render(
+    inputs: Inputs,
+    outputs: dict[str, Path],
+    root: Path,
+    workers: int = 1,
+    reader_cache: Path | None = None,
+) -> None:
+    """Read the document once, then write each format of `outputs` (html, pdf, docx, jats,
     typst) from it, `workers` writers at a time; the first failure, in the order given, is
-    raised once every writer has finished."""
+    raised once every writer has finished. With a `reader_cache` folder, what pandoc's reader
+    made of each included file is kept there for the next render (shortcodes.lua)."""
     from tooling import formats
 
+    if not inputs.manuscript.is_file():
+        raise BuildError("no such document", file=str(inputs.manuscript))
+    if unknown := [to for to in outputs if to not in FORMATS + SOURCES]:
+        raise BuildError(f"unknown format {unknown[0]!r} (expected one of {', '.join(FORMATS)})")
     writers: dict[str, Writer] = {
         "html": write_html,
         "pdf": formats.write_pdf,
@@ -241,10 +242,18 @@ def render(inputs: Inputs, outputs: dict[str, Path], root: Path, workers: int = 
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
     try:
-        parsed = parse(inputs, scratch)
+        reading = pandoc_arguments(inputs, scratch)
+        if reader_cache is not None:
+            reading.append(f"--metadata=reader-cache:{reader_cache.resolve()}")
+        if len(outputs) > 1:
+            # named as the document: a writer that needs a title falls back on that name
+            parsed = scratch / f"{inputs.manuscript.stem}.json"
+            run_pandoc([*reading, "--to=json", f"--output={parsed}"], inputs.manuscript)
+            directories = f"{inputs.manuscript.parent}{os.pathsep}."
+            reading = [str(parsed), "--from=json", f"--resource-path={directories}"]
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             running = [
-                pool.submit(writers[to], inputs, parsed, output, scratch, root)
+                pool.submit(writers[to], inputs, reading, output, scratch, root)
                 for to, output in outputs.items()
             ]
         for writer in running:
@@ -253,37 +262,23 @@ def render(inputs: Inputs, outputs: dict[str, Path], root: Path, workers: int = 
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def parse(inputs: Inputs, scratch: Path) -> Path:
-    """The document read once, through the filters and citeproc: pandoc's JSON AST, named as the
-    document (a writer that needs a title falls back on that name)."""
-    parsed = scratch / f"{inputs.manuscript.stem}.json"
-    with pandoc_arguments(inputs, scratch) as arguments:
-        run_pandoc([*arguments, "--to=json", f"--output={parsed}"], inputs.manuscript)
-    return parsed
-
-
-def write(inputs: Inputs, parsed: Path, family: str, writer: list[str], output: Path) -> None:
-    """One format from the parsed document: the filters of its `family` alone, then
+def write(inputs: Inputs, reading: list[str], family: str, writer: list[str], output: Path) -> None:
+    """One format from the document `reading` reads: the filters of its `family` alone, then
     per-format.lua (last: it removes the marks the others may read), then pandoc's writer.
     Sections are numbered when the document (or its project) says `number-sections: true`."""
     from tooling import quarto
 
     document = inputs.manuscript
-    arguments = [
-        str(parsed),
-        "--from=json",
-        f"--resource-path={document.parent}{os.pathsep}.",
-        f"--metadata=source-document:{document}",
-    ]
+    arguments = [*reading, f"--metadata=source-document:{document}"]
     if quarto.metadata(document).get("number-sections") is True:
         arguments.append("--number-sections")
     for name in (*quarto.FORMAT_FILTERS.get(family, ()), quarto.PER_FORMAT_FILTER):
         arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / name}")
     output.parent.mkdir(parents=True, exist_ok=True)
-    run_pandoc([*arguments, *writer, "--fail-if-warnings", f"--output={output}"], inputs.manuscript)
+    run_pandoc([*arguments, *writer, "--fail-if-warnings", f"--output={output}"], document)
 
 
-def write_html(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: Path) -> None:
+def write_html(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
     """A standalone HTML file with every resource embedded (math as MathML): it opens offline."""
     from tooling import quarto
 
@@ -308,27 +303,18 @@ def write_html(inputs: Inputs, parsed: Path, output: Path, scratch: Path, root: 
     if options.get("css"):
         writer.append(f"--css={options['css']}")
     with atomic_output(output) as partial:
-        write(inputs, parsed, "html", writer, partial)
+        write(inputs, reading, "html", writer, partial)
 
 
 def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> None:
     """Stage the manuscript and its generated inputs, `quarto render` them, keep one output.
 
     Quarto reads values from `_variables.yml` beside the document, so the staged copy gets the
-    generated values under that name; the sources themselves are never written to.
+    generated values under that name; the sources themselves are never written to. Whether
+    `quarto` is installed was checked before the build started (`quarto.check_config`).
     """
-    quarto = shutil.which("quarto")
-    if quarto is None:
-        from tooling.settings import line_of
+    from tooling import quarto as project
 
-        config = Path("config/config.yaml")
-        raise BuildError(
-            "renderer 'quarto' selected but `quarto` is not on PATH; install Quarto or set "
-            "renderer: pandoc",
-            file=str(config),
-            line=line_of(config.read_text(encoding="utf-8"), "renderer"),
-            field="renderer",
-        )
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".quarto-") as scratch:
         stage = Path(scratch)
@@ -336,15 +322,13 @@ def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> Non
         shutil.copytree(root / inputs.manuscript.parent, manuscript_dir)
         if inputs.values is not None:  # JSON is YAML: Quarto reads it as it is
             shutil.copy(root / inputs.values, manuscript_dir / "_variables.yml")
-        from tooling import quarto as project
-
-        for bibliography in _as_list(project.metadata(inputs.manuscript).get("bibliography")):
+        for bibliography in as_list(project.metadata(inputs.manuscript).get("bibliography")):
             (stage / bibliography).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(root / bibliography, stage / bibliography)
         for generated in ("figures", "tables"):
             shutil.copytree(root / "results" / generated, stage / "results" / generated)
         completed = subprocess.run(
-            [quarto, "render", inputs.manuscript.name, "--to", to, "--output", output.name],
+            ["quarto", "render", inputs.manuscript.name, "--to", to, "--output", output.name],
             cwd=manuscript_dir,
             capture_output=True,
             text=True,

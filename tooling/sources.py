@@ -24,7 +24,7 @@ BUILD_INPUT_PREFIXES = (
 #: so it is not recorded as an input. tests/unit/test_build_inputs.py keeps this list true.
 OUTSIDE_THE_BUILD = frozenset({
     "tooling/bench.py", "tooling/compare.py", "tooling/console.py", "tooling/diff_report.py",
-    "tooling/paper_diff.py", "tooling/preview.py", "tooling/tiers.py", "tooling/verify.py",
+    "tooling/paper_diff.py", "tooling/preview.py", "tooling/verify.py",
     "tooling/plugins/snakemake_logger_plugin_compendium/__init__.py",
 })  # fmt: skip
 

@@ -3,45 +3,71 @@
     python -m tooling.verify [--tier 0|1|2]
 
 Tier 0 builds nothing: published files against their recorded hashes, sources against the input
-hashes the manifest records (seconds). Tier 1 re-renders the paper from the recorded
-intermediates. Tier 2 rebuilds everything from a clean copy of the sources, as a reviewer with
-a new checkout would: it never reuses the working `results/`. The tree a rebuild made is kept
-under `results/verify/` when something differs, for inspection.
+hashes the manifest records, so a reviewer learns in seconds whether what they hold is what was
+built from what they read. Tier 1 re-renders the paper from the recorded intermediates (checked
+by tier 0 first) without re-running the analysis. Tier 2 rebuilds everything from a clean copy
+of the sources, as a reviewer with a new checkout would: it never reuses the working `results/`.
+
+The appendix and the build receipt print the versions of the tools that made the build, so a
+rebuild on another Python or pandoc changes their bytes even when every figure, table and number
+is reproduced. To tell the two apart, a rebuild that differs is rendered a second time with the
+*recorded* versions as labels (provenance.LABELS_FROM): a file that then matches the manifest
+differs in its labels alone. For a file that still differs, and whose recorded version is at
+hand in `results/`, verify says what changed with the comparisons of `make diff`; the rebuilt
+tree is kept under `results/verify/` for inspection.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from tooling import compare as comparison
-from tooling import differences, sources, tiers
+from tooling import sources
+from tooling.provenance import LABELS_FROM, flatten
 from tooling.sources import sha256
 
 MANIFEST = "manifest.json"
-SNAKEMAKE_ARGUMENTS = ["--cores", "2", "--rerun-incomplete", "--quiet", "rules"]
 #: Where a rebuilt tree is kept when it does not reproduce the manifest.
 KEPT = Path("results") / "verify"
 
 
-def rebuild(tree: Path) -> subprocess.CompletedProcess:
-    """Build the paper in `tree` with the Snakemake of this environment."""
-    snakemake = Path(sys.executable).parent / "snakemake"
+def rebuild(tree: Path, *arguments: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the Snakemake of this environment in `tree`: the whole build, or what `arguments` ask."""
+    command = [str(Path(sys.executable).parent / "snakemake"), "--cores", "2", "--rerun-incomplete"]
     return subprocess.run(
-        [str(snakemake), *SNAKEMAKE_ARGUMENTS], cwd=tree, capture_output=True, text=True
+        [*command, "--quiet", "rules", *arguments],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
     )
+
+
+def failure(tree: Path, completed: subprocess.CompletedProcess, started: float) -> str:
+    """Why a build in `tree` failed: the `error:` lines its steps wrote to their logs since
+    `started`, which name what is wrong (Snakemake's own account only says which step failed)."""
+    logs = sorted((tree / "results" / "logs").glob("*.log"))
+    texts = [log.read_text(encoding="utf-8") for log in logs if log.stat().st_mtime >= started - 1]
+    errors = [line for text in texts for line in text.splitlines() if line.startswith("error: ")]
+    return "\n".join(errors) or completed.stderr[-3000:]
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """One file checked: a published file (reproduced, labels, differs, missing, new) or a
+    source (changed, missing, unrecorded)."""
+
     path: str
-    status: str  # reproduced, labels (differs only in tool versions printed), differs, ...
+    status: str
     detail: str = ""
     #: For a real difference: what changed (values, table lines), when the recorded file is here.
     changes: tuple[str, ...] = ()
@@ -51,38 +77,36 @@ class Outcome:
         return "\n".join([head, *(f"           {change}" for change in self.changes)])
 
 
+def _counts(outcomes: list[Outcome], *statuses: str) -> dict[str, int]:
+    return {status: sum(outcome.status == status for outcome in outcomes) for status in statuses}
+
+
 def tool_differences(recorded: dict, current: dict) -> list[str]:
-    """Tools whose versions differ between the manifest and this environment."""
-    found = []
-    for tool in ("python", "pandoc", "typst"):
-        if recorded.get(tool) != current.get(tool):
-            found.append(f"{tool} {current.get(tool)} here, {recorded.get(tool)} in manifest")
-    recorded_packages = recorded.get("packages", {})
-    for name, version in sorted(current.get("packages", {}).items()):
-        if recorded_packages.get(name) != version:
-            found.append(f"{name} {version} here, {recorded_packages.get(name)} in manifest")
-    return found
+    """Tools and packages whose versions differ between the manifest and this environment."""
+    changes = comparison.mapping_changes("tool", flatten(recorded), flatten(current))
+    return [
+        f"{change.where.removeprefix('packages.')} {change.new or None} here, "
+        f"{change.old or None} in manifest"
+        for change in changes
+        if change.old or change.new
+    ]
 
 
 def compare(manifest: dict, results_root: Path) -> list[Outcome]:
     """Each artifact of the manifest against the file of the same path under `results_root`."""
     outcomes = []
     for artifact in manifest["artifacts"]:
-        file = results_root / artifact["path"]
+        file, path = results_root / artifact["path"], artifact["path"]
         if not file.exists():
-            outcomes.append(Outcome(artifact["path"], "missing"))
-        elif sha256(file) == artifact["sha256"]:
-            outcomes.append(Outcome(artifact["path"], "reproduced"))
+            outcomes.append(Outcome(path, "missing"))
+        elif (digest := sha256(file)) == artifact["sha256"]:
+            outcomes.append(Outcome(path, "reproduced"))
         else:
-            size = file.stat().st_size
-            outcomes.append(
-                Outcome(
-                    artifact["path"],
-                    "differs",
-                    f"sha256 {sha256(file)[:12]} vs {artifact['sha256'][:12]}, "
-                    f"{size} vs {artifact['size']} bytes, made by rule {artifact['rule']}",
-                )
+            detail = (
+                f"sha256 {digest[:12]} vs {artifact['sha256'][:12]}, {file.stat().st_size} vs "
+                f"{artifact['size']} bytes, made by rule {artifact['rule']}"
             )
+            outcomes.append(Outcome(path, "differs", detail))
     return outcomes
 
 
@@ -98,12 +122,8 @@ def unrecorded(manifest: dict, current: dict) -> list[Outcome]:
 
 def report(outcomes: list[Outcome], tools: list[str]) -> tuple[str, bool]:
     """The lines a reviewer reads, and whether all content was reproduced."""
+    counts = _counts(outcomes, "reproduced", "labels", "differs", "missing", "new")
     lines = [outcome.line() for outcome in outcomes]
-    counts = {
-        status: sum(outcome.status == status for outcome in outcomes)
-        for status in ("reproduced", "labels", "differs", "missing", "new")
-    }
-    ok = counts["reproduced"] + counts["labels"] == len(outcomes)
     lines.append(
         f"{counts['reproduced']} reproduced, {counts['labels']} reproduced but for the tool "
         f"versions they print, {counts['differs']} differ, {counts['missing']} missing, "
@@ -121,15 +141,56 @@ def report(outcomes: list[Outcome], tools: list[str]) -> tuple[str, bool]:
         )
     elif counts["differs"]:
         lines.append("The tools are the same versions as the manifest's: a difference is real.")
+    ok = counts["reproduced"] + counts["labels"] == len(outcomes)
     return "\n".join(lines), ok
 
 
+def input_changes(recorded: dict[str, str], root: Path) -> list[Outcome]:
+    """Each source the manifest records against the tree, and build inputs it does not record."""
+    present = set(sources.build_inputs(root))
+    changes = [
+        Outcome(path, "missing" if path not in present else "changed")
+        for path, digest in sorted(recorded.items())
+        if path not in present or sha256(root / path) != digest
+    ]
+    return changes + [Outcome(path, "unrecorded") for path in sorted(present - set(recorded))]
+
+
+def tier0(manifest: dict, root: Path) -> tuple[str, bool]:
+    """Published files against their recorded hashes, sources against theirs; no build."""
+    published, ok = (
+        report(compare(manifest, root), [])
+        if (root / "results").is_dir()
+        else (
+            "No results/ here: this tree holds the sources only, so there are no published "
+            "files to check. Build them (`make`, or `make verify TIER=2`).",
+            False,
+        )
+    )
+    recorded = manifest.get("inputs", {})
+    changes = input_changes(recorded, root)
+    counts = _counts(changes, "changed", "missing", "unrecorded")
+    lines = ["published files:", published, *(change.line() for change in changes)]
+    lines.append(
+        f"sources: {len(recorded) - counts['changed'] - counts['missing']} of {len(recorded)} "
+        f"recorded inputs unchanged, {counts['changed']} changed, {counts['missing']} missing, "
+        f"{counts['unrecorded']} not recorded"
+    )
+    if changes:
+        lines.append(
+            "The sources are not the ones the manifest was built from: the published files "
+            "cannot be taken as their result. Tier 2 rebuilds from these sources."
+        )
+    return "\n".join(lines), ok and not changes and bool(recorded)
+
+
 def explained(manifest: dict, tree: Path, outcomes: list[Outcome]) -> list[Outcome]:
-    """Mark the files that match the manifest once `tree` prints the recorded tool versions."""
+    """Mark the files that match the manifest once `tree` prints the recorded tool versions
+    (the steps that print them, and every step after them, run again)."""
     if not any(outcome.status == "differs" for outcome in outcomes):
         return outcomes
-    completed = differences.relabel(tree, tree / MANIFEST)
-    if completed.returncode != 0:
+    labelling = ["--forcerun", "provenance", "receipt"]
+    if rebuild(tree, *labelling, env={LABELS_FROM: str(tree / MANIFEST)}).returncode != 0:
         return outcomes
     again = {outcome.path: outcome.status for outcome in compare(manifest, tree)}
     return [
@@ -140,50 +201,33 @@ def explained(manifest: dict, tree: Path, outcomes: list[Outcome]) -> list[Outco
     ]
 
 
-def _recorded_here(root: Path, path: str, recorded: dict[str, str]) -> bool:
-    """Whether `root` holds the manifest's version of `path`: then it can be compared."""
-    file = root / path
-    return file.is_file() and sha256(file) == recorded.get(path)
-
-
-def figure_data(root: Path, tree: Path, path: str, recorded: dict[str, str]) -> list[str]:
-    """For a drawing that differs: whether the data it plots (the cleaned tables its step
-    reads) changed, row by row; nothing when those tables are not at hand to compare."""
+def described(manifest: dict, root: Path, tree: Path, outcomes: list[Outcome]) -> list[Outcome]:
+    """For each real difference whose recorded file (for a figure, the recorded data it plots)
+    is at hand in `root`: what changed, by value key, table cell, cleaned row and figure data."""
+    recorded = {artifact["path"]: artifact["sha256"] for artifact in manifest["artifacts"]}
     captions = tree / "results" / "provenance" / "captions.json"
     records = json.loads(captions.read_text(encoding="utf-8")) if captions.is_file() else {}
-    record = next((record for record in records.values() if record.get("output") == path), None)
-    if record is None:
-        return []
-    data = comparison.plotted_data(record)
-    if not data or not all(_recorded_here(root, name, recorded) for name in data):
-        return []
+    figures = {record.get("output"): record for record in records.values()}
     keys = comparison.table_keys(tree)
-    lines = []
-    for name in data:
-        before = (root / name).read_text(encoding="utf-8")
-        after = (tree / name).read_text(encoding="utf-8")
-        lines += [f"data: {line}" for line in comparison.describe(name, before, after, keys)]
-    return lines or ["the data it plots were reproduced; only the drawing differs"]
 
+    def here(path: str) -> bool:
+        return (root / path).is_file() and sha256(root / path) == recorded.get(path)
 
-def described(manifest: dict, root: Path, tree: Path, outcomes: list[Outcome]) -> list[Outcome]:
-    """For each real difference whose recorded file is at hand in `root`, what changed: values
-    by key, table cells, cleaned rows and the data a figure plots (the `make diff` comparisons)."""
-    recorded = {artifact["path"]: artifact["sha256"] for artifact in manifest["artifacts"]}
-    keys = comparison.table_keys(tree)
-    result = []
-    for outcome in outcomes:
-        changes: list[str] = []
-        if outcome.status == "differs" and outcome.path.endswith(".svg"):
-            changes = figure_data(root, tree, outcome.path, recorded)
-        elif outcome.status == "differs" and _recorded_here(root, outcome.path, recorded):
-            before = (root / outcome.path).read_text(encoding="utf-8", errors="replace")
-            after = (tree / outcome.path).read_text(encoding="utf-8", errors="replace")
-            changes = comparison.describe(outcome.path, before, after, keys)
-        if changes:
-            outcome = Outcome(outcome.path, outcome.status, outcome.detail, tuple(changes))
-        result.append(outcome)
-    return result
+    def changed(path: str) -> list[str]:
+        figure = figures.get(path) if path.endswith(".svg") else None
+        needed = comparison.plotted_data(figure) if figure else [path]
+        if not needed or not all(map(here, needed)):
+            return []
+        return [
+            change.line() for change in comparison.artifact_changes(path, root, tree, keys, figure)
+        ]
+
+    return [
+        Outcome(outcome.path, outcome.status, outcome.detail, tuple(changed(outcome.path)))
+        if outcome.status == "differs"
+        else outcome
+        for outcome in outcomes
+    ]
 
 
 def uncommitted_warning(root: Path) -> str | None:
@@ -215,21 +259,26 @@ def keep(tree: Path, root: Path, tier: int) -> Path:
 
 
 def rebuilt(manifest: dict, root: Path, tier: int) -> tuple[str, bool]:
-    """Tier 1 or 2: build in a scratch tree and compare its results with the manifest."""
+    """Tier 1 or 2: build in a scratch tree and compare its results with the manifest. Tier 1
+    copies this tree's results/, marks every output up to date and renders again from there."""
+    started = time.time()
     with tempfile.TemporaryDirectory(prefix="verify-") as scratch:
-        tree = Path(scratch) / "tree"
+        tree = sources.copy_sources(root, Path(scratch) / "tree")
         if tier == 1:
-            tiers.tier1_tree(root, tree)
+            shutil.copytree(root / "results", tree / "results", symlinks=True)
             print(f"verify: re-rendering from the recorded intermediates in {tree}", flush=True)
-            completed = tiers.rerender(tree)
+            completed = rebuild(tree, "--touch")
+            if completed.returncode == 0:
+                completed = rebuild(tree, "--forcerun", "render")
         else:
-            sources.copy_sources(root, tree)
             print(f"verify: building a clean copy of the sources in {tree}", flush=True)
             completed = rebuild(tree)
         if completed.returncode != 0:
-            print(completed.stderr[-3000:], file=sys.stderr)
-            return f"verify: the tier {tier} build failed", False
-        current = json.loads((tree / "results" / "manifest.json").read_text(encoding="utf-8"))
+            return (
+                f"verify: the tier {tier} build failed:\n{failure(tree, completed, started)}",
+                False,
+            )
+        current = json.loads((tree / "results" / MANIFEST).read_text(encoding="utf-8"))
         tools = tool_differences(manifest["environment"], current["environment"])
         outcomes = compare(manifest, tree)
         if tools:
@@ -247,10 +296,9 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     tier = parser.parse_args(argv).tier
     root = (root or Path.cwd()).resolve()
     manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    warning = uncommitted_warning(root)
-    if warning:
+    if warning := uncommitted_warning(root):
         print(warning, file=sys.stderr)
-    text, ok = tiers.tier0(manifest, root)
+    text, ok = tier0(manifest, root)
     if tier == 0 or (not ok and tier == 1):
         print(text)
         if not ok and tier == 1:

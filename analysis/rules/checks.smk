@@ -47,11 +47,12 @@ rule check_bibliography:
 
 
 rule check_numbers:
-    """Check that every number in the manuscript's prose is written as a value shortcode."""
+    """Check that every number in the prose and table captions is written as a value shortcode."""
     input:
         manuscript="manuscript/article.qmd",
         # the authored files the article may include, read in place
         authored=sorted(str(path) for path in Path("manuscript").rglob("*.qmd")),
+        captions="manuscript/captions.yml",
         code=imported_files("analysis/scripts/check_numbers.py"),
     output:
         report="results/checks/numbers.txt",

@@ -7,7 +7,9 @@ from tooling import number_check
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
-    prose = number_check.require_values(Path(snakemake.input.manuscript), Path.cwd())
+    prose = number_check.require_values(
+        Path(snakemake.input.manuscript), Path.cwd(), Path(snakemake.input.captions)
+    )
     write_text_atomic(
         snakemake.output.report,
         f"{len(prose)} lines of prose: every number is a value or a listed literal kind\n",

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from compendium.files import write_text_atomic
-from tooling import links, provenance, value_provenance
+from tooling import links, provenance
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
@@ -14,7 +14,7 @@ with reported_errors(snakemake.log[0]):
     place = links.repository(snakemake.params.repository_url, Path(snakemake.input.citation))
     captions = provenance.caption_provenance(records, place)
     # every value the prose may print, beside the labels (no label is called "values")
-    captions["values"] = value_provenance.value_entries(
+    captions["values"] = provenance.value_entries(
         json.loads(Path(snakemake.input.values).read_text(encoding="utf-8")),
         json.loads(Path(snakemake.input.value_sources).read_text(encoding="utf-8")),
         Path(snakemake.input.package),

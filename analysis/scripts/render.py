@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from tooling import render
-from tooling.render_cli import render_formats
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
@@ -20,11 +19,10 @@ with reported_errors(snakemake.log[0]):
         # so that every build yields the same files
         for to in ("pdf", "html"):
             render.render_with_quarto(inputs, outputs.pop(to), to, root=Path.cwd())
-    render_formats(
-        inputs.manuscript,
+    render.render(
+        inputs,
         outputs,
-        values=inputs.values,
-        provenance=inputs.provenance,
-        reference_filter=inputs.reference_filter,
+        root=Path.cwd(),
         workers=snakemake.threads,
+        reader_cache=render.READER_CACHE,
     )

@@ -256,6 +256,47 @@ local PAGEBREAK = {
 local reader_format = { format = 'markdown', extensions = PANDOC_READER_OPTIONS.extensions }
 local process_blocks -- defined below; includes and blocks call each other
 
+-- Reading the included tables costs more than the rest of this filter, and between two renders
+-- of an edited manuscript they rarely change. With a cache folder (metadata `reader-cache`, set
+-- by the renderer), what pandoc's reader made of a file is kept there as JSON, named by a hash
+-- of everything the reading depends on: the text, pandoc's version and the reader's options.
+local reader_cache
+local function reader_key(text)
+  local options = PANDOC_READER_OPTIONS
+  local abbreviations = {}
+  for abbreviation in pairs(options.abbreviations) do abbreviations[#abbreviations + 1] = abbreviation end
+  table.sort(abbreviations)
+  local parts = {
+    tostring(PANDOC_VERSION), table.concat(options.extensions, ','), table.concat(abbreviations, ','),
+    options.columns, options.tab_stop, options.default_image_extension,
+    table.concat(options.indented_code_classes, ','), tostring(options.strip_comments),
+    options.track_changes, tostring(options.standalone), text,
+  }
+  return pandoc.utils.sha1(table.concat(parts, '\0'))
+end
+
+local function read_markdown(text)
+  if not reader_cache then return pandoc.read(text, reader_format, PANDOC_READER_OPTIONS) end
+  local path = pandoc.path.join{ reader_cache, reader_key(text) .. '.json' }
+  local cached = common.read_file(path)
+  local ok, doc = pcall(pandoc.read, cached or '', 'json')
+  if cached and ok then return doc end
+  doc = pandoc.read(text, reader_format, PANDOC_READER_OPTIONS)
+  pandoc.system.make_directory(reader_cache, true)
+  -- written whole in a folder of its own, then moved: a render running beside this one never
+  -- reads half a file
+  pandoc.system.with_temporary_directory(reader_cache, 'partial', function(folder)
+    local partial = pandoc.path.join{ folder, 'ast.json' }
+    local handle = io.open(partial, 'w')
+    if handle then
+      handle:write(pandoc.write(doc, 'json'))
+      handle:close()
+      os.rename(partial, path)
+    end
+  end)
+  return doc
+end
+
 local function read_include(target, source, raw)
   local path = pandoc.path.normalize(pandoc.path.join{ pandoc.path.directory(source.path), target })
   local function stop(message) common.fail_at(source.path, common.escape_pattern(raw), message) end
@@ -267,8 +308,7 @@ local function read_include(target, source, raw)
   local chain = { table.unpack(source.chain) }
   chain[#chain + 1] = path
   local included = { path = path, chain = chain }
-  local blocks = process_blocks(pandoc.read(text, reader_format, PANDOC_READER_OPTIONS).blocks,
-    included)
+  local blocks = process_blocks(read_markdown(text).blocks, included)
   -- tells the later filters which file these blocks came from (for their error lines)
   return pandoc.Div(blocks, pandoc.Attr('', { 'included' }, { source = path }))
 end
@@ -362,6 +402,8 @@ function Pandoc(doc)
   local source = doc.meta['variables-source']
   variables_source = source and pandoc.utils.stringify(source) or variables_path
   doc.meta['variables-file'], doc.meta['variables-source'] = nil, nil
+  reader_cache = doc.meta['reader-cache'] and pandoc.utils.stringify(doc.meta['reader-cache'])
+  doc.meta['reader-cache'] = nil
   local main = { path = common.input, chain = { common.input } }
   extension_shortcodes = doc.meta.shortcodes ~= nil
   metadata = doc.meta

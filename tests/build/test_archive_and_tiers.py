@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.workflow import ROOT, copy_sources, environment, snakemake
-from tooling import differences, sources
+from tooling import provenance, sources
 
 
 def archived(destination: Path) -> Path:
@@ -142,7 +142,7 @@ def test_tier2_in_an_archive_reproduces_the_session_build_on_another_machine(
     other_machine.write_text(
         json.dumps({"environment": {**session["environment"], "python": "3.12.1"}})
     )
-    env = {**environment(), differences.LABELS_FROM: str(other_machine)}
+    env = {**environment(), provenance.LABELS_FROM: str(other_machine)}
     completed = subprocess.run(
         [sys.executable, "-m", "tooling.verify", "--tier", "2"],
         cwd=package,
@@ -159,7 +159,7 @@ def test_tier2_in_an_archive_reproduces_the_session_build_on_another_machine(
     assert not {"results/values.json", "results/figures/fig-flows.svg"} & labelled
     python = session["environment"]["python"]
     assert f"python 3.12.1 here, {python} in manifest" in text, text
-    assert os.environ.get(differences.LABELS_FROM) is None
+    assert os.environ.get(provenance.LABELS_FROM) is None
 
     collected = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "tests/unit/test_workflows.py", "-k", "notebook"],

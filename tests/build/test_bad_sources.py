@@ -29,9 +29,8 @@ from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
 from tests.build.troubled import CLAIM_EDIT, edit_rows
 from tests.unit.test_bad_data import unreadable_quantity
 from tests.workflow import BIN, ROOT, bare_path, copy_sources, copy_tree, make
-from tooling import number_check, render, settings
+from tooling import number_check, quarto, render, settings
 from tooling.notebooks import execute
-from tooling.render_cli import render as render_document
 from tooling.steps import missing_sources
 
 
@@ -190,24 +189,20 @@ PATH_WITHOUT_QUARTO = os.pathsep.join([str(BIN), bare_path()])
 
 
 def render_html() -> None:
-    """The render step's HTML, as analysis/scripts/render.py makes it."""
+    """The render step's HTML as the workflow makes it: the renderer checked when the workflow
+    is read (the Snakefile's `check_config`), then analysis/scripts/render.py."""
+    config = settings.load(CONFIG, "config/config.schema.yaml", {})
+    quarto.check_config(config, CONFIG)
     inputs = render.Inputs(
         manuscript=Path(MANUSCRIPT),
         values=Path("results/values.json"),
         provenance=Path("results/provenance/captions.json"),
         reference_filter=Path("manuscript/filters/reference-status.lua"),
     )
-    if settings.load(CONFIG, "config/config.schema.yaml", {})["renderer"] == "quarto":
+    if config["renderer"] == "quarto":
         render.render_with_quarto(inputs, Path("results/paper.html"), "html", root=Path.cwd())
     else:
-        render_document(
-            inputs.manuscript,
-            "html",
-            Path("results/paper.html"),
-            values=inputs.values,
-            provenance=inputs.provenance,
-            reference_filter=inputs.reference_filter,
-        )
+        render.render(inputs, {"html": Path("results/paper.html")}, root=Path.cwd())
 
 
 def check_numbers() -> None:

@@ -52,7 +52,8 @@ def test_every_sensitive_value_is_found_with_its_origin():
     values = privacy.sensitive_values(FIXTURES / "clean")
     assert {item.value for item in values} >= set(ASCII_VALUES) | {"测试甲"}
     first = next(item for item in values if item.value == NAME)
-    assert first.origin.endswith("restricted/clean/interviews.csv:2: interviewee")
+    assert first.table.endswith("restricted/clean/interviews.csv")
+    assert (first.line, first.field) == (2, "interviewee")
     # A Chinese name of three characters is long enough to be looked for.
     assert next(item for item in values if item.value == "测试甲").scannable
 

@@ -108,5 +108,5 @@ def test_verify_says_what_changed_by_value_cell_row_and_figure_data(built, edite
         in (changes["results/data/indicators.csv"])
     )
     assert changes["results/figures/fig-timeline.svg"] == (
-        "the data it plots were reproduced; only the drawing differs",
+        "fig-timeline: the drawing changed; the data it plots did not",
     )

@@ -89,7 +89,7 @@ def normalise(text: str) -> str:
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> dict:
     """(document, format) -> the output's visible text, or the BuildError it raised."""
-    from tooling.render_cli import render, render_formats
+    from tooling.render import Inputs, render
 
     out = tmp_path_factory.mktemp("conformance")
     previous = os.environ.get("SOURCE_DATE_EPOCH")
@@ -102,13 +102,13 @@ def rendered(tmp_path_factory) -> dict:
         # rendered again format by format, so each format gets its own result or error
         targets = {to: out / f"{document.replace('/', '_')}.{to}" for to in FORMATS}
         try:
-            render_formats(Path(document), targets, root=DOCS)
+            render(Inputs(Path(document)), targets, root=DOCS)
             return {(document, to): visible_text(targets[to], to) for to in FORMATS}
         except BuildError:
             results = {}
             for to in FORMATS:
                 try:
-                    render(Path(document), to, targets[to], root=DOCS)
+                    render(Inputs(Path(document)), {to: targets[to]}, root=DOCS)
                     results[document, to] = visible_text(targets[to], to)
                 except BuildError as error:
                     results[document, to] = error

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from compendium.errors import BuildError
-from tooling.render_cli import render_formats
+from tooling import render
 
 CONDITIONAL = """---
 title: Conditional content
@@ -40,7 +40,7 @@ def rendered(tmp_path: Path, text: str) -> dict[str, str]:
         "typst": tmp_path / "doc.typ",
         "jats": tmp_path / "doc.xml",
     }
-    render_formats(document, outputs, root=tmp_path, workers=2)
+    render.render(render.Inputs(document), outputs, root=tmp_path, workers=2)
     return {to: path.read_text(encoding="utf-8") for to, path in outputs.items()}
 
 

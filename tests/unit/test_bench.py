@@ -5,6 +5,7 @@ of the manuscript, on a copy of the real sources."""
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -51,21 +52,17 @@ def test_a_bad_record_names_its_file_line_and_field(tmp_path, text, message):
     assert str(error.value) == f"{tmp_path / 'values.tsv'}{message}"
 
 
-def test_work_is_the_job_less_its_start_up_and_never_negative():
-    startups = {"fig_flows": 1.5, "values": 0.75, "validate_data": 3.0}
+def test_work_is_the_job_less_its_start_up_never_negative_and_the_floor_adds_one_start_up():
+    startups = {"fig_flows": 1.5, "values": 0.75, "validate_data": 3.0, bench.ONE_PROCESS: 2.25}
     records = {"fig_flows": 2.0, "validate_data": 2.0, "values": 1.25}
-    jobs = [bench.Job(rule, seconds, startups[rule]) for rule, seconds in records.items()]
-    assert [(job.rule, job.work) for job in jobs] == [
+    jobs, floor = bench.split(records, startups)
+    assert [(job["rule"], job["work"]) for job in jobs] == [
         ("fig_flows", 0.5),
         ("validate_data", 0.0),
         ("values", 0.5),
     ]
-
-
-def test_the_floor_is_the_work_plus_one_start_up():
-    jobs = [bench.Job("a", 2.0, 1.5), bench.Job("b", 4.0, 1.0)]
-    assert bench.floor(jobs, 2.25) == 2.25 + 0.5 + 3.0
-    assert bench.floor([], 1.0) == 1.0
+    assert floor == 2.25 + 0.5 + 0.0 + 0.5
+    assert bench.split({}, {bench.ONE_PROCESS: 1.0}) == ([], 1.0)
 
 
 def test_a_step_starts_with_the_preamble_and_every_import_of_its_code(tmp_path, monkeypatch):
@@ -106,10 +103,10 @@ def test_a_real_steps_start_up_program_runs(tmp_path):
     assert "from compendium.figures import flows, style" in code
     # imported inside functions, when the figure is drawn: start-up all the same
     assert "try: import matplotlib.pyplot as plt" in code and "try: import networkx as nx" in code
-    seconds = bench.seconds_to_run(code, ROOT)
+    seconds = bench.timed([sys.executable, "-c", code], ROOT, bench.environment(ROOT))
     assert seconds > 0
     with pytest.raises(RuntimeError, match="No module named 'nowhere'"):
-        bench.seconds_to_run("import nowhere", ROOT)
+        bench.timed([sys.executable, "-c", "import nowhere"], ROOT, bench.environment(ROOT))
 
 
 def test_ratios_and_targets_against_the_yardsticks():

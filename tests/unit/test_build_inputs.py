@@ -37,7 +37,7 @@ def test_no_step_imports_tooling_left_out_of_the_inputs():
         for found in imported_tooling(module.read_text(encoding="utf-8")) - used:
             used.add(found)
             pending.add(found)
-    assert "tooling/render.py" in used and "tooling/differences.py" in used
+    assert "tooling/render.py" in used and "tooling/provenance.py" in used
     assert used & sources.OUTSIDE_THE_BUILD == set()
     inputs = set(sources.build_inputs(ROOT))
     assert used <= inputs

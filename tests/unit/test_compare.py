@@ -74,10 +74,13 @@ def test_coded_rows_are_matched_by_their_key_not_their_position():
     ]
 
 
-def test_primary_keys_come_from_the_data_package_and_its_schemas():
-    package = json.dumps({"resources": [{"name": "fruit", "schema": "schemas/fruit.json"}]})
-    schemas = {"schemas/fruit.json": json.dumps({"primaryKey": "fruit_id"})}
-    assert compare.primary_keys(package, schemas) == {"fruit": ["fruit_id"]}
+def test_primary_keys_come_from_the_data_package_and_its_schemas(tmp_path):
+    package = {"resources": [{"name": "fruit", "path": "raw/fruit.csv", "schema": "fruit.json"}]}
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "datapackage.json").write_text(json.dumps(package))
+    schema = {"fields": [{"name": "fruit_id"}], "primaryKey": "fruit_id"}
+    (tmp_path / "data" / "fruit.json").write_text(json.dumps(schema))
+    assert compare.table_keys(tmp_path) == {"fruit": ["fruit_id"]}
 
 
 PAPER = """
@@ -192,7 +195,7 @@ def test_a_figure_lists_the_rows_it_plots_that_changed_and_says_when_its_drawing
     tmp_path,
 ):
     """Two synthetic builds of a figure that plots one cleaned table."""
-    sides = []
+    trees = []
     for name, year, drawing in (
         ("before", "2001", "<svg>1</svg>"),
         ("after", "2002", "<svg>1</svg>"),
@@ -202,19 +205,20 @@ def test_a_figure_lists_the_rows_it_plots_that_changed_and_says_when_its_drawing
         (tree / "results" / "figures").mkdir()
         (tree / "results" / "data" / "fruit.csv").write_text(f"fruit_id,year\napple,{year}\n")
         (tree / "results" / "figures" / "fig-fruit.svg").write_text(drawing)
-        sides.append(paper_diff.Side(name, tree, tree / "results"))
-    record = {
-        "fig-fruit": {"inputs": "results/data/fruit.csv", "output": "results/figures/fig-fruit.svg"}
-    }
-    assert [change.line() for change in paper_diff.figure_changes(*sides, record, {})] == [
+        trees.append(tree)
+    record = {"inputs": "results/data/fruit.csv", "output": "results/figures/fig-fruit.svg"}
+
+    def lines() -> list[str]:
+        changes = compare.artifact_changes(record["output"], *trees, {}, record)
+        return [change.line() for change in changes]
+
+    assert lines() == [
         "fig-fruit: fruit row apple: year: 2001 → 2002",
         "fig-fruit: its drawing is the same (no changed field is drawn)",
     ]
-    (sides[0].results / "data" / "fruit.csv").write_text("fruit_id,year\napple,2002\n")
-    (sides[1].results / "figures" / "fig-fruit.svg").write_text("<svg>2</svg>")
-    assert [change.line() for change in paper_diff.figure_changes(*sides, record, {})] == [
-        "fig-fruit: the drawing changed; the data it plots did not"
-    ]
+    (trees[0] / "results" / "data" / "fruit.csv").write_text("fruit_id,year\napple,2002\n")
+    (trees[1] / "results" / "figures" / "fig-fruit.svg").write_text("<svg>2</svg>")
+    assert lines() == ["fig-fruit: the drawing changed; the data it plots did not"]
 
 
 def test_a_value_whose_record_names_its_rows_is_tied_to_those_rows():

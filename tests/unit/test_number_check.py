@@ -109,6 +109,24 @@ def test_the_step_stops_with_every_line_at_once(tmp_path):
     ]
 
 
+def test_a_typed_number_in_a_table_caption_is_reported_with_its_line(tmp_path):
+    article = write(tmp_path, FRONT_MATTER + "Prose without numbers.\n")
+    captions = write(
+        tmp_path,
+        "# Captions, keyed by label (2 notes)\ntbl-a: >-\n  Pathways of the\n"
+        "  2010 draft, with {{< var instrument.draft-2010.short_name >}}.\ntbl-b: Since 2004.\n",
+        "captions.yml",
+    )
+    assert [str(error) for error in number_check.check(article, tmp_path, captions)] == [
+        'manuscript/captions.yml:4: number "2010" typed by hand: use {{< var … >}}',
+        'manuscript/captions.yml:5: number "2004" typed by hand: use {{< var … >}}',
+    ]
+
+
 def test_the_manuscript_writes_every_number_as_a_value():
-    prose = number_check.require_values(ROOT / "manuscript" / "article.qmd", ROOT)
+    manuscript = ROOT / "manuscript"
+    prose = number_check.require_values(
+        manuscript / "article.qmd", ROOT, manuscript / "captions.yml"
+    )
     assert len(prose) > 100
+    assert {line.file for line in prose} >= {"manuscript/article.qmd", "manuscript/captions.yml"}

@@ -3,9 +3,7 @@ reloads itself, keeps the last good version and shows a failed build's error (ne
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from compendium.errors import BuildError
-from tooling import preview
+from tooling import preview, render
 from tooling.preview_page import EVENTS_PATH, Page, serve
 
 SUMMARY = "\n".join(
@@ -119,7 +117,6 @@ def test_the_server_serves_the_page_from_memory_and_announces_each_version():
         events.close()
         status, body = _get(port, "/paper.html")
         assert status == 200 and body.startswith(b"<html><body>new")
-        assert _get(port, "/__preview/version") == (200, b"1")
         assert _get(port, "/elsewhere.html")[0] == 404
     finally:
         server.shutdown()
@@ -198,23 +195,23 @@ def test_the_watcher_hands_over_one_burst_of_saves_as_one_change(tmp_path):
 
 
 def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
-    """The direct render is `compendium-render` on the files the HTML step reads."""
+    """The direct render is the step's renderer on the files the HTML step reads."""
     calls = []
-    render_cli = types.ModuleType("tooling.render_cli")
-    render_cli.render = lambda *args, **kw: calls.append((args, kw))
-    monkeypatch.setitem(sys.modules, "tooling.render_cli", render_cli)
+    monkeypatch.setattr(render, "render", lambda *args, **kw: calls.append((args, kw)))
     plan = preview.plan_from_summary(
         SUMMARY.replace("tooling/render.py", "results/provenance/captions.json")
     )
-    preview.render_html(plan, tmp_path / "paper.html")
+    preview.render_html(plan, tmp_path / "paper.html", reader_cache=tmp_path / "cache")
+    inputs = render.Inputs(
+        manuscript=Path("manuscript/article.qmd"),
+        values=Path("results/values.yml"),
+        provenance=Path("results/provenance/captions.json"),
+        reference_filter=Path("manuscript/filters/reference-status.lua"),
+    )
     assert calls == [
         (
-            (Path("manuscript/article.qmd"), "html", tmp_path / "paper.html"),
-            {
-                "values": Path("results/values.yml"),
-                "provenance": Path("results/provenance/captions.json"),
-                "reference_filter": Path("manuscript/filters/reference-status.lua"),
-            },
+            (inputs, {"html": tmp_path / "paper.html"}),
+            {"root": Path.cwd(), "reader_cache": tmp_path / "cache"},
         )
     ]
 
@@ -260,3 +257,19 @@ def test_after_a_change_to_the_renderers_code_every_save_goes_through_snakemake(
     fake.saved(["manuscript/article.qmd"])
     assert fake.renders == 0
     assert fake.requested == {"results/paper.html"}
+
+
+def test_a_generated_input_missing_during_a_direct_render_hands_the_page_to_a_build(monkeypatch):
+    """A build that reruns a step the render reads (the provenance step reads the manuscript)
+    removes its output first; the direct render that meets the gap leaves the page to a build."""
+
+    def missing(*args, **kwargs):
+        raise FileNotFoundError("results/provenance/captions.json")
+
+    monkeypatch.setattr(preview, "render_html", missing)
+    real = preview.Preview(["snakemake"], Page())
+    real.plan = preview.plan_from_summary(SUMMARY)
+    real.page.show(b"<html><body>old</body></html>")
+    real.saved(["manuscript/article.qmd"])
+    assert "results/paper.html" in real.requested
+    assert b"old" in real.page.current.body and real.page.current.error is None

@@ -46,6 +46,40 @@ class TestTheInterface(TestLogHandlerBase):
         return None
 
 
+#: Ctrl-C while Python runs a callback whose exceptions it ignores (a weak reference's).
+CTRL_C_IN_A_CALLBACK = """
+import os, signal, sys, time, weakref
+sys.path.insert(0, sys.argv[1])
+from snakemake_interface_logger_plugins.tests import MockOutputSettings
+from snakemake_logger_plugin_compendium import LogHandler
+
+view = LogHandler(common_settings=MockOutputSettings(), settings=None)
+class Thing:
+    pass
+def callback(_):
+    os.kill(os.getpid(), signal.SIGINT)
+    sum(range(100_000))
+thing = Thing()
+reference = weakref.ref(thing, callback)
+try:
+    del thing
+    time.sleep(10)
+except SystemExit as stop:
+    print("stopped", stop.code)
+"""
+
+
+def test_ctrl_c_during_a_callback_still_stops_snakemake_without_a_traceback():
+    completed = subprocess.run(
+        [sys.executable, "-c", CTRL_C_IN_A_CALLBACK, str(console.PLUGINS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.stdout == "stopped 130\n"
+    assert "Traceback" not in completed.stderr and "Exception ignored" not in completed.stderr
+
+
 def handler() -> LogHandler:
     return LogHandler(common_settings=MockOutputSettings(), settings=None)
 

@@ -74,10 +74,10 @@ def test_a_changed_drawing_says_whether_the_data_it_plots_changed(tmp_path):
     write(root / "results" / "data" / "x.csv", data)
     write(tree / "results" / "data" / "x.csv", data)
     outcomes = verify.described(manifest, root, tree, verify.compare(manifest, tree))
-    assert outcomes[0].changes == ("the data it plots were reproduced; only the drawing differs",)
+    assert outcomes[0].changes == ("fig-x: the drawing changed; the data it plots did not",)
     write(tree / "results" / "data" / "x.csv", data.replace("2001", "2002"))
     outcomes = verify.described(manifest, root, tree, verify.compare(manifest, tree))
-    assert outcomes[0].changes == ("data: x row a: year: 2001 → 2002",)
+    assert outcomes[0].changes == ("fig-x: x row a: year: 2001 → 2002",)
 
 
 def test_nothing_is_described_without_the_recorded_file(tmp_path):
@@ -100,9 +100,13 @@ def test_a_difference_in_labels_only_counts_as_reproduced_content():
     assert "python 3.12.1 here, 3.11.7 in manifest" in text
 
 
-def test_changed_values_lists_added_and_removed_keys():
-    lines = compare.describe("results/values.json", '{"a": 1, "b": 2}', '{"a": 1, "c": 3}', {})
-    assert lines == ["b: removed (was 2)", "c: added (3)"]
+def test_changed_values_lists_added_and_removed_keys(tmp_path):
+    before = write(tmp_path / "before" / "results" / "values.json", '{"a": 1, "b": 2}')
+    after = write(tmp_path / "after" / "results" / "values.json", '{"a": 1, "c": 3}')
+    changes = compare.artifact_changes(
+        "results/values.json", *(before.parents[1], after.parents[1]), {}
+    )
+    assert [change.line() for change in changes] == ["b: removed (was 2)", "c: added (3)"]
 
 
 def test_a_rebuilt_tree_that_differs_is_kept_under_results(tmp_path):

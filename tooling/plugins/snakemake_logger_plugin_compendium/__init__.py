@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -46,15 +47,25 @@ class LogHandler(LogHandlerBase):
         KeyboardInterrupt would print a traceback from wherever Snakemake happens to be; while
         jobs run, Snakemake handles SystemExit as it does Ctrl-C (it waits for its running
         steps, which make's launcher stops). The launcher starts Snakemake with SIGINT blocked,
-        so a Ctrl-C pressed during start-up is delivered here, now.
+        so a Ctrl-C pressed during start-up is delivered here, now. Raised inside a callback
+        Python cannot stop (a weak reference's, a finaliser's), the exit would be printed as
+        "Exception ignored" with a traceback and lost: it is raised again, elsewhere.
         """
+        unraisable = sys.unraisablehook
 
         def interrupted(*_) -> None:
             self.interrupted = True
             raise SystemExit(130)
 
+        def raise_again(report) -> None:
+            if report.exc_type is SystemExit and self.interrupted:  # from outside the callback
+                threading.Timer(0.1, signal.raise_signal, [signal.SIGINT]).start()
+            else:
+                unraisable(report)
+
         with suppress(ValueError):  # not the main thread: no Ctrl-C to watch
             signal.signal(signal.SIGINT, interrupted)
+            sys.unraisablehook = raise_again
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def say(self, line: str) -> None:
