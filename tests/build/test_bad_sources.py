@@ -5,10 +5,11 @@ Each case corrupts a copy of the built tree and runs the code of the step that m
 in this process, checking the one line the author is shown. Then one build per layer shows
 what the author sees: a non-zero exit, one `error: file[:line]: ...` line per problem, no
 Python traceback, and no half-written file under results/. The layers: the steps (a cleaning
-notebook, a table, the number and claim checks, in one build that keeps going), the render,
-and what the workflow checks while it is read (missing sources, through `make`; the settings
-are checked by the same code path, so their cases run in this process only). docs/bad-input.md
-lists every case with its message.
+notebook, a table, the number and claim checks and a program outside the lock, in one build
+that keeps going; the render is a step like them, reporting through the same path, so its
+cases run in this process), and what the workflow checks while it is read (missing sources,
+through `make`; the settings are checked by the same code path, so their cases run in this
+process only). docs/bad-input.md lists every case with its message.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ def substitute(tree: Path, name: str, pattern: str, replacement: str) -> int:
 
 
 MANUSCRIPT = "manuscript/article.qmd"
-HTML = ("results/paper.html",)
 
 
 def unknown_citation(tree):
@@ -389,14 +389,6 @@ def test_a_step_that_needs_a_program_outside_the_lock_fails_and_names_it(broken)
     assert re.search(r"rsvg-convert: (command )?not found", broken.seen), broken.seen[-3000:]
     assert "stand_in_rsvg_convert" in broken.seen
     assert not (broken.tree / "results/figures/stand-in.png").exists()
-
-
-def test_a_manuscript_error_stops_the_render_with_its_line(built, tmp_path):
-    tree = copy_tree(built, tmp_path / "tree")
-    expected = unknown_citation(tree)
-    errors, _ = launched(tree, *HTML)
-    assert says(errors, expected), errors
-    assert _bytes(tree / "results/paper.html") == _bytes(built / "results/paper.html")
 
 
 #: Sources deleted at once, and the first step (in the workflow's order) that reads each.
