@@ -51,10 +51,15 @@ def pytest_configure(config):
     tests/process_count/sitecustomize.py): the summary counts builds however they start."""
     from tests.process_count.sitecustomize import RECORD
 
-    descriptor, record = tempfile.mkstemp(prefix="snakemake-processes-", suffix=".tsv")
-    os.close(descriptor)
-    config.snakemake_record = Path(record)
-    os.environ[RECORD] = record
+    if os.environ.get(RECORD):  # a session a test started: its builds count in the outer one
+        config.snakemake_record = Path(os.environ[RECORD])
+        config.snakemake_record_owned = False
+    else:
+        descriptor, record = tempfile.mkstemp(prefix="snakemake-processes-", suffix=".tsv")
+        os.close(descriptor)
+        config.snakemake_record = Path(record)
+        config.snakemake_record_owned = True
+        os.environ[RECORD] = record
     paths = [str(ROOT / "tests" / "process_count"), os.environ.get("PYTHONPATH")]
     os.environ["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
 
@@ -89,7 +94,7 @@ def pytest_terminal_summary(terminalreporter, config):
 
 def pytest_unconfigure(config):
     record = getattr(config, "snakemake_record", None)
-    if record is not None:
+    if record is not None and config.snakemake_record_owned:
         record.unlink(missing_ok=True)
 
 
@@ -117,17 +122,6 @@ def built(tmp_path_factory, pytestconfig):
     # Kept as built: later tests add files to results/ (a screenshot, a standards report).
     shutil.copytree(tree / "results", tree.parent / "results-as-built")
     return tree
-
-
-@pytest.fixture(scope="session")
-def summary(built) -> str:
-    """Snakemake's `--detailed-summary` of the session build: one row per output, with the
-    files its job reads."""
-    from tests.workflow import snakemake
-
-    completed = snakemake(built, "--detailed-summary", "--nolock")
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return completed.stdout
 
 
 #: The independent edits of the `edited` build, each in its own part of the workflow: a value in

@@ -122,6 +122,31 @@ def jobs_in(output: str) -> list[str]:
     return sorted(set(found) - {"all"})
 
 
+def rules() -> set[str]:
+    """The names of the workflow's steps, from the Snakefile and analysis/rules/."""
+    files = [ROOT / "Snakefile", *sorted((ROOT / "analysis" / "rules").glob("*.smk"))]
+    text = "\n".join(path.read_text(encoding="utf-8") for path in files)
+    return set(re.findall(r"^rule (\w+):", text, re.M))
+
+
+def job_inputs(tree: Path) -> dict[str, set[str]]:
+    """Each step's input files as Snakemake listed them when it ran the step in `tree`: its log
+    of every run (.snakemake/log/) gives each job's rule and `input:` line. The session build ran
+    every step, so this is Snakemake's own account of what each reads, with no run to ask it."""
+    found: dict[str, set[str]] = {}
+    for log in sorted((tree / ".snakemake" / "log").glob("*.snakemake.log")):
+        rule = None
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if match := re.match(r"^(?:local)?rule (\w+):$", line):
+                rule = match[1]
+            elif rule and line.startswith("    input: "):
+                found[rule] = set(line.removeprefix("    input: ").split(", "))
+                rule = None
+            elif not line.startswith("    "):
+                rule = None
+    return found
+
+
 def error_lines(completed: subprocess.CompletedProcess) -> list[str]:
     """The build's own one-line error messages."""
     return [line for line in completed.stderr.splitlines() if line.startswith("error: ")]

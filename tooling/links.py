@@ -28,10 +28,7 @@ def repository(configured: str, citation: Path) -> tuple[str, str] | None:
 
 def file_url(place: tuple[str, str] | None, path: str) -> str | None:
     """The URL of a source file at the release, in the form GitHub and GitLab both serve."""
-    if place is None:
-        return None
-    url, tag = place
-    return f"{url}/blob/{tag}/{path}"
+    return f"{place[0]}/blob/{place[1]}/{path}" if place else None
 
 
 def where_files_are(place: tuple[str, str] | None) -> str:

@@ -226,6 +226,9 @@ def appendix(artifact_records: list[dict], environment: dict, where: str = "") -
             escape(record["sha256"][:SHORT_HASH]),
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    tools = [(name, environment[name.lower()]) for name in ("Python", "pandoc", "typst")]
+    packages = environment["packages"].items()
+    tools += [(name, version) for name, version in packages if version and name != "typst"]
     lines += [
         "",
         ": Every published file, the module and workflow step that made it, the coding sheets it "
@@ -233,17 +236,11 @@ def appendix(artifact_records: list[dict], environment: dict, where: str = "") -
         "",
         "| Tool or package | Version |",
         "|:------------------------|:----------|",
-        *(
-            f"| {name} | {escape(environment[name.lower()])} |"
-            for name in ("Python", "pandoc", "typst")
-        ),
+        *(f"| {escape(name)} | {escape(version)} |" for name, version in tools),
+        "",
+        ": The software that made this build.",
+        "",
     ]
-    lines += [
-        f"| {escape(name)} | {escape(version)} |"
-        for name, version in environment["packages"].items()
-        if version and name != "typst"
-    ]
-    lines += ["", ": The software that made this build.", ""]
     return "\n".join(lines)
 
 

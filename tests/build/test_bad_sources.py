@@ -5,10 +5,11 @@ Each case corrupts a copy of the built tree and runs the code of the step that m
 in this process, checking the one line the author is shown. Then one build per layer shows
 what the author sees: a non-zero exit, one `error: file[:line]: ...` line per problem, no
 Python traceback, and no half-written file under results/. The layers: the steps (a cleaning
-notebook, a table, the number and claim checks, in one build that keeps going), the render,
-and what the workflow checks while it is read (missing sources, through `make`; the settings
-are checked by the same code path, so their cases run in this process only). docs/bad-input.md
-lists every case with its message.
+notebook, a table, the number and claim checks and a program outside the lock, in one build
+that keeps going; the render is a step like them, reporting through the same path, so its
+cases run in this process), and what the workflow checks while it is read (missing sources,
+through `make`; the settings are checked by the same code path, so their cases run in this
+process only). docs/bad-input.md lists every case with its message.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ def substitute(tree: Path, name: str, pattern: str, replacement: str) -> int:
 
 
 MANUSCRIPT = "manuscript/article.qmd"
-HTML = ("results/paper.html",)
 
 
 def unknown_citation(tree):
@@ -303,6 +303,31 @@ def launched(tree: Path, *arguments: str, by_make: bool = False) -> tuple[list[s
     return errors, seen
 
 
+#: A step that needs a program outside the lock (rsvg-convert, which pandoc's Word writer needed
+#: for SVG figures): added to the `broken` build, it must fail on the bare machine's PATH.
+STAND_IN = '''
+
+rule stand_in_rsvg_convert:
+    """A step that needs a program outside the lock."""
+    output:
+        "results/figures/stand-in.png",
+    shell:
+        "rsvg-convert --version > {output}"
+'''
+
+
+def with_stand_in_step(tree: Path) -> None:
+    """Add the stand-in step to the Snakefile and its output to what `all` asks for."""
+    snakefile = tree / "Snakefile"
+    text, added = re.subn(
+        r"(\nrule all:\n(?:    .*\n)*?    input:\n)",
+        r'\1        "results/figures/stand-in.png",\n',
+        snakefile.read_text(encoding="utf-8"),
+    )
+    assert added == 1
+    snakefile.write_text(text + STAND_IN, encoding="utf-8")
+
+
 #: The outputs of the steps the `broken` build makes fail (gone, or as the session build left
 #: them: never half-made).
 FAILED = [
@@ -319,14 +344,16 @@ CLAIMS = "results/checks/claims.txt"
 def broken(built, tmp_path_factory) -> SimpleNamespace:
     """One build of a copy of the session build, kept going past each failure, with a problem
     in each kind of step: a coded value a cleaning notebook refuses, a table without its
-    caption, a number typed by hand in the prose, and a coding that contradicts one of the
+    caption, a number typed by hand in the prose, a coding that contradicts one of the
     article's claims (SYNTHETIC, tests/build/troubled.py: CLAIM_EDIT; the cleaning notebooks
-    that the claims check reads must pass, so the notebook's problem is in indicators)."""
+    that the claims check reads must pass, so the notebook's problem is in indicators), and a
+    step that runs a program outside the lock."""
     tree = copy_tree(built, tmp_path_factory.mktemp("broken") / "tree")
     quantity = unreadable_quantity(tree)
     substitute(tree, "manuscript/captions.yml", r"^tbl-modalities:", "tbl-modalitiez:")
     typed = typed_number(tree)
     edit_rows(tree / "data/raw/modalities.csv", "modality_id", "profit-driven", CLAIM_EDIT)
+    with_stand_in_step(tree)
     errors, seen = launched(tree, "--keep-going")
     where = Expected(quantity.file, quantity.line, (quantity.field, quantity.says))
     return SimpleNamespace(tree=tree, errors=errors, seen=seen, quantity=where, typed=typed)
@@ -355,12 +382,13 @@ def test_a_contradicted_claim_fails_the_build_with_its_locator_and_value(broken)
     assert not (broken.tree / CLAIMS).exists()
 
 
-def test_a_manuscript_error_stops_the_render_with_its_line(built, tmp_path):
-    tree = copy_tree(built, tmp_path / "tree")
-    expected = unknown_citation(tree)
-    errors, _ = launched(tree, *HTML)
-    assert says(errors, expected), errors
-    assert _bytes(tree / "results/paper.html") == _bytes(built / "results/paper.html")
+def test_a_step_that_needs_a_program_outside_the_lock_fails_and_names_it(broken):
+    """Every build of this suite runs with the PATH of a bare machine (tests/workflow.py, as
+    CI's first stage runs `make`: tooling/bare_path.py), so a step that calls a program the lock
+    does not provide fails here whatever this machine has installed, naming the program."""
+    assert re.search(r"rsvg-convert: (command )?not found", broken.seen), broken.seen[-3000:]
+    assert "stand_in_rsvg_convert" in broken.seen
+    assert not (broken.tree / "results/figures/stand-in.png").exists()
 
 
 #: Sources deleted at once, and the first step (in the workflow's order) that reads each.

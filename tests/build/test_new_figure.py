@@ -1,9 +1,11 @@
 """Adding a figure by CONTRIBUTING.md's guide touches four files and breaks no test.
 
 In a copy of the session's build, a throw-away SYNTHETIC figure (coded events per kind, as bars;
-it exists only for this test) is added by the guide's four steps, the copy is built, the guide's
-`make manifest` refresh is run, and then the tests that derive their lists of figures from the
-workflow run on the copy. One Snakemake run here and one (nothing to do) in the nested session.
+it exists only for this test) is added by the guide's four steps, the copy is built by `make`,
+the guide's `make manifest` refresh is run, and then the tests that derive their lists of
+figures from the workflow run on the copy. One Snakemake run here; the nested session takes the
+copy as built (`--built-tree`, a snapshot of it before the refresh, which is newer than the
+build), so its `make` has nothing to do and starts none.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.workflow import copy_tree, environment, snakemake
+from tests.workflow import copy_tree, environment, make
 
 MODULE = '''"""fig-throwaway: SYNTHETIC, for the guide's test only: events per kind, as bars."""
 
@@ -100,8 +102,9 @@ def test_a_figure_added_by_the_guide_is_four_files_and_breaks_no_test(built, tmp
         "manuscript/article.qmd",
     ]
 
-    completed = snakemake(tree)
+    completed = make(tree)
     assert completed.returncode == 0, completed.stderr[-3000:]
+    as_built = copy_tree(tree, tmp_path / "as-built")
     for suffix in ("svg", "png"):
         assert (tree / f"results/figures/fig-throwaway.{suffix}").stat().st_size > 0
     html = (tree / "results/paper.html").read_text(encoding="utf-8")
@@ -116,7 +119,7 @@ def test_a_figure_added_by_the_guide_is_four_files_and_breaks_no_test(built, tmp
 
     nested = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *LIST_TESTS,
-         "--built-tree", str(tree)],
+         f"--built-tree={as_built}"],
         cwd=tree, capture_output=True, text=True, env=environment(), timeout=1200,
     )  # fmt: skip
     assert nested.returncode == 0, nested.stdout[-4000:]

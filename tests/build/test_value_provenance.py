@@ -62,9 +62,13 @@ VALUE = re.compile(r"\{\{<\s*var\s+(\S+)\s*>\}\}")
 
 
 def prose_keys(built, headings: bool = True) -> set[str]:
-    """The value keys the manuscript's text prints (not those of alt text, which is no link),
-    with or without those of headings (whose text the contents repeat as a link: no link)."""
-    manuscript = (built / "manuscript" / "article.qmd").read_text(encoding="utf-8")
+    """The value keys the manuscript's text and the tables' captions print (not those of alt
+    text, which is no link), with or without those of headings (whose text the contents repeat
+    as a link: no link)."""
+    manuscript = "\n".join(
+        (built / "manuscript" / name).read_text(encoding="utf-8")
+        for name in ("article.qmd", "captions.yml")
+    )
     text = re.sub(r'fig-alt="[^"]*"', "", manuscript)
     if not headings:
         text = re.sub(r"^#.*$", "", text, flags=re.M)
