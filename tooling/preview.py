@@ -19,6 +19,7 @@ same on every system.
 from __future__ import annotations
 
 import argparse
+import csv
 import re
 import subprocess
 import sys
@@ -94,26 +95,19 @@ class Plan:
 
 def plan_from_summary(summary: str, target: str = TARGET) -> Plan:
     """The plan from `snakemake --detailed-summary TARGET` (one row per output file)."""
-    rows = [line.split("\t") for line in summary.splitlines() if "\t" in line]
-    header, rows = rows[0], rows[1:]
-    output, inputs = header.index("output_file"), header.index("input-file(s)")
-    rule = header.index("rule")
-    # the step that writes the HTML writes the other formats too: they are not other readers
-    renderer = next((row[rule] for row in rows if row[output] == target), None)
-    renderer_reads: frozenset[str] = frozenset()
+    lines = (line for line in summary.splitlines() if "\t" in line)
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    html = next((row for row in rows if row["output_file"] == target), None)
+    if html is None:
+        raise BuildError(f"Snakemake's summary has no step that writes {target}")
     other_readers: dict[str, set[str]] = {}
     for row in rows:
-        files = frozenset(name for name in row[inputs].split(",") if name)
-        if row[output] == target:
-            renderer_reads = files
+        if row["rule"] == html["rule"]:  # it writes the other formats too: not another reader
             continue
-        if row[rule] == renderer:
-            continue
-        for name in files:
-            if not name.startswith(GENERATED):
-                other_readers.setdefault(name, set()).add(row[output])
-    if not renderer_reads:
-        raise BuildError(f"Snakemake's summary has no step that writes {target}")
+        for name in row["input-file(s)"].split(","):
+            if name and not name.startswith(GENERATED):
+                other_readers.setdefault(name, set()).add(row["output_file"])
+    renderer_reads = frozenset(name for name in html["input-file(s)"].split(",") if name)
     return Plan(renderer_reads, {name: frozenset(outs) for name, outs in other_readers.items()})
 
 
@@ -229,11 +223,9 @@ class Preview:
             if line.startswith("error: "):
                 errors.append(line)
 
-        # The checks that follow a direct render yield the processor to the next one.
-        command = self.command if TARGET in targets else ["nice", "-n", "10", *self.command]
         with console.tree_lock():
             console.recover()
-            returncode = console.run([*command, *targets], echo=write)
+            returncode = console.run([*self.command, *targets], echo=write)
         if returncode == console.INTERRUPTED:
             raise KeyboardInterrupt
         return returncode == 0, (errors[0] if errors else None)
