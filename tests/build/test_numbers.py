@@ -7,7 +7,9 @@ from __future__ import annotations
 from tooling import number_check
 
 
-def test_the_build_checked_every_line_of_the_prose_it_rendered(built):
+def test_the_build_checked_every_line_of_the_prose_and_captions_it_rendered(built):
     report = (built / "results" / "checks" / "numbers.txt").read_text(encoding="utf-8")
-    prose = number_check.prose_lines(built / "manuscript" / "article.qmd", built)
+    manuscript = built / "manuscript"
+    prose = number_check.prose_lines(manuscript / "article.qmd", built)
+    prose += number_check.caption_lines(manuscript / "captions.yml", built)  # printed as prose
     assert report.startswith(f"{len(prose)} lines of prose: every number is a value")
