@@ -115,6 +115,12 @@ def built(tmp_path_factory, pytestconfig):
         tree = copy_sources(destination, Path(built_tree).resolve())
         for state in ("results", ".snakemake"):
             shutil.copytree(Path(built_tree) / state, tree / state, symlinks=True)
+        # DIR's environment under the name DIR's `make` gave it, when this is it: the build
+        # command make compares is then DIR's, a current build is nothing to do, and make
+        # answers without starting Snakemake.
+        own = Path(built_tree) / ".venv"
+        if own.exists() and own.resolve() == Path(sys.prefix).resolve():
+            (tree / ".venv").symlink_to(sys.prefix)
     else:
         tree = copy_sources(destination)
     completed = make(tree)

@@ -80,9 +80,13 @@ def snakemake(tree: Path, *arguments: str, timeout: int = 900) -> subprocess.Com
     )
 
 
-def make_command(*arguments: str) -> list[str]:
-    """`make` in a tree with this environment's virtualenv (its .installed stamp included)."""
-    return ["make", "--no-print-directory", f"VENV={sys.prefix}", *arguments]
+def make_command(tree: Path, *arguments: str) -> list[str]:
+    """`make` in `tree` with this environment's virtualenv (its .installed stamp included): by
+    the tree's own name for it, `.venv`, when the tree has one that is this environment (the
+    name is part of the build command make compares), else by its path."""
+    own = tree / ".venv"
+    venv = ".venv" if own.exists() and own.resolve() == Path(sys.prefix).resolve() else sys.prefix
+    return ["make", "--no-print-directory", f"VENV={venv}", *arguments]
 
 
 def make_environment() -> dict[str, str]:
@@ -93,7 +97,7 @@ def make_environment() -> dict[str, str]:
 def make(tree: Path, *arguments: str, timeout: int = 900) -> subprocess.CompletedProcess:
     """`make` in `tree`, as an author runs it."""
     return subprocess.run(
-        make_command(*arguments),
+        make_command(tree, *arguments),
         cwd=tree,
         capture_output=True,
         text=True,
@@ -106,7 +110,7 @@ def start_make(tree: Path, *arguments: str) -> subprocess.Popen:
     """`make` started in its own process group, so that a test can signal exactly that build
     (as Ctrl-C in a terminal reaches make and everything it started)."""
     return subprocess.Popen(
-        make_command(*arguments),
+        make_command(tree, *arguments),
         cwd=tree,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
