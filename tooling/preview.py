@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import subprocess
 import sys
@@ -27,6 +28,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,8 @@ WATCHED = ("Snakefile", "config", "data", "manuscript", "references.bib", "analy
 TARGET = "results/paper.html"
 REFERENCE_FILTER = "/reference-status.lua"
 GENERATED = "results/"
+#: How much lower than the preview's own renders the builds run (the range is 0 to 19).
+BUILD_NICENESS = 10
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -162,6 +166,7 @@ class Preview:
         self.requested: set[str] = set()
         self.wanted = threading.Event()
         self.generation = 0  # counts saves; a build started before the last save is stale
+        self.render_pending = False  # a direct render met a generated file being rebuilt
         self.private = tempfile.TemporaryDirectory(prefix="preview-")
 
     # -- after a save
@@ -178,7 +183,7 @@ class Preview:
         else:
             self.request([TARGET])
 
-    def render_now(self) -> None:
+    def render_now(self, ask_for_missing: bool = True) -> None:
         """Render the HTML in this process, into a folder of its own (a build may clear
         results/ meanwhile), with the render step's cache of the included files' readings."""
         assert self.plan is not None
@@ -188,8 +193,14 @@ class Preview:
             self.page.show(output.read_bytes())
         except BuildError as error:
             self.page.fail(f"error: {error}")
-        except OSError:  # a build is rewriting a generated file the render reads: it takes over
-            self.request([TARGET])
+        except OSError as error:
+            if not ask_for_missing:
+                self.page.fail(f"error: {error}")
+                return
+            # a build is rewriting a generated file the render reads: render again once the
+            # file is built (asked for, in case no build was under way)
+            self.render_pending = True
+            self.request([error.filename] if error.filename else [TARGET])
 
     def request(self, targets: list[str]) -> None:
         if targets:
@@ -199,6 +210,10 @@ class Preview:
     # -- Snakemake, one build at a time, in the main thread (Ctrl-C reaches it there)
 
     def build_loop(self) -> None:
+        # Builds from here on run niced: on Linux a thread's niceness passes to the processes it
+        # starts, so the checks a save sets off leave the processor to the next save's render.
+        with suppress(OSError, AttributeError):  # elsewhere the builds keep their priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BUILD_NICENESS)
         while True:
             if not self.wanted.wait(timeout=0.5):
                 continue
@@ -208,12 +223,15 @@ class Preview:
             ok, error = self.build(targets)
             if generation != self.generation:
                 continue  # saved again meanwhile: that save's render or build comes next
+            if ok and TARGET in targets:
+                self.page.show((self.root / TARGET).read_bytes())
+            elif self.plan and (self.render_pending or (ok and self.page.current.error)):
+                # the file a render met is built (even if a check failed), or a check that
+                # failed before passes now
+                self.render_now(ask_for_missing=False)
+            self.render_pending = False
             if not ok:
                 self.page.fail(error or "error: the build failed (see the terminal)")
-            elif TARGET in targets:
-                self.page.show((self.root / TARGET).read_bytes())
-            elif self.plan and self.page.current.error:
-                self.render_now()  # a check that failed before passes now
 
     def build(self, targets: list[str]) -> tuple[bool, str | None]:
         errors: list[str] = []

@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -39,28 +40,27 @@ def _fetch(url: str) -> tuple[int, bytes]:
         return error.code, b""
 
 
-def _start(tree: Path, command: list[str]) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tooling.preview", "--port", "0", "--", *command],
-        cwd=tree,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    assert process.stderr is not None
-    url = None
-    for line in process.stderr:
-        if match := re.search(r"(http://127\.0\.0\.1:\d+/paper\.html)", line):
-            url = match[1]
-        if line.startswith("preview: watching"):
-            break
-    if url is None:
+def _start(tree: Path, command: list[str], timeout: float = 600) -> tuple[subprocess.Popen, str]:
+    # the preview's messages go to a file (it stays open in the preview once closed here): a
+    # pipe that nobody reads any more would fill up and stop the preview at its next message
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tooling.preview", "--port", "0", "--", *command],
+            cwd=tree,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while process.poll() is None and time.monotonic() < deadline:
+            log.seek(0)
+            text = log.read()
+            url = re.search(r"(http://127\.0\.0\.1:\d+/paper\.html)", text)
+            if url and "preview: watching" in text:
+                return process, url[1]
+            time.sleep(0.1)
         process.kill()
-        raise RuntimeError("the preview did not start")
-    # the build's messages are not read any more: keep its pipe from filling up
-    subprocess.Popen(["cat"], stdin=process.stderr, stdout=subprocess.DEVNULL)
-    return process, url
+    raise RuntimeError("the preview did not start")
 
 
 def _save_sentence(tree: Path, sentence: str) -> None:

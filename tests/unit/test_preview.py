@@ -133,7 +133,7 @@ class FakePreview(preview.Preview):
         self.renders = 0
         self.fail_render: str | None = None
 
-    def render_now(self) -> None:
+    def render_now(self, ask_for_missing: bool = True) -> None:
         self.renders += 1
         if self.fail_render:
             self.page.fail(f"error: {self.fail_render}")
@@ -259,17 +259,35 @@ def test_after_a_change_to_the_renderers_code_every_save_goes_through_snakemake(
     assert fake.requested == {"results/paper.html"}
 
 
-def test_a_generated_input_missing_during_a_direct_render_hands_the_page_to_a_build(monkeypatch):
+def test_a_generated_input_missing_during_a_direct_render_is_built_then_rendered(monkeypatch):
     """A build that reruns a step the render reads (the provenance step reads the manuscript)
-    removes its output first; the direct render that meets the gap leaves the page to a build."""
+    removes its output first; the direct render that meets the gap asks for the file and
+    renders again once a build has made it, even when a check of that build fails."""
+    renders = []
 
-    def missing(*args, **kwargs):
-        raise FileNotFoundError("results/provenance/captions.json")
+    def render_html(plan, output, reader_cache=None):
+        renders.append(output)
+        if len(renders) == 1:
+            raise FileNotFoundError(2, "No such file", "results/provenance/captions.json")
+        output.write_bytes(b"<html><body>rendered again</body></html>")
 
-    monkeypatch.setattr(preview, "render_html", missing)
+    monkeypatch.setattr(preview, "render_html", render_html)
     real = preview.Preview(["snakemake"], Page())
     real.plan = preview.plan_from_summary(SUMMARY)
     real.page.show(b"<html><body>old</body></html>")
+    real.wanted = CountedEvent(times=2)  # the second wait follows the build's outcome
     real.saved(["manuscript/article.qmd"])
-    assert "results/paper.html" in real.requested
+    assert "results/provenance/captions.json" in real.requested
     assert b"old" in real.page.current.body and real.page.current.error is None
+    built = []
+
+    def build(targets):
+        built.append(targets)
+        return False, "error: manuscript/article.qmd:280: number typed by hand"
+
+    real.build = build
+    threading.Thread(target=real.build_loop, daemon=True).start()
+    assert real.wanted.back.wait(5), "the loop never came back for the next request"
+    assert "results/provenance/captions.json" in built[0]
+    assert b"rendered again" in real.page.current.body
+    assert b"number typed by hand" in real.page.current.body
