@@ -59,7 +59,10 @@ class LogHandler(LogHandlerBase):
 
         def raise_again(report) -> None:
             if report.exc_type is SystemExit and self.interrupted:  # from outside the callback
-                threading.Timer(0.1, signal.raise_signal, [signal.SIGINT]).start()
+                # to the main thread itself: a signal another thread receives would wait until
+                # the main thread wakes from whatever it is blocked in
+                main = threading.main_thread().ident
+                threading.Timer(0.1, signal.pthread_kill, [main, signal.SIGINT]).start()
             else:
                 unraisable(report)
 
