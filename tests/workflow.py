@@ -86,7 +86,10 @@ def make_command(tree: Path, *arguments: str) -> list[str]:
     name is part of the build command make compares), else by its path."""
     own = tree / ".venv"
     venv = ".venv" if own.exists() and own.resolve() == Path(sys.prefix).resolve() else sys.prefix
-    return ["make", "--no-print-directory", f"VENV={venv}", *arguments]
+    # never reinstalled from a test tree (whose lock may be dated after this environment's
+    # stamp): that would clear the environment every test runs in
+    keep = f"--old-file={venv}/.installed"
+    return ["make", "--no-print-directory", keep, f"VENV={venv}", *arguments]
 
 
 def make_environment() -> dict[str, str]:
