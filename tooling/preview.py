@@ -166,21 +166,27 @@ class Preview:
         self.requested: set[str] = set()
         self.wanted = threading.Event()
         self.generation = 0  # counts saves; a build started before the last save is stale
-        self.render_pending = False  # a direct render met a generated file being rebuilt
+        self.shown = 0  # the last save the page shows (rendered, or its error)
+        #: one render at a time: the watcher's and the build loop's write the same file
+        self.rendering = threading.Lock()
         self.private = tempfile.TemporaryDirectory(prefix="preview-")
 
     # -- after a save
 
     def saved(self, changed: list[str]) -> None:
         self.generation += 1
-        if self.plan and self.plan.stale_code(changed):
-            # this process holds the renderer's old code: only fresh processes from now on
-            console._say("preview: the renderer's code changed; saves now go through Snakemake")
-            self.plan = None
-        if self.plan and self.plan.renders_directly(changed):
-            self.render_now()
-            self.request(self.plan.rebuilds(changed))
-        else:
+        try:
+            if self.plan and self.plan.stale_code(changed):
+                # this process holds the renderer's old code: only fresh processes from now on
+                console._say("preview: the renderer's code changed; saves now go via Snakemake")
+                self.plan = None
+            if self.plan and self.plan.renders_directly(changed):
+                self.render_now()
+                self.request(self.plan.rebuilds(changed))
+            else:
+                self.request([TARGET])
+        except Exception as error:  # the watcher thread must outlive a save it cannot show
+            self.page.fail(f"error: {error}")
             self.request([TARGET])
 
     def render_now(self, ask_for_missing: bool = True) -> None:
@@ -188,19 +194,21 @@ class Preview:
         results/ meanwhile), with the render step's cache of the included files' readings."""
         assert self.plan is not None
         output = Path(self.private.name) / "paper.html"
-        try:
-            render_html(self.plan, output, reader_cache=self.root / render.READER_CACHE)
-            self.page.show(output.read_bytes())
-        except BuildError as error:
-            self.page.fail(f"error: {error}")
-        except OSError as error:
-            if not ask_for_missing:
+        with self.rendering:
+            generation = self.generation
+            try:
+                render_html(self.plan, output, reader_cache=self.root / render.READER_CACHE)
+                self.page.show(output.read_bytes())
+            except BuildError as error:
                 self.page.fail(f"error: {error}")
-                return
-            # a build is rewriting a generated file the render reads: render again once the
-            # file is built (asked for, in case no build was under way)
-            self.render_pending = True
-            self.request([error.filename] if error.filename else [TARGET])
+            except OSError as error:
+                if ask_for_missing:
+                    # a build is rewriting a generated file the render reads: the build loop
+                    # renders again once the file is built (asked for, in case no build runs)
+                    self.request([error.filename] if error.filename else [TARGET])
+                    return
+                self.page.fail(f"error: {error}")
+            self.shown = max(self.shown, generation)
 
     def request(self, targets: list[str]) -> None:
         if targets:
@@ -225,11 +233,11 @@ class Preview:
                 continue  # saved again meanwhile: that save's render or build comes next
             if ok and TARGET in targets:
                 self.page.show((self.root / TARGET).read_bytes())
-            elif self.plan and (self.render_pending or (ok and self.page.current.error)):
-                # the file a render met is built (even if a check failed), or a check that
-                # failed before passes now
+                self.shown = generation
+            elif self.plan and (self.shown < generation or (ok and self.page.current.error)):
+                # the last save is not on the page yet (its render met a file being rebuilt;
+                # it is built now, even if a check failed), or a check that failed passes now
                 self.render_now(ask_for_missing=False)
-            self.render_pending = False
             if not ok:
                 self.page.fail(error or "error: the build failed (see the terminal)")
 

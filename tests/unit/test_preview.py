@@ -291,3 +291,39 @@ def test_a_generated_input_missing_during_a_direct_render_is_built_then_rendered
     assert "results/provenance/captions.json" in built[0]
     assert b"rendered again" in real.page.current.body
     assert b"number typed by hand" in real.page.current.body
+
+
+def test_a_save_that_is_not_on_the_page_after_a_build_is_rendered_then(monkeypatch):
+    """Whatever happened to the save's own render (it met a gap, or raced with the end of a
+    build), the build loop renders the last save when the page does not show it yet."""
+    renders = []
+
+    def render_html(plan, output, reader_cache=None):
+        renders.append(output)
+        output.write_bytes(f"<html><body>render {len(renders)}</body></html>".encode())
+
+    monkeypatch.setattr(preview, "render_html", render_html)
+    real = preview.Preview(["snakemake"], Page())
+    real.plan = preview.plan_from_summary(SUMMARY)
+    real.page.show(b"<html><body>old</body></html>")
+    real.generation = 3  # three saves, none shown
+    real.build = lambda targets: (True, None)
+    real.wanted = CountedEvent(times=2)
+    real.request(["results/checks/bibliography.txt"])
+    threading.Thread(target=real.build_loop, daemon=True).start()
+    assert real.wanted.back.wait(5), "the loop never came back for the next request"
+    assert b"render 1" in real.page.current.body
+    assert real.shown == 3
+
+
+def test_a_save_that_cannot_be_shown_leaves_the_watcher_alive(monkeypatch):
+    def render_html(plan, output, reader_cache=None):
+        raise ValueError("the values file is not JSON")
+
+    monkeypatch.setattr(preview, "render_html", render_html)
+    real = preview.Preview(["snakemake"], Page())
+    real.plan = preview.plan_from_summary(SUMMARY)
+    real.page.show(b"<html><body>old</body></html>")
+    real.saved(["manuscript/article.qmd"])  # does not raise: the next save is still seen
+    assert b"the values file is not JSON" in real.page.current.body
+    assert "results/paper.html" in real.requested
