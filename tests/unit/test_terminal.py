@@ -80,6 +80,39 @@ def test_ctrl_c_during_a_callback_still_stops_snakemake_without_a_traceback():
     assert "Traceback" not in completed.stderr and "Exception ignored" not in completed.stderr
 
 
+#: Ctrl-C once a scheduler has put its graceful stop on SIGTERM, as Snakemake's does.
+CTRL_C_WHILE_SCHEDULING = """
+import os, signal, sys, threading
+sys.path.insert(0, sys.argv[1])
+from snakemake_interface_logger_plugins.tests import MockOutputSettings
+from snakemake_logger_plugin_compendium import LogHandler
+
+view = LogHandler(common_settings=MockOutputSettings(), settings=None)
+asked_to_stop = threading.Event()
+signal.signal(signal.SIGTERM, lambda *_: asked_to_stop.set())
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    print("asked to stop" if asked_to_stop.wait(5) else "not asked")
+    print("still scheduling")
+except SystemExit as stop:
+    print("stopped", stop.code)
+view.close()
+"""
+
+
+def test_ctrl_c_while_scheduling_takes_the_schedulers_graceful_stop():
+    completed = subprocess.run(
+        [sys.executable, "-c", CTRL_C_WHILE_SCHEDULING, str(console.PLUGINS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # nothing raised in the scheduler's middle: it stops itself, and the view says interrupted
+    assert completed.stdout == "asked to stop\nstill scheduling\n"
+    assert "make: interrupted; run make again to resume" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
 def handler() -> LogHandler:
     return LogHandler(common_settings=MockOutputSettings(), settings=None)
 

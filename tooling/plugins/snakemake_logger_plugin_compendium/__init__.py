@@ -42,19 +42,27 @@ class LogHandler(LogHandlerBase):
         self._watch_interrupt()
 
     def _watch_interrupt(self) -> None:
-        """Ctrl-C ends Snakemake as quietly as SystemExit does, and the closing line says so.
+        """Ctrl-C ends Snakemake quietly, and the closing line says so.
 
-        KeyboardInterrupt would print a traceback from wherever Snakemake happens to be; while
-        jobs run, Snakemake handles SystemExit as it does Ctrl-C (it waits for its running
-        steps, which make's launcher stops). The launcher starts Snakemake with SIGINT blocked,
-        so a Ctrl-C pressed during start-up is delivered here, now. Raised inside a callback
-        Python cannot stop (a weak reference's, a finaliser's), the exit would be printed as
-        "Exception ignored" with a traceback and lost: it is raised again, elsewhere.
+        KeyboardInterrupt would print a traceback from wherever Snakemake happens to be. Once
+        its scheduler runs, Ctrl-C takes the scheduler's own graceful stop (its SIGTERM
+        handler); before, SystemExit ends start-up. The launcher starts Snakemake with SIGINT
+        blocked, so a Ctrl-C pressed during start-up is delivered here, now. Raised inside a
+        callback Python cannot stop (a weak reference's, a finaliser's), the exit would be
+        printed as "Exception ignored" with a traceback and lost: it is raised again, elsewhere.
         """
         unraisable = sys.unraisablehook
 
         def interrupted(*_) -> None:
             self.interrupted = True
+            stop_scheduler = signal.getsignal(signal.SIGTERM)
+            if callable(stop_scheduler):
+                # Snakemake's scheduler runs and has its own way to stop, `kill -TERM`: it ends
+                # once its running steps are gone (make's launcher stops them). Nothing is
+                # raised in whatever Snakemake was doing (an exit raised inside its event loop
+                # can end in a traceback from the loop's shutdown).
+                stop_scheduler(signal.SIGTERM, None)
+                return
             raise SystemExit(130)
 
         def raise_again(report) -> None:
