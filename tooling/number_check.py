@@ -93,10 +93,15 @@ def _front_matter_end(lines: list[str]) -> int:
     return next(closing, -1) + 1
 
 
+def _shown_name(path: Path, root: Path) -> str:
+    """How an error names `path`: relative to the tree when it is inside it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def prose_lines(path: Path, root: Path) -> list[Line]:
     """The lines of `path` that are prose, each with its file (relative to `root`) and line
     number, authored includes followed in place."""
-    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    name = _shown_name(path, root)
     lines = path.read_text(encoding="utf-8").splitlines()
     body = _front_matter_end(lines)
     prose, field = [], None
@@ -122,7 +127,7 @@ def prose_lines(path: Path, root: Path) -> list[Line]:
 def caption_lines(path: Path, root: Path) -> list[Line]:
     """The captions of the generated tables (a YAML mapping of label to Markdown): prose printed
     in the paper like the article's, so read the same way; comments and the labels are not."""
-    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    name = _shown_name(path, root)
     return [
         Line(name, index, re.sub(r"^[\w-]+:\s*(?:[>|][+-]?)?", "", text))
         for index, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
@@ -155,22 +160,28 @@ def all_prose(manuscript: Path, root: Path, captions: Path | None = None) -> lis
     return prose_lines(manuscript, root) + (caption_lines(captions, root) if captions else [])
 
 
-def check(manuscript: Path, root: Path, captions: Path | None = None) -> list[BuildError]:
-    """One error per number typed by hand in the prose, in reading order."""
+def typed_numbers(prose: list[Line]) -> list[BuildError]:
+    """One error per number typed by hand in `prose`, in reading order."""
     return [
         BuildError(
             f'number "{number}" typed by hand: use {{{{< var … >}}}}',
             file=line.file,
             line=line.number,
         )
-        for line in all_prose(manuscript, root, captions)
+        for line in prose
         for number in hand_typed(line.text)
     ]
 
 
+def check(manuscript: Path, root: Path, captions: Path | None = None) -> list[BuildError]:
+    """One error per number typed by hand in the prose, in reading order."""
+    return typed_numbers(all_prose(manuscript, root, captions))
+
+
 def require_values(manuscript: Path, root: Path, captions: Path | None = None) -> list[Line]:
-    """The prose lines, or one BuildError that lists every number typed by hand, one
-    `file:line:` line each."""
-    if problems := check(manuscript, root, captions):
+    """The prose lines (read once), or one BuildError that lists every number typed by hand,
+    one `file:line:` line each."""
+    prose = all_prose(manuscript, root, captions)
+    if problems := typed_numbers(prose):
         raise BuildError("\n".join(str(problem) for problem in problems))
-    return all_prose(manuscript, root, captions)
+    return prose

@@ -46,14 +46,28 @@ class TestTheInterface(TestLogHandlerBase):
         return None
 
 
-#: Ctrl-C while Python runs a callback whose exceptions it ignores (a weak reference's).
-CTRL_C_IN_A_CALLBACK = """
-import os, signal, sys, time, weakref
+#: The start of a stand-in Snakemake process: make's terminal view, loaded as Snakemake loads it.
+WITH_THE_VIEW = """
+import os, signal, sys, threading, time, weakref
 sys.path.insert(0, sys.argv[1])
 from snakemake_interface_logger_plugins.tests import MockOutputSettings
 from snakemake_logger_plugin_compendium import LogHandler
 
 view = LogHandler(common_settings=MockOutputSettings(), settings=None)
+"""
+
+
+def run_with_the_view(body: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", WITH_THE_VIEW + body, str(console.PLUGINS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+#: Ctrl-C while Python runs a callback whose exceptions it ignores (a weak reference's).
+CTRL_C_IN_A_CALLBACK = """
 class Thing:
     pass
 def callback(_):
@@ -70,24 +84,13 @@ except SystemExit as stop:
 
 
 def test_ctrl_c_during_a_callback_still_stops_snakemake_without_a_traceback():
-    completed = subprocess.run(
-        [sys.executable, "-c", CTRL_C_IN_A_CALLBACK, str(console.PLUGINS)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    completed = run_with_the_view(CTRL_C_IN_A_CALLBACK)
     assert completed.stdout == "stopped 130\n"
     assert "Traceback" not in completed.stderr and "Exception ignored" not in completed.stderr
 
 
 #: Ctrl-C once a scheduler has put its graceful stop on SIGTERM, as Snakemake's does.
 CTRL_C_WHILE_SCHEDULING = """
-import os, signal, sys, threading
-sys.path.insert(0, sys.argv[1])
-from snakemake_interface_logger_plugins.tests import MockOutputSettings
-from snakemake_logger_plugin_compendium import LogHandler
-
-view = LogHandler(common_settings=MockOutputSettings(), settings=None)
 asked_to_stop = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: asked_to_stop.set())
 try:
@@ -101,12 +104,7 @@ view.close()
 
 
 def test_ctrl_c_while_scheduling_takes_the_schedulers_graceful_stop():
-    completed = subprocess.run(
-        [sys.executable, "-c", CTRL_C_WHILE_SCHEDULING, str(console.PLUGINS)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    completed = run_with_the_view(CTRL_C_WHILE_SCHEDULING)
     # nothing raised in the scheduler's middle: it stops itself, and the view says interrupted
     assert completed.stdout == "asked to stop\nstill scheduling\n"
     assert "make: interrupted; run make again to resume" in completed.stderr
