@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import yaml
@@ -52,7 +51,6 @@ RENDERER_FILTERS = (
     *(name for names in FORMAT_FILTERS.values() for name in names),
     PER_FORMAT_FILTER,
 )
-RENDERERS = ("pandoc", "quarto")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
@@ -77,12 +75,12 @@ def metadata(document: Path) -> dict:
     project = project_directory(document)
     layers = []  # (metadata, the folder its paths are relative to), weakest first
     if project is not None:
-        config = _read_yaml(project / "_quarto.yml")
+        config = read_yaml(project / "_quarto.yml")
         layers.append(
             ({k: v for k, v in config.items() if k not in ("project", "format")}, project)
         )
     if (document.parent / "_metadata.yml").is_file():
-        layers.append((_read_yaml(document.parent / "_metadata.yml"), document.parent))
+        layers.append((read_yaml(document.parent / "_metadata.yml"), document.parent))
     layers.append((front_matter(document), document.parent))
     merged: dict = {}
     for values, folder in layers:
@@ -99,7 +97,7 @@ def format_options(document: Path, name: str) -> dict:
     project = project_directory(document)
     sources = [(project / "_quarto.yml", project)] if project else []
     for path, folder in [*sources, (document, document.parent)]:
-        config = _read_yaml(path) if path.suffix == ".yml" else front_matter(path)
+        config = read_yaml(path) if path.suffix == ".yml" else front_matter(path)
         chosen = (config.get("format") or {}) if isinstance(config.get("format"), dict) else {}
         given = chosen.get(name)
         for key, value in (given if isinstance(given, dict) else {}).items():
@@ -122,7 +120,7 @@ def write_variables_json(source: Path | None, extra: dict | None, target: Path) 
         if source.suffix == ".json":
             values = json.loads(source.read_text(encoding="utf-8"))
         else:
-            values = _read_yaml(source)
+            values = read_yaml(source)
     if extra:
         values = _merged(values, extra)
     target.write_text(json.dumps(values, ensure_ascii=False, default=str), encoding="utf-8")
@@ -148,35 +146,12 @@ def static_images(document: Path) -> dict[str, str]:
     return found
 
 
-def check_config(config: dict, source: str = "config/config.yaml") -> None:
-    """Stop before anything runs (so before Snakemake removes any output) when the configured
-    renderer cannot run here."""
-    from tooling.settings import line_of
-
-    renderer = config.get("renderer", "pandoc")
-    problem = None
-    if renderer not in RENDERERS:
-        problem = f"unknown renderer {renderer!r} (expected one of {', '.join(RENDERERS)})"
-    elif renderer == "quarto" and shutil.which("quarto") is None:
-        problem = (
-            "renderer 'quarto' selected but `quarto` is not on PATH; install Quarto or set "
-            "renderer: pandoc"
-        )
-    if problem:
-        text = Path(source).read_text(encoding="utf-8") if Path(source).is_file() else ""
-        raise BuildError(problem, file=source, line=line_of(text, "renderer"), field="renderer")
-    if renderer == "pandoc":
-        from tooling.render import pandoc_binary
-
-        pandoc_binary()
-
-
 def _paths(value, folder: Path) -> list[str]:
     values = value if isinstance(value, list) else [value]
     return [os.path.normpath(os.path.relpath(folder / str(item))) for item in values]
 
 
-def _read_yaml(path: Path) -> dict:
+def read_yaml(path: Path) -> dict:
     return _mapping(path.read_text(encoding="utf-8"), path)
 
 

@@ -19,7 +19,7 @@ from tests import standards
 from tests.conftest import EDITED_FIGURE, EDITED_PROSE, EDITED_VALUE
 from tests.optional_tools import need
 from tests.workflow import copy_sources
-from tooling import diff_report, paper_diff
+from tooling import paper_diff
 
 TABLE, FIELD = "indicators", "value_as_written"
 EARLIER = EDITED_VALUE[2].strip(",")  # the value the earlier commit codes
@@ -163,10 +163,10 @@ def test_the_report_is_valid_html_with_every_kind_of_change(tmp_path):
         "from": "HEAD~1 (0123456789)",
         "to": "working tree",
         "warning": "warning: 1 uncommitted change(s) in the working tree (data/raw/fruit.csv)",
-        "effects": {group: [entry] for group in diff_report.RESULT_GROUPS}
+        "effects": {group: [entry] for group in paper_diff.RESULT_GROUPS}
         | {"references": [entry], "numbering": [entry]},
         "sources": {"raw": [entry], "code": [entry], "manuscript": [entry]},
     }
-    report = diff_report.write(document, tmp_path)
+    report = paper_diff.write(document, tmp_path)
     checked = standards.nu_check(report)
     assert checked["errors"] == [], checked
