@@ -81,11 +81,9 @@ def _structured_strings(value) -> Iterator[str]:
 
 def _kind(path: Path) -> str:
     """The format a file is read as, for the report ("image": pixels are not read)."""
-    suffix = Path(path).suffix.lower()
-    if suffix in IMAGE_SUFFIXES:
-        return "image"
+    suffix = path.suffix.lower()
     known = suffix in TEXT_SUFFIXES | ZIPPED_XML_SUFFIXES | {".pdf"}
-    return suffix[1:] if known else "other"
+    return "image" if suffix in IMAGE_SUFFIXES else suffix[1:] if known else "other"
 
 
 def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> list[str]:

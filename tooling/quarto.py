@@ -51,6 +51,7 @@ RENDERER_FILTERS = (
     *(name for names in FORMAT_FILTERS.values() for name in names),
     PER_FORMAT_FILTER,
 )
+NOT_METADATA = ("project", "format")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
@@ -70,36 +71,32 @@ def project_directory(document: Path) -> Path | None:
     return None
 
 
-def metadata(document: Path) -> dict:
-    """Project, folder and document metadata, merged as Quarto merges them."""
+def _layers(document: Path) -> list[tuple[dict, Path]]:
+    """The project's, the folder's and the document's settings, weakest first, each with the
+    folder its paths are relative to."""
     project = project_directory(document)
-    layers = []  # (metadata, the folder its paths are relative to), weakest first
-    if project is not None:
-        config = read_yaml(project / "_quarto.yml")
-        layers.append(
-            ({k: v for k, v in config.items() if k not in ("project", "format")}, project)
-        )
+    layers = [(read_yaml(project / "_quarto.yml"), project)] if project else []
     if (document.parent / "_metadata.yml").is_file():
         layers.append((read_yaml(document.parent / "_metadata.yml"), document.parent))
-    layers.append((front_matter(document), document.parent))
+    return [*layers, (front_matter(document), document.parent)]
+
+
+def metadata(document: Path) -> dict:
+    """The document's metadata, merged as Quarto merges it (`project` and `format` are not)."""
     merged: dict = {}
-    for values, folder in layers:
-        merged.update(values)
+    for values, folder in _layers(document):
+        merged.update({key: value for key, value in values.items() if key not in NOT_METADATA})
         if "bibliography" in values:
             merged["bibliography"] = _paths(values["bibliography"], folder)
     return merged
 
 
 def format_options(document: Path, name: str) -> dict:
-    """The `format: <name>:` options of the project and then the document (paths kept as
-    given, relative to the file that set them)."""
+    """The `format: <name>:` options, merged alike (a `css` path made relative to here)."""
     options: dict = {}
-    project = project_directory(document)
-    sources = [(project / "_quarto.yml", project)] if project else []
-    for path, folder in [*sources, (document, document.parent)]:
-        config = read_yaml(path) if path.suffix == ".yml" else front_matter(path)
-        chosen = (config.get("format") or {}) if isinstance(config.get("format"), dict) else {}
-        given = chosen.get(name)
+    for values, folder in _layers(document):
+        chosen = values.get("format")
+        given = chosen.get(name) if isinstance(chosen, dict) else None
         for key, value in (given if isinstance(given, dict) else {}).items():
             options[key] = _paths(value, folder)[0] if key == "css" else value
     return options
