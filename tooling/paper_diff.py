@@ -36,10 +36,7 @@ OUTPUT = Path("results") / "diff"
 CAPTIONS = "results/provenance/captions.json"
 MANUSCRIPT_TEXT = (".qmd", ".md", ".yml", ".yaml", ".lua", ".css", ".typ", ".bib")
 #: The two halves of a comparison, what a reader sees and what caused it, and their groups.
-PARTS = {
-    "effects": "What a reader sees change",
-    "sources": "What changed in the sources",
-}
+PARTS = {"effects": "What a reader sees change", "sources": "What changed in the sources"}
 TITLES = {
     "values_in_prose": "Values in the prose",
     "other_values": "Other computed values (not printed)",
@@ -80,13 +77,6 @@ class Side:
     def text(self, relative: str) -> str:
         path = (self.results.parent if relative.startswith("results/") else self.sources) / relative
         return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
-def git(root: Path, *arguments: str) -> str:
-    completed = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True)
-    if completed.returncode != 0:
-        raise DiffError(f"git {' '.join(arguments)}: {completed.stderr.strip()}")
-    return completed.stdout.strip()
 
 
 def up_to_date(tree: Path, results: Path) -> bool:
@@ -249,10 +239,10 @@ def run(root: Path, revision: str) -> dict:
     """Compare REV's paper with the working tree's; the comparison as a document."""
     if not sources.is_git_checkout(root):
         raise DiffError("it needs the history of a git checkout, and this tree has no .git")
-    try:
-        commit = git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    except DiffError:
-        raise DiffError(f"{revision} names no commit of this repository") from None
+    named = ["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"]
+    commit = subprocess.run(named, cwd=root, capture_output=True, text=True).stdout.strip()
+    if not commit:
+        raise DiffError(f"{revision} names no commit of this repository")
     with tempfile.TemporaryDirectory(prefix="paper-diff-") as scratch:
         base = revision_side(root, commit, f"{revision} ({commit[:10]})", Path(scratch))
         if not up_to_date(root, root / "results"):

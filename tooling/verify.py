@@ -144,13 +144,12 @@ def report(outcomes: list[Outcome], tools: list[str]) -> tuple[str, bool]:
 
 def input_changes(recorded: dict[str, str], root: Path) -> list[Outcome]:
     """Each source the manifest records against the tree, and build inputs it does not record."""
-    present = set(sources.build_inputs(root))
-    changes = [
-        Outcome(path, "missing" if path not in present else "changed")
-        for path, digest in sorted(recorded.items())
-        if path not in present or sha256(root / path) != digest
+    current = sources.input_hashes(sources.build_inputs(root), root)
+    statuses = {(True, True): "changed", (True, False): "missing", (False, True): "unrecorded"}
+    return [
+        Outcome(change.where, statuses[bool(change.old), bool(change.new)])
+        for change in comparison.mapping_changes("source", recorded, current)
     ]
-    return changes + [Outcome(path, "unrecorded") for path in sorted(present - set(recorded))]
 
 
 def tier0(manifest: dict, root: Path) -> tuple[str, bool]:

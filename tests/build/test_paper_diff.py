@@ -60,7 +60,9 @@ def earlier_commit_of_the_edited_build(built, edited, clone) -> str:
     for name in {EDITED_VALUE[0], EDITED_FIGURE[0], EDITED_PROSE[0]}:
         shutil.copy2(built / name, clone / name)
     git(clone, "commit", "-qam", "as the article gives them")
-    commit = paper_diff.git(clone, "rev-parse", "HEAD~1")
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD~1"], cwd=clone, capture_output=True, text=True, check=True
+    ).stdout.strip()
     shutil.copytree(built.parent / "results-as-built", clone / "results")
     kept = clone / paper_diff.OUTPUT / "builds" / commit / "results"
     shutil.copytree(edited.tree / "results", kept, ignore=shutil.ignore_patterns("logs"))
