@@ -29,3 +29,7 @@ with reported_errors(snakemake.log[0]):
     manuscript = Path(snakemake.input.manuscript).read_text(encoding="utf-8")
     numbers = provenance.artifact_numbers(manuscript, labels)
     write_text_atomic(snakemake.output.readme_map, provenance.readme_map(records, numbers))
+    # the workflow describes the steps defined before this one; this step adds itself
+    this = {"rule": snakemake.rule, "inputs": list(snakemake.input)}
+    described = [*snakemake.params.steps, {**this, "outputs": list(snakemake.output)}]
+    write_text_atomic(snakemake.output.steps, provenance.to_json(described))
