@@ -39,6 +39,8 @@ rule provenance:
     output:
         captions="results/provenance/captions.json",
         appendix="results/provenance/appendix.md",
+        # the steps as plain data: `make preview` reads which files the render step reads here
+        steps="results/provenance/steps.json",
     log:
         "results/logs/provenance.log",
     benchmark:

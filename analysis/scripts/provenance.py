@@ -1,17 +1,17 @@
-"""results/provenance/: caption and value provenance and the appendix table."""
+"""results/provenance/: caption and value provenance, the appendix table and the steps as data."""
 
 import json
 from pathlib import Path
 
 from compendium.files import write_text_atomic
-from tooling import links, provenance
+from tooling import provenance
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     steps = provenance.steps_of_rules(snakemake.params.steps)
     records = provenance.records(list(snakemake.input.artifacts), steps, Path.cwd())
     environment = provenance.tool_versions(Path(snakemake.input.lock).read_text())
-    place = links.repository(snakemake.params.repository_url, Path(snakemake.input.citation))
+    place = provenance.repository(snakemake.params.repository_url, Path(snakemake.input.citation))
     captions = provenance.caption_provenance(records, place)
     # every value the prose may print, beside the labels (no label is called "values")
     captions["values"] = provenance.value_entries(
@@ -23,5 +23,9 @@ with reported_errors(snakemake.log[0]):
     write_text_atomic(snakemake.output.captions, provenance.to_json(captions))
     write_text_atomic(
         snakemake.output.appendix,
-        provenance.appendix(records, environment, links.where_files_are(place)),
+        provenance.appendix(records, environment, provenance.where_files_are(place)),
     )
+    # the workflow describes the steps defined before this one; this step adds itself
+    this = {"rule": snakemake.rule, "inputs": list(snakemake.input)}
+    described = [*snakemake.params.steps, {**this, "outputs": list(snakemake.output)}]
+    write_text_atomic(snakemake.output.steps, provenance.to_json(described))
