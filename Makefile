@@ -75,8 +75,11 @@ $(BUILD_INPUTS):
 
 FORCE:
 
+# A current build is served at once: `make --question` answers without starting Snakemake (the
+# environment is up to date: this rule's prerequisite).
 preview: $(INSTALLED) ## Rebuild the HTML paper on every change to manuscript/ or data/ and serve it on localhost
-	@$(BIN)/python -m tooling.preview --port $(PORT) -- $(SNAKEMAKE)
+	@built=$$($(MAKE) --no-print-directory --question --old-file=$(INSTALLED) paper && echo --built || true); \
+	$(BIN)/python -m tooling.preview --port $(PORT) $$built -- $(SNAKEMAKE)
 
 test: $(INSTALLED) ## Run the whole test suite (builds the paper once, in a temporary copy)
 	$(BIN)/python -m pytest

@@ -10,18 +10,16 @@ sys.path.insert(0, workflow.basedir)
 
 from tooling import settings
 from tooling.dependencies import package_tables
-from tooling.quarto import check_config
 from tooling.steps import missing_sources, stop_on_error
 
 min_version("9.0")
 
-# The settings (config/config.yaml, validated by config/config.schema.yaml; `--config` overrides).
+# The settings (config/config.yaml, validated by config/config.schema.yaml; `--config` overrides),
+# and whether the renderer they choose can run here: before any job runs.
 with stop_on_error():
     config.update(
         settings.load("config/config.yaml", "config/config.schema.yaml", config)
     )
-    # before any job runs, so before Snakemake removes any output: can the renderer run here?
-    check_config(config)
 
 # The coded tables of data/raw/, as listed in data/datapackage.json; each is cleaned into
 # results/data/ and published with the paper.

@@ -121,6 +121,10 @@ def built(tmp_path_factory, pytestconfig):
         own = Path(built_tree) / ".venv"
         if own.exists() and own.resolve() == Path(sys.prefix).resolve():
             (tree / ".venv").symlink_to(sys.prefix)
+        # DIR's confidential data, which a clone has not (they are never committed), as built
+        restricted = Path(built_tree) / "data" / "restricted"
+        if restricted.is_dir():
+            shutil.copytree(restricted, tree / "data" / "restricted")
     else:
         tree = copy_sources(destination)
     completed = make(tree)
@@ -131,8 +135,8 @@ def built(tmp_path_factory, pytestconfig):
 
 
 #: The independent edits of the `edited` build, each in its own part of the workflow: a value in
-#: one coding sheet, the drawing of one figure, a sentence of the prose, and synthetic
-#: confidential data to protect.
+#: one coding sheet, the drawing of one figure, a sentence of the prose, synthetic confidential
+#: data to protect, and a new figure added by the guide (tests/build/new_figure.py).
 EDITED_VALUE = ("data/raw/indicators.csv", ",2847,", ",2919,")
 EDITED_FIGURE = ("analysis/compendium/figures/timeline_layout.py", "DIAMOND = 4.2", "DIAMOND = 4.6")
 EDITED_PROSE = ("manuscript/article.qmd", ". ", ", as edited. ")
@@ -140,10 +144,12 @@ EDITED_PROSE = ("manuscript/article.qmd", ". ", ", as edited. ")
 
 @pytest.fixture(scope="session")
 def edited(built, tmp_path_factory):
-    """The session build again after the edits above: its tree, the bytes of results/ before,
-    the jobs that ran and Snakemake's output. Tests of reruns, provenance and privacy assert on
-    this one rebuild."""
-    from tests.workflow import copy_tree, jobs_in, snakemake
+    """The session build again after the edits above, by `make` as an author runs it: its tree,
+    the bytes of results/ before, the files the new figure touched, the jobs that ran and
+    Snakemake's complete log of the run (make shows one line per step). Tests of reruns,
+    provenance, privacy and the guide to adding a figure assert on this one rebuild."""
+    from tests.build.new_figure import add_by_the_guide, source_hashes
+    from tests.workflow import copy_tree, jobs_in, make
 
     tree = copy_tree(built, tmp_path_factory.mktemp("edited") / "tree")
     before = {
@@ -156,10 +162,22 @@ def edited(built, tmp_path_factory):
         assert old in text, (name, old)
         (tree / name).write_text(text.replace(old, new, 1), encoding="utf-8")
     shutil.copytree(ROOT / "tests/fixtures/restricted/clean", tree / "data/restricted")
-    completed = snakemake(tree)
+    sources = source_hashes(tree)
+    add_by_the_guide(tree)
+    touched = sorted(
+        name for name, digest in source_hashes(tree).items() if sources.get(name) != digest
+    )
+    if not (tree / ".venv").exists():  # `make` in a copy of this tree then has nothing to do
+        (tree / ".venv").symlink_to(sys.prefix)
+    logs = set((tree / ".snakemake" / "log").glob("*.snakemake.log"))
+    completed = make(tree)
     assert completed.returncode == 0, completed.stderr[-3000:]
-    output = completed.stdout + completed.stderr
-    return SimpleNamespace(tree=tree, before=before, ran=jobs_in(output), output=output)
+    new_logs = sorted(set((tree / ".snakemake" / "log").glob("*.snakemake.log")) - logs)
+    assert len(new_logs) == 1, new_logs
+    output = new_logs[0].read_text(encoding="utf-8")
+    return SimpleNamespace(
+        tree=tree, before=before, touched=touched, ran=jobs_in(output), output=output
+    )
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ Python package, whatever else the machine happens to have installed.
 
     PATH="$(python3 tooling/bare_path.py)" make
 
-The script makes a folder (the one given, or a new temporary one) with a link for each allowed
+The script makes a new temporary folder with a link for each allowed
 program found on the current PATH and prints the folder. Nothing else is reachable through it:
 not rsvg-convert, pandoc, typst, quarto, Chromium, Java, Node or npm, TeX, ImageMagick or
 poppler, even where they are installed. It needs nothing but the Python standard library, so it
@@ -13,7 +13,6 @@ runs before `.venv` exists; CI's first stage builds a fresh clone with it (`.ci/
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -49,7 +48,6 @@ def make_bare_path(directory: Path, search_path: str | None = None) -> Path:
     """Fill `directory` with links to the allowed programs found on `search_path` (by default
     the current PATH) and the running Python as `python3` and `python`; return it."""
     directory.mkdir(parents=True, exist_ok=True)
-    search_path = os.environ.get("PATH", os.defpath) if search_path is None else search_path
     for name in PROGRAMS:
         if found := shutil.which(name, path=search_path):
             (directory / name).unlink(missing_ok=True)
@@ -62,13 +60,5 @@ def make_bare_path(directory: Path, search_path: str | None = None) -> Path:
     return directory
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python3 tooling/bare_path.py", description=__doc__)
-    parser.add_argument("directory", nargs="?", type=Path, help="default: a new temporary one")
-    directory = parser.parse_args(argv).directory or Path(tempfile.mkdtemp(prefix="bare-path-"))
-    print(make_bare_path(directory.resolve()))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    print(make_bare_path(Path(tempfile.mkdtemp(prefix="bare-path-"))))

@@ -10,7 +10,8 @@ import difflib
 import html
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from itertools import zip_longest
 from pathlib import Path
 
 from tooling.provenance import coded_tables, flatten, rows_by_id
@@ -32,7 +33,7 @@ class Change:
     old: str = ""
     new: str = ""
     #: The source changes that caused it (filled by the caller that knows the lineage).
-    causes: tuple[str, ...] = field(default=())
+    causes: tuple[str, ...] = ()
 
     def line(self) -> str:
         if self.old and self.new:
@@ -55,14 +56,33 @@ def mapping_changes(kind: str, before: dict[str, str], after: dict[str, str]) ->
 
 def value_changes(before_json: str, after_json: str) -> list[Change]:
     """The values (results/values.json) whose printed text differs."""
-    return mapping_changes(
-        "value", *(flatten(json.loads(text)) for text in (before_json, after_json))
-    )
+    before, after = (flatten(json.loads(text)) for text in (before_json, after_json))
+    return mapping_changes("value", before, after)
 
 
 def values_in_prose(manuscript: str) -> set[str]:
     """The value keys the manuscript prints."""
     return set(VALUE_IN_PROSE.findall(manuscript))
+
+
+def keyed_changes(
+    kind: str, before: dict, after: dict, row_name: str, field_name: str, whole
+) -> list[Change]:
+    """Rows (id → column → text) that differ: a row on one side only whole (as `whole` writes
+    it), else one change per differing field; `row_name` and `field_name` format their names."""
+    changes = []
+    for row_id in dict.fromkeys([*before, *after]):
+        where = row_name.format(row_id)
+        if row_id in before and row_id in after:
+            fields = [
+                {field_name.format(where, name): text for name, text in side[row_id].items()}
+                for side in (before, after)
+            ]
+            changes += mapping_changes(kind, *fields)
+        else:
+            old, new = (whole(side.get(row_id, {})) for side in (before, after))
+            changes.append(Change(kind, where, old, new))
+    return changes
 
 
 def _cells(line: str) -> list[str]:
@@ -71,44 +91,36 @@ def _cells(line: str) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", part.strip()) for part in parts]
 
 
-def pipe_table(markdown: str) -> tuple[list[str], dict[str, list[str]], str]:
-    """The header, the rows and the caption of the first pipe table in `markdown`; rows by
+def pipe_table(markdown: str) -> tuple[dict[str, dict[str, str]], str]:
+    """The rows (column → cell) and the caption of the first pipe table in `markdown`; rows by
     their first cell when it names each row once, else by their position."""
     lines = [line for line in markdown.splitlines() if line.lstrip().startswith("|")]
-    caption = next(
-        (line[1:].strip() for line in markdown.splitlines() if line.startswith(": ")), ""
-    )
+    caption = next((line[1:].strip() for line in markdown.splitlines() if line[:2] == ": "), "")
     header, rows = (_cells(lines[0]) if lines else []), [_cells(line) for line in lines[2:]]
-    firsts = [row[0] if row else "" for row in rows]
-    if len(set(firsts)) < len(firsts):
-        firsts = [f"row {number}" for number in range(1, len(rows) + 1)]
-    return header, dict(zip(firsts, rows, strict=True)), caption
+    labels = [row[0] if row else "" for row in rows]
+    if len(set(labels)) < len(labels):
+        labels = [f"row {number}" for number in range(1, len(rows) + 1)]
+    return {label: dict(zip(header, row)) for label, row in zip(labels, rows)}, caption
 
 
 def cell_changes(table: str, before_md: str, after_md: str) -> list[Change]:
     """The cells of table `table` that differ, each named by its row and its column header;
     rows present on one side only, whole, and a changed caption."""
-    (old_header, before, old_caption), (new_header, after, new_caption) = map(
-        pipe_table, (before_md, after_md)
+    (before, old_caption), (after, new_caption) = pipe_table(before_md), pipe_table(after_md)
+    changes = keyed_changes(
+        "cell", before, after, f"{table}, row “{{}}”", "{}, column “{}”", _joined_cells
     )
-    changes = []
-    for label in dict.fromkeys([*before, *after]):
-        where = f"{table}, row “{label}”"
-        if label not in before or label not in after:
-            old, new = (" | ".join(side.get(label, [])) for side in (before, after))
-            changes.append(Change("cell", where, old, new))
-            continue
-        old_cells, new_cells = (
-            dict(zip(old_header, before[label])),
-            dict(zip(new_header, after[label])),
-        )
-        for column in dict.fromkeys([*old_header, *new_header]):
-            old, new = old_cells.get(column, ""), new_cells.get(column, "")
-            if old != new:
-                changes.append(Change("cell", f"{where}, column “{column}”", old, new))
     if old_caption != new_caption:
         changes.append(Change("cell", f"{table}, caption", old_caption, new_caption))
     return changes
+
+
+def _joined_cells(row: dict[str, str]) -> str:
+    return " | ".join(row.values())
+
+
+def _named_fields(row: dict[str, str]) -> str:
+    return ", ".join(f"{name}={text}" for name, text in row.items() if text)
 
 
 def row_changes(
@@ -117,21 +129,7 @@ def row_changes(
     """Rows of a CSV table that differ, matched by `key` (the table's primary key; the first
     column when none is given), one change per changed field; added and removed rows whole."""
     before, after = rows_by_id(before_csv, key), rows_by_id(after_csv, key)
-    changes = []
-    for row_id in before.keys() | after.keys():
-        where = f"{table} row {row_id}"
-        if row_id not in before or row_id not in after:
-            old, new = (
-                ", ".join(f"{name}={text}" for name, text in side.get(row_id, {}).items() if text)
-                for side in (before, after)
-            )
-            changes.append(Change("row", where, old, new))
-            continue
-        fields = [
-            {f"{where}: {name}": text or "" for name, text in side[row_id].items()}
-            for side in (before, after)
-        ]
-        changes += mapping_changes("row", *fields)
+    changes = keyed_changes("row", before, after, f"{table} row {{}}", "{}: {}", _named_fields)
     return sorted(changes, key=lambda change: change.where)
 
 
@@ -193,11 +191,11 @@ def line_changes(path: str, before: str, after: str) -> list[Change]:
     changes = []
     matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
     for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        old_lines, new_lines = matcher.a[old_start:old_end], matcher.b[new_start:new_end]
-        for offset in range(max(len(old_lines), len(new_lines)) if tag != "equal" else 0):
-            old = old_lines[offset] if offset < len(old_lines) else ""
-            new = new_lines[offset] if offset < len(new_lines) else ""
-            number = (new_start if offset < len(new_lines) else old_start) + offset + 1
+        pairs = zip_longest(
+            matcher.a[old_start:old_end], matcher.b[new_start:new_end], fillvalue=""
+        )
+        for offset, (old, new) in enumerate(pairs if tag != "equal" else ()):
+            number = (new_start if offset < new_end - new_start else old_start) + offset + 1
             changes.append(Change("manuscript", f"{path}:{number}", old, new))
     return changes
 

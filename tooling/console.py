@@ -2,15 +2,11 @@
 
     python -m tooling.console [--stamp PATH --outputs PATH] SNAKEMAKE-COMMAND...
 
-- **One build per tree**: an exclusive `flock` on `.snakemake/make-build.lock` while Snakemake
-  runs; the kernel drops it when this process ends, however it ends, so it is never stale.
-- **Recovery**: under that lock nothing else builds, so what an earlier build left is stale:
-  Snakemake's lock (SIGKILL leaves it, and Snakemake would refuse to start until `--unlock`)
-  and our steps' unfinished files. Interrupted jobs are redone (`--rerun-incomplete`).
-- **Make's terminal view**: the logger plugin in tooling/plugins/ (one line per step, a failed
-  step's own `error:` line, one closing line); Snakemake keeps its complete log in
-  `.snakemake/log/`. Steps ignore Ctrl-C; this process stops them with SIGTERM (no traceback).
-- **A stamp of success** (`--stamp`, `--outputs`): what lets the next `make` skip Snakemake.
+docs/bad-input.md ("Interruptions") tells what the author sees. The tree lock is an exclusive
+`flock`, which the kernel drops when this process ends, however it ends: it is never stale. Under
+it nothing else builds, so what an earlier build left (Snakemake's lock, our steps' unfinished
+files) is stale and removed. The terminal view is the logger plugin in tooling/plugins/. The
+stamp of success (`--stamp`, `--outputs`) is what lets the next `make` skip Snakemake.
 """
 
 from __future__ import annotations
@@ -93,11 +89,9 @@ def run(
     """Run `command` (Snakemake) with make's terminal view; its exit status, or 130 if it was
     interrupted (even when Snakemake stopped cleanly after its running steps).
 
-    Ctrl-C reaches Snakemake directly (same process group), where the logger plugin handles
-    it; the steps ignore it (the shell prefix in analysis/rules/common.smk) and are stopped
-    here with SIGTERM, which ends a Python program without a traceback. SIGTERM to this
-    process is passed on to Snakemake, and the steps are stopped alike. With `echo`, every
-    line Snakemake writes to stderr goes to it (the preview's page) instead.
+    Ctrl-C reaches Snakemake directly (same process group), where the logger plugin handles it;
+    the steps ignore it (analysis/rules/common.smk) and are stopped here with SIGTERM, which
+    ends a Python program without a traceback. With `echo`, Snakemake's stderr goes to it.
     """
     environment = dict(os.environ, PYTHONUNBUFFERED="1")
     environment["PYTHONPATH"] = os.pathsep.join(

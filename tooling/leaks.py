@@ -14,6 +14,7 @@ import hashlib
 import html
 import io
 import json
+import mimetypes
 import re
 import zipfile
 from collections import Counter
@@ -69,13 +70,9 @@ def _markup_texts(raw: str) -> list[str]:
 
 
 def _structured_strings(value) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _structured_strings(item)
-    elif isinstance(value, list):
+    if isinstance(value, dict):
+        value = [*map(str, value), *value.values()]
+    if isinstance(value, list):
         for item in value:
             yield from _structured_strings(item)
     elif value is not None:
@@ -84,11 +81,9 @@ def _structured_strings(value) -> Iterator[str]:
 
 def _kind(path: Path) -> str:
     """The format a file is read as, for the report ("image": pixels are not read)."""
-    suffix = Path(path).suffix.lower()
-    if suffix in IMAGE_SUFFIXES:
-        return "image"
+    suffix = path.suffix.lower()
     known = suffix in TEXT_SUFFIXES | ZIPPED_XML_SUFFIXES | {".pdf"}
-    return suffix[1:] if known else "other"
+    return "image" if suffix in IMAGE_SUFFIXES else suffix[1:] if known else "other"
 
 
 def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> list[str]:
@@ -117,11 +112,8 @@ def texts_of(path: Path, data: bytes | None = None, depth: int = 0) -> list[str]
             embedded = base64.b64decode("".join(match[2].split()), validate=False)
         except ValueError:
             continue
-        mime = match[1] or ""
-        name = "embedded" + {"image/svg+xml": ".svg", "application/pdf": ".pdf"}.get(
-            mime, ".png" if mime.startswith("image/") else ".txt"
-        )
-        texts += texts_of(Path(name), embedded, depth + 1)
+        suffix = mimetypes.guess_extension(match[1] or "text/plain") or ".txt"
+        texts += texts_of(Path("embedded" + suffix), embedded, depth + 1)
     return texts
 
 

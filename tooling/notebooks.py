@@ -48,7 +48,8 @@ def scrub(notebook, root: Path):
         cell["id"] = f"cell-{index:03d}"
         cell.metadata.pop("execution", None)
         for output in cell.get("outputs", []):
-            output.pop("metadata", None) if not output.get("metadata") else None
+            if not output.get("metadata"):
+                output.pop("metadata", None)
             if "text" in output:
                 output["text"] = _clean_text(output["text"], root_text)
             for mime, data in output.get("data", {}).items():

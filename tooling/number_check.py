@@ -160,7 +160,7 @@ def all_prose(manuscript: Path, root: Path, captions: Path | None = None) -> lis
     return prose_lines(manuscript, root) + (caption_lines(captions, root) if captions else [])
 
 
-def typed_numbers(prose: list[Line]) -> list[BuildError]:
+def check(prose: list[Line]) -> list[BuildError]:
     """One error per number typed by hand in `prose`, in reading order."""
     return [
         BuildError(
@@ -173,15 +173,10 @@ def typed_numbers(prose: list[Line]) -> list[BuildError]:
     ]
 
 
-def check(manuscript: Path, root: Path, captions: Path | None = None) -> list[BuildError]:
-    """One error per number typed by hand in the prose, in reading order."""
-    return typed_numbers(all_prose(manuscript, root, captions))
-
-
 def require_values(manuscript: Path, root: Path, captions: Path | None = None) -> list[Line]:
     """The prose lines (read once), or one BuildError that lists every number typed by hand,
     one `file:line:` line each."""
     prose = all_prose(manuscript, root, captions)
-    if problems := typed_numbers(prose):
+    if problems := check(prose):
         raise BuildError("\n".join(str(problem) for problem in problems))
     return prose

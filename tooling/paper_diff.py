@@ -7,13 +7,16 @@ built there, unless a build of the same sources is kept under results/diff/build
 tree is built first unless its manifest's input hashes say `results/` is current. The two builds
 are compared as a reader sees them (values the prose prints, table cells, the data each figure
 plots, references, numbering), and each change is tied to the source changes upstream of it:
-coded rows by row id and field, code files, manuscript lines.
+coded rows by row id and field, code files, manuscript lines. The comparison is printed, and
+written as diff.json and one self-contained HTML page (nothing loaded from elsewhere: it is read
+offline or attached to a review).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import io
 import json
 import shutil
@@ -25,11 +28,38 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from tooling import compare, dependencies, diff_report, sources, verify
+from compendium.files import write_text_atomic
+from tooling import compare, dependencies, sources, verify
 from tooling.compare import Change
 
 OUTPUT = Path("results") / "diff"
+CAPTIONS = "results/provenance/captions.json"
 MANUSCRIPT_TEXT = (".qmd", ".md", ".yml", ".yaml", ".lua", ".css", ".typ", ".bib")
+#: The two halves of a comparison, what a reader sees and what caused it, and their groups.
+PARTS = {"effects": "What a reader sees change", "sources": "What changed in the sources"}
+TITLES = {
+    "values_in_prose": "Values in the prose",
+    "other_values": "Other computed values (not printed)",
+    "cells": "Table cells",
+    "figures": "Figure data",
+    "references": "References",
+    "numbering": "Section, figure and table numbers",
+    "raw": "Coded rows (data/raw)",
+    "code": "Code and configuration files",
+    "manuscript": "Manuscript lines",
+}
+#: The groups that mean the results changed (`--fail-on-change`); references and numbering
+#: follow from the text alone.
+RESULT_GROUPS = ("values_in_prose", "other_values", "cells", "figures")
+#: How many entries of one group, and causes of one entry, the terminal shows (the report: all).
+SHOWN, CAUSES_SHOWN = 12, 3
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 1rem; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }
+th, td { border: 1px solid #c8c8c8; padding: .3rem .5rem; vertical-align: top; text-align: left;
+  overflow-wrap: anywhere; }
+td.old { background: #fbe9e9; } td.new { background: #e7f4e7; } p.warning { background: #fff4d6; }
+"""
 
 
 class DiffError(Exception):
@@ -47,13 +77,6 @@ class Side:
     def text(self, relative: str) -> str:
         path = (self.results.parent if relative.startswith("results/") else self.sources) / relative
         return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
-def git(root: Path, *arguments: str) -> str:
-    completed = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True)
-    if completed.returncode != 0:
-        raise DiffError(f"git {' '.join(arguments)}: {completed.stderr.strip()}")
-    return completed.stdout.strip()
 
 
 def up_to_date(tree: Path, results: Path) -> bool:
@@ -113,39 +136,29 @@ def source_changes(base: Side, current: Side) -> dict[str, list[Change]]:
 
 def effects(base: Side, current: Side) -> dict[str, list[Change]]:
     """What a reader sees change, grouped."""
-    keys = compare.table_keys(current.sources)
-
-    def changes(path: str, figure: dict | None = None) -> list[Change]:
-        trees = (base.results.parent, current.results.parent)
-        return compare.artifact_changes(path, *trees, keys, figure)
-
-    manuscripts = [
-        path for side in (base, current) for path in side.sources.glob("manuscript/*.qmd")
-    ]
-    printed = compare.values_in_prose(
-        "\n".join(path.read_text(encoding="utf-8") for path in manuscripts)
+    keys, trees = compare.table_keys(current.sources), (base.results.parent, current.results.parent)
+    sides = (base, current)
+    manuscripts = [path for side in sides for path in side.sources.glob("manuscript/*.qmd")]
+    printed = compare.values_in_prose("\n".join(path.read_text("utf-8") for path in manuscripts))
+    values = compare.artifact_changes("results/values.json", *trees, keys)
+    tables = sorted(
+        {path.name for side in sides for path in (side.results / "tables").glob("*.md")}
     )
-    values = changes("results/values.json")
-    tables = {
-        path.name for side in (base, current) for path in (side.results / "tables").glob("*.md")
-    }
-    captions = current.text("results/provenance/captions.json") or base.text(
-        "results/provenance/captions.json"
-    )
-    figures = {
-        label: record
-        for label, record in json.loads(captions or "{}").items()
-        if label.startswith("fig-")
-    }
-    papers = [side.text("results/paper.html") for side in (base, current)]
+    captions = json.loads(current.text(CAPTIONS) or base.text(CAPTIONS) or "{}")
+    figures = [captions[label] for label in sorted(captions) if label.startswith("fig-")]
+    papers = [side.text("results/paper.html") for side in sides]
     return {
         "values_in_prose": [change for change in values if change.where in printed],
         "other_values": [change for change in values if change.where not in printed],
-        "cells": [cell for name in sorted(tables) for cell in changes(f"results/tables/{name}")],
+        "cells": [
+            cell
+            for name in tables
+            for cell in compare.artifact_changes(f"results/tables/{name}", *trees, keys)
+        ],
         "figures": [
             row
-            for _, record in sorted(figures.items())
-            for row in changes(record["output"], record)
+            for record in figures
+            for row in compare.artifact_changes(record["output"], *trees, keys, record)
         ],
         "references": compare.mapping_changes("reference", *map(compare.references, papers)),
         "numbering": compare.mapping_changes("number", *map(compare.numbering, papers)),
@@ -184,7 +197,7 @@ def lineage(side: Side) -> dict[str, tuple[set[str] | None, set[str]]]:
     """For each figure and table label: the coded tables upstream of it and its code files;
     `values` for the numbers of the prose (every table), and `value KEY` for a value whose
     record names the coded rows it was computed from (`table row id`)."""
-    captions = json.loads(side.text("results/provenance/captions.json") or "{}")
+    captions = json.loads(side.text(CAPTIONS) or "{}")
     values_code = _program_files(side, "analysis/scripts/values.py")
     found: dict[str, tuple[set[str] | None, set[str]]] = {"values": (None, values_code)}
     for key, entry in captions.pop("values", {}).items():
@@ -226,10 +239,10 @@ def run(root: Path, revision: str) -> dict:
     """Compare REV's paper with the working tree's; the comparison as a document."""
     if not sources.is_git_checkout(root):
         raise DiffError("it needs the history of a git checkout, and this tree has no .git")
-    try:
-        commit = git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    except DiffError:
-        raise DiffError(f"{revision} names no commit of this repository") from None
+    named = ["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"]
+    commit = subprocess.run(named, cwd=root, capture_output=True, text=True).stdout.strip()
+    if not commit:
+        raise DiffError(f"{revision} names no commit of this repository")
     with tempfile.TemporaryDirectory(prefix="paper-diff-") as scratch:
         base = revision_side(root, commit, f"{revision} ({commit[:10]})", Path(scratch))
         if not up_to_date(root, root / "results"):
@@ -240,14 +253,93 @@ def run(root: Path, revision: str) -> dict:
             group: [asdict(tie(group, effect, causes, lineage_of)) for effect in found]
             for group, found in effects(base, current).items()
         }
-    warning = verify.uncommitted_warning(root) or ""
     return {
         "from": base.label,
         "to": current.label,
         "effects": seen,
         "sources": {group: [asdict(change) for change in found] for group, found in causes.items()},
-        "warning": warning.replace("verifies", "compares"),
+        "warning": (verify.uncommitted_warning(root) or "").replace("verifies", "compares"),
     }
+
+
+# The report -------------------------------------------------------------------------------------
+
+
+def results_changed(document: dict) -> bool:
+    return any(document["effects"][group] for group in RESULT_GROUPS)
+
+
+def summary(document: dict) -> str:
+    """The terminal's account: each group with its first entries and their causes."""
+    lines = [f"diff: {document['from']} → {document['to']}"]
+    for part, heading in PARTS.items():
+        lines.append(f"{heading.lower()}:")
+        for group, found in document[part].items():
+            lines.append(f"  {TITLES[group].lower()}: {len(found) or 'none'}")
+            for change in found[:SHOWN]:
+                causes = change["causes"]
+                lines.append(f"    {Change(**change).line()}")
+                lines += [f"        ← {cause}" for cause in causes[:CAUSES_SHOWN]]
+                if len(causes) > CAUSES_SHOWN:
+                    lines.append(f"        ← ... {len(causes) - CAUSES_SHOWN} more")
+            if len(found) > SHOWN:
+                lines.append(f"    ... {len(found) - SHOWN} more in the report")
+    return "\n".join(lines)
+
+
+def _section(group: str, found: list[dict], with_causes: bool) -> list[str]:
+    """A group's heading and, when it has entries, their table."""
+    heading = f'<h3 id="{group}">{html.escape(TITLES[group])}: {len(found) or "none"}</h3>'
+    columns = ["where", "before", "after", *(["caused by"] if with_causes else [])]
+    rows = []
+    for change in found:
+        where, old, new = (html.escape(change[key]) for key in ("where", "old", "new"))
+        cells = f'<td><code>{where}</code></td><td class="old">{old}</td><td class="new">{new}</td>'
+        if with_causes:
+            causes = "".join(f"<li>{html.escape(cause)}</li>" for cause in change["causes"])
+            cells += f"<td><ul>{causes}</ul></td>"
+        rows.append(f"<tr>{cells}</tr>")
+    header = "".join(f"<th>{column}</th>" for column in columns)
+    table = [f"<table><thead><tr>{header}</tr></thead><tbody>", *rows, "</tbody></table>"]
+    return [heading, *(table if found else [])]
+
+
+def render(document: dict) -> str:
+    """The report as one valid HTML5 page with its style inline."""
+    title = html.escape(f"What changed in the paper: {document['from']} → {document['to']}")
+    body = [f"<h1>{title}</h1>"]
+    if document.get("warning"):
+        body.append(f'<p class="warning">{html.escape(document["warning"])}</p>')
+    if results_changed(document):
+        body.append("<p>The results changed.</p>")
+    else:
+        body.append("<p>No value, table cell or figure data changed.</p>")
+    for part, heading in PARTS.items():
+        body.append(f"<h2>{heading}</h2>")
+        for group, found in document[part].items():
+            body += _section(group, found, with_causes=part == "effects")
+    head = '<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+    return "\n".join(
+        [
+            '<!DOCTYPE html>\n<html lang="en">',
+            f"<head>{head}<title>{title}</title><style>{STYLE}</style></head>",
+            "<body><main>",
+            *body,
+            "</main></body></html>",
+            "",
+        ]
+    )
+
+
+def write(document: dict, folder: Path) -> Path:
+    """diff.json and the self-contained report.html under `folder`, each written whole; the
+    report's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(
+        folder / "diff.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    )
+    write_text_atomic(folder / "report.html", render(document))
+    return folder / "report.html"
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
@@ -267,10 +359,10 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         return 2
     if document["warning"]:
         print(document["warning"], file=sys.stderr)
-    report = diff_report.write(document, root / OUTPUT)
-    print(diff_report.summary(document))
+    report = write(document, root / OUTPUT)
+    print(summary(document))
     print(f"report: {report.relative_to(root)}")
-    if arguments.fail_on_change and diff_report.results_changed(document):
+    if arguments.fail_on_change and results_changed(document):
         print("diff: the results changed (--fail-on-change)", file=sys.stderr)
         return 1
     return 0

@@ -7,8 +7,10 @@ stylesheet, the bibliography) is rendered here, in this warm process, by the ste
 no Snakemake start-up. Any other change (data, code, settings) goes through Snakemake, which
 brings figures, tables and values up to date and renders the HTML; the other steps that read a
 saved file (the bibliography check reads the manuscript) are built after the page is updated.
-Which files the step reads, and which other steps read them, is Snakemake's own answer
-(`--detailed-summary`), asked once.
+Which files the step reads, and which other steps read them, the build has written down: the
+provenance step records every step's inputs and outputs (STEPS_FILE), as the workflow declares
+them. `make preview` on a tree whose build is current (`make --question paper`) serves that build
+at once instead of starting Snakemake to learn it has nothing to do.
 
 The page is served from memory (tooling.preview_page): the last good page stays up while a build
 runs, and a failed build shows its one-line error above it. Builds take the same lock as `make`.
@@ -19,10 +21,9 @@ same on every system.
 from __future__ import annotations
 
 import argparse
-import csv
+import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,6 +40,7 @@ from tooling.preview_page import Page, serve
 #: What a save can change: the sources of every step.
 WATCHED = ("Snakefile", "config", "data", "manuscript", "references.bib", "analysis", "tooling")
 TARGET = "results/paper.html"
+STEPS_FILE = Path("results/provenance/steps.json")
 REFERENCE_FILTER = "/reference-status.lua"
 GENERATED = "results/"
 #: How much lower than the preview's own renders the builds run (the range is 0 to 19).
@@ -97,31 +99,40 @@ class Plan:
         return sorted({output for name in changed for output in self.other_readers.get(name, ())})
 
 
-def plan_from_summary(summary: str, target: str = TARGET) -> Plan:
-    """The plan from `snakemake --detailed-summary TARGET` (one row per output file)."""
-    lines = (line for line in summary.splitlines() if "\t" in line)
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
-    html = next((row for row in rows if row["output_file"] == target), None)
+def plan_from_steps(steps: list[dict], target: str = TARGET) -> Plan:
+    """The plan from the workflow's steps (rule, inputs, outputs): the step that writes `target`
+    and, for each source, the outputs of the steps it waits for that read that source too."""
+    html = next((step for step in steps if target in step["outputs"]), None)
     if html is None:
-        raise BuildError(f"Snakemake's summary has no step that writes {target}")
+        raise BuildError(f"the workflow has no step that writes {target}")
+    writers = {output: step for step in steps for output in step["outputs"]}
+    # the steps the target waits for: the writers of its generated inputs, and of theirs
+    upstream, waiting = {}, [html]
+    while waiting:
+        step = waiting.pop()
+        for name in step["inputs"]:
+            writer = writers.get(name)
+            if writer and writer["rule"] not in upstream and writer is not html:
+                upstream[writer["rule"]] = writer
+                waiting.append(writer)
     other_readers: dict[str, set[str]] = {}
-    for row in rows:
-        if row["rule"] == html["rule"]:  # it writes the other formats too: not another reader
-            continue
-        for name in row["input-file(s)"].split(","):
-            if name and not name.startswith(GENERATED):
-                other_readers.setdefault(name, set()).add(row["output_file"])
-    renderer_reads = frozenset(name for name in html["input-file(s)"].split(",") if name)
-    return Plan(renderer_reads, {name: frozenset(outs) for name, outs in other_readers.items()})
-
-
-def read_plan(command: list[str]) -> Plan:
-    completed = subprocess.run(
-        [*command, "--detailed-summary", "--nolock", TARGET], capture_output=True, text=True
+    for step in upstream.values():
+        for name in step["inputs"]:
+            if not name.startswith(GENERATED):
+                other_readers.setdefault(name, set()).update(step["outputs"])
+    return Plan(
+        frozenset(html["inputs"]),
+        {name: frozenset(outputs) for name, outputs in other_readers.items()},
     )
-    if completed.returncode != 0:
-        raise BuildError("Snakemake could not list the steps of the paper")
-    return plan_from_summary(completed.stdout)
+
+
+def read_plan(root: Path) -> Plan:
+    """The plan from the steps the last build recorded (STEPS_FILE)."""
+    try:
+        steps = json.loads((root / STEPS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BuildError(f"{STEPS_FILE}: no record of the workflow's steps ({error})") from None
+    return plan_from_steps(steps)
 
 
 def render_html(plan: Plan, output: Path, reader_cache: Path | None = None) -> None:
@@ -265,9 +276,13 @@ class Preview:
             raise KeyboardInterrupt
         return returncode == 0, (errors[0] if errors else None)
 
-    def start(self) -> None:
-        """The first build, then the plan; saves meanwhile are seen by the first poll."""
-        ok, error = self.build([TARGET])
+    def start(self, built: bool = False) -> None:
+        """The first build (none when `built`: the tree's build is current), then the plan;
+        saves meanwhile are seen by the first poll."""
+        if built and (self.root / TARGET).is_file():
+            ok, error = True, None
+        else:
+            ok, error = self.build([TARGET])
         if ok:
             self.page.show((self.root / TARGET).read_bytes())
         else:
@@ -276,7 +291,7 @@ class Preview:
             console._say("preview: renderer is not pandoc; every save rebuilds through Snakemake")
             return
         try:
-            self.plan = read_plan(self.command)
+            self.plan = read_plan(self.root)
         except BuildError as problem:  # every change then goes through Snakemake
             console._say(f"preview: {problem}; every save rebuilds through Snakemake")
 
@@ -306,7 +321,7 @@ def watch(
         preview.saved(changed)
 
 
-def run(command: list[str], port: int, interval: float) -> None:
+def run(command: list[str], port: int, interval: float, built: bool = False) -> None:
     page = Page()
     server = serve(page, port)
     url = f"http://127.0.0.1:{server.server_address[1]}/paper.html"
@@ -314,7 +329,7 @@ def run(command: list[str], port: int, interval: float) -> None:
     try:
         preview = Preview(command, page)
         state = snapshot(preview.root)
-        preview.start()
+        preview.start(built)
         watcher = threading.Thread(
             target=watch, args=(preview, interval, state), name="preview-watch", daemon=True
         )
@@ -332,9 +347,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tooling.preview", description=__doc__)
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between polls")
+    parser.add_argument(
+        "--built", action="store_true", help="the build is current: serve it without building"
+    )
     parser.add_argument("command", nargs="+", help="the Snakemake command that builds")
     arguments = parser.parse_args(argv)
-    run(arguments.command, arguments.port, arguments.interval)
+    run(arguments.command, arguments.port, arguments.interval, arguments.built)
 
 
 if __name__ == "__main__":

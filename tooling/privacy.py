@@ -1,23 +1,11 @@
 """Confidential fieldwork data: pseudonymise it on the way in, prove it never comes out.
 
-Identifying material (interview logs with names, institutions, contact details) may only live
-in `data/restricted/`, which git ignores. That directory is a small Frictionless Data Package of
-its own: `data/restricted/datapackage.json` lists its tables, and a field whose schema carries
-`"sensitive": true` holds values that identify someone. Two steps of the build handle it:
-
-- **pseudonymise** is the only step that reads `data/restricted/`. It validates the tables and
-  writes them to `results/pseudonymised/` with every sensitive value replaced by a code
-  (`interviewee-001`, numbered in order of first appearance; fields that share a `"pseudonym"`
-  name share codes, so one person is one code across tables). Steps that need the interviews
-  read those copies, never the originals. Without `data/restricted/` it records that there is
-  nothing to protect.
-- **check_leaks** (`tooling.leaks`) runs last and looks for every sensitive value in every file
-  under `results/`, as its reader could read it; one hit fails the build. Messages name the
-  file, table, row and field, never the value.
-
-Matching ignores case, repeated whitespace and line-end hyphenation. Values shorter than
-`MIN_LENGTH` are counted, not scanned; a value is found only whole (a surname alone only if it
-is a sensitive field of its own).
+`data/README.md` ("Confidential data") describes the layout of `data/restricted/` (ignored by
+git; a data package whose fields marked `"sensitive": true` identify someone) and the two steps
+that handle it: **pseudonymise**, the only step that reads it, replaces each sensitive value by a
+code (`interviewee-001`; fields sharing a `"pseudonym"` share codes, so one person is one code
+across tables); **check_leaks** (`tooling.leaks`) looks for every sensitive value in every output.
+Messages name file, table, row and field, never the value.
 """
 
 from __future__ import annotations

@@ -19,8 +19,11 @@ import json
 import os
 import platform
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from compendium.errors import BuildError
 from tooling.dependencies import module_file
@@ -36,20 +39,21 @@ README_MAP = ("<!-- provenance-map:start -->\n", "<!-- provenance-map:end -->")
 
 @dataclass(frozen=True)
 class Step:
-    rule: str
-    program: str
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
+    rule: str | None
+    program: str | None
+    inputs: Sequence[str]
+    outputs: Sequence[str]
     #: the package function whose result the step writes (tooling.dependencies.computing_function)
     function: str | None = None
 
 
+#: What a published file no step makes (a static input) is recorded with.
+NO_STEP = Step(None, None, (), ())
+
+
 def steps_of_rules(described: list[dict]) -> list[Step]:
     """Steps as the workflow describes them (see analysis/rules/provenance.smk)."""
-    return [
-        Step(s["rule"], s["program"], tuple(s["inputs"]), tuple(s["outputs"]), s.get("function"))
-        for s in sorted(described, key=lambda step: step["rule"])
-    ]
+    return [Step(**step) for step in sorted(described, key=lambda step: step["rule"])]
 
 
 def step_of(path: str, steps: list[Step]) -> Step | None:
@@ -82,18 +86,17 @@ def records(paths: list[str], steps: list[Step], root: Path, digest=sha256) -> l
     rule, program and inputs), the package function whose result it is and its coding sheets."""
     result = []
     for path in sorted(paths):
-        step = step_of(path, steps)
-        function = step.function if step else None
+        step = step_of(path, steps) or NO_STEP
         result.append(
             {
                 "path": path,
                 "sha256": digest(root / path),
                 "size": (root / path).stat().st_size,
-                "rule": step.rule if step else None,
-                "program": step.program if step else None,
-                "inputs": data_inputs(step) if step else [],
-                "function": function,
-                "module": module_file(function) if function else None,
+                "rule": step.rule,
+                "program": step.program,
+                "inputs": data_inputs(step),
+                "function": step.function,
+                "module": step.function and module_file(step.function),
                 "sheets": coded_sheets(path, steps),
             }
         )
@@ -109,9 +112,7 @@ def label_of(path: str) -> str | None:
 def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | None = None) -> dict:
     """For each figure and table label: the step's rule, program and inputs, the module and
     function that compute it and its coding sheets, a short hash, and the URL of the module
-    (else the program) in the repository when one is known (tooling.links)."""
-    from tooling.links import file_url
-
+    (else the program) in the repository when one is known."""
     result = {}
     for record in artifact_records:
         if label := label_of(record["path"]):
@@ -131,6 +132,41 @@ def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | No
             if url := file_url(place, record.get("module") or record["program"]):
                 result[label]["url"] = url
     return result
+
+
+# Where the paper's links to programs and data point --------------------------------------------
+# A link relative to `results/paper.html` breaks as soon as the single file is published (GitHub
+# Pages, a journal's site, an e-mail), so links go to the repository: `repository_url` of
+# config/config.yaml, else `repository-code` of CITATION.cff, at the release tag of the version
+# in CITATION.cff (`v0.1.0`), a fixed name for the exact commit the edition was made from. Not
+# the commit id itself: the outputs' hashes are committed with the sources, and a commit cannot
+# record its own id. Without a repository URL there are no links; the paper says where the
+# files are instead.
+
+
+def repository(configured: str, citation: Path) -> tuple[str, str] | None:
+    """(repository URL, release tag), or None when no URL is known."""
+    metadata = yaml.safe_load(citation.read_text(encoding="utf-8")) if citation.exists() else {}
+    url = (configured or metadata.get("repository-code") or "").rstrip("/")
+    return (url, f"v{metadata['version']}") if url else None
+
+
+def file_url(place: tuple[str, str] | None, path: str) -> str | None:
+    """The URL of a source file at the release, in the form GitHub and GitLab both serve."""
+    return f"{place[0]}/blob/{place[1]}/{path}" if place else None
+
+
+def where_files_are(place: tuple[str, str] | None) -> str:
+    """One sentence for the appendix: where the programs and data it names can be found."""
+    if place is None:
+        return (
+            "The programs and data named in captions and below are paths in this edition's "
+            "source package (its repository or archive), which is not part of this document."
+        )
+    return (
+        f"The programs and data named in captions and below are files of the repository "
+        f"<{place[0]}> at release `{place[1]}`; captions link to them there."
+    )
 
 
 def tool_versions(lock_text: str) -> dict:

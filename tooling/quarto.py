@@ -10,16 +10,15 @@ from here, so the paper and any other document render alike.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import yaml
 
 from compendium.errors import BuildError
+from tooling.sources import sha256
 
 ROOT = Path(__file__).resolve().parents[1]
 FILTER_DIRECTORY = ROOT / "manuscript" / "filters"
@@ -52,7 +51,7 @@ RENDERER_FILTERS = (
     *(name for names in FORMAT_FILTERS.values() for name in names),
     PER_FORMAT_FILTER,
 )
-RENDERERS = ("pandoc", "quarto")
+NOT_METADATA = ("project", "format")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
@@ -72,36 +71,32 @@ def project_directory(document: Path) -> Path | None:
     return None
 
 
-def metadata(document: Path) -> dict:
-    """Project, folder and document metadata, merged as Quarto merges them."""
+def _layers(document: Path) -> list[tuple[dict, Path]]:
+    """The project's, the folder's and the document's settings, weakest first, each with the
+    folder its paths are relative to."""
     project = project_directory(document)
-    layers = []  # (metadata, the folder its paths are relative to), weakest first
-    if project is not None:
-        config = _read_yaml(project / "_quarto.yml")
-        layers.append(
-            ({k: v for k, v in config.items() if k not in ("project", "format")}, project)
-        )
+    layers = [(read_yaml(project / "_quarto.yml"), project)] if project else []
     if (document.parent / "_metadata.yml").is_file():
-        layers.append((_read_yaml(document.parent / "_metadata.yml"), document.parent))
-    layers.append((front_matter(document), document.parent))
+        layers.append((read_yaml(document.parent / "_metadata.yml"), document.parent))
+    return [*layers, (front_matter(document), document.parent)]
+
+
+def metadata(document: Path) -> dict:
+    """The document's metadata, merged as Quarto merges it (`project` and `format` are not)."""
     merged: dict = {}
-    for values, folder in layers:
-        merged.update(values)
+    for values, folder in _layers(document):
+        merged.update({key: value for key, value in values.items() if key not in NOT_METADATA})
         if "bibliography" in values:
             merged["bibliography"] = _paths(values["bibliography"], folder)
     return merged
 
 
 def format_options(document: Path, name: str) -> dict:
-    """The `format: <name>:` options of the project and then the document (paths kept as
-    given, relative to the file that set them)."""
+    """The `format: <name>:` options, merged alike (a `css` path made relative to here)."""
     options: dict = {}
-    project = project_directory(document)
-    sources = [(project / "_quarto.yml", project)] if project else []
-    for path, folder in [*sources, (document, document.parent)]:
-        config = _read_yaml(path) if path.suffix == ".yml" else front_matter(path)
-        chosen = (config.get("format") or {}) if isinstance(config.get("format"), dict) else {}
-        given = chosen.get(name)
+    for values, folder in _layers(document):
+        chosen = values.get("format")
+        given = chosen.get(name) if isinstance(chosen, dict) else None
         for key, value in (given if isinstance(given, dict) else {}).items():
             options[key] = _paths(value, folder)[0] if key == "css" else value
     return options
@@ -122,7 +117,7 @@ def write_variables_json(source: Path | None, extra: dict | None, target: Path) 
         if source.suffix == ".json":
             values = json.loads(source.read_text(encoding="utf-8"))
         else:
-            values = _read_yaml(source)
+            values = read_yaml(source)
     if extra:
         values = _merged(values, extra)
     target.write_text(json.dumps(values, ensure_ascii=False, default=str), encoding="utf-8")
@@ -144,31 +139,8 @@ def static_images(document: Path) -> dict[str, str]:
     found = {}
     for path in sorted(document.parent.rglob("*")):
         if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
-            found[path.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[path.as_posix()] = sha256(path)
     return found
-
-
-def check_config(config: dict, source: str = "config/config.yaml") -> None:
-    """Stop before anything runs (so before Snakemake removes any output) when the configured
-    renderer cannot run here."""
-    from tooling.settings import line_of
-
-    renderer = config.get("renderer", "pandoc")
-    problem = None
-    if renderer not in RENDERERS:
-        problem = f"unknown renderer {renderer!r} (expected one of {', '.join(RENDERERS)})"
-    elif renderer == "quarto" and shutil.which("quarto") is None:
-        problem = (
-            "renderer 'quarto' selected but `quarto` is not on PATH; install Quarto or set "
-            "renderer: pandoc"
-        )
-    if problem:
-        text = Path(source).read_text(encoding="utf-8") if Path(source).is_file() else ""
-        raise BuildError(problem, file=source, line=line_of(text, "renderer"), field="renderer")
-    if renderer == "pandoc":
-        from tooling.render import pandoc_binary
-
-        pandoc_binary()
 
 
 def _paths(value, folder: Path) -> list[str]:
@@ -176,7 +148,7 @@ def _paths(value, folder: Path) -> list[str]:
     return [os.path.normpath(os.path.relpath(folder / str(item))) for item in values]
 
 
-def _read_yaml(path: Path) -> dict:
+def read_yaml(path: Path) -> dict:
     return _mapping(path.read_text(encoding="utf-8"), path)
 
 

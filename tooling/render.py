@@ -319,7 +319,7 @@ def render_with_quarto(inputs: Inputs, output: Path, to: str, root: Path) -> Non
 
     Quarto reads values from `_variables.yml` beside the document, so the staged copy gets the
     generated values under that name; the sources themselves are never written to. Whether
-    `quarto` is installed was checked before the build started (`quarto.check_config`).
+    `quarto` is installed was checked before the build started (`settings.load`).
     """
     from tooling import quarto as project
 

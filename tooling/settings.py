@@ -2,38 +2,37 @@
 
 The workflow loads them through `load` instead of Snakemake's `configfile:` and `validate`, so a
 wrong setting stops the build with its final message, `file:line: setting: what is wrong`,
-produced once, here, and not re-read from Snakemake's exception text.
+produced once, here, and not re-read from Snakemake's exception text. Whether the chosen renderer
+can run is checked here too: while the workflow is read, so before Snakemake removes any output.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
 from compendium.errors import BuildError
+from tooling.quarto import read_yaml
 
 
 def load(path: str | Path, schema_path: str | Path, overrides: Mapping) -> dict:
     """The settings of `path`, `overrides` (Snakemake's `--config`) taking precedence."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        written = yaml.safe_load(text) or {}
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        raise BuildError(f"not valid YAML: {error.problem}", file=str(path), line=line) from None
-    if not isinstance(written, dict):
-        raise BuildError("not a mapping of settings", file=str(path))
-    settings = {**written, **overrides}
-    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
-    problem = first_problem(settings, schema)
+    settings = {**read_yaml(path), **overrides}
+    problem = first_problem(settings, read_yaml(Path(schema_path)))
+    if problem is None and settings["renderer"] == "quarto" and not shutil.which("quarto"):
+        install = "install Quarto or set renderer: pandoc"
+        problem = "renderer", f"renderer 'quarto' selected but `quarto` is not on PATH; {install}"
     if problem:
         setting, message = problem
+        text = path.read_text(encoding="utf-8")
         raise BuildError(message, file=str(path), line=line_of(text, setting), field=setting)
+    if settings["renderer"] == "pandoc":
+        from tooling.render import pandoc_binary
+
+        pandoc_binary()
     return settings
 
 

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,9 @@ KEPT = Path("results") / "verify"
 
 def rebuild(tree: Path, *arguments: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the Snakemake of this environment in `tree`: the whole build, or what `arguments` ask."""
-    command = [str(Path(sys.executable).parent / "snakemake"), "--cores", "2", "--rerun-incomplete"]
+    snakemake = str(Path(sys.executable).parent / "snakemake")
     return subprocess.run(
-        [*command, "--quiet", "rules", *arguments],
+        [snakemake, "--cores", "2", "--rerun-incomplete", "--quiet", "rules", *arguments],
         cwd=tree,
         capture_output=True,
         text=True,
@@ -75,10 +76,6 @@ class Outcome:
     def line(self) -> str:
         head = f"{self.status:<10} {self.path}" + (f"  ({self.detail})" if self.detail else "")
         return "\n".join([head, *(f"           {change}" for change in self.changes)])
-
-
-def _counts(outcomes: list[Outcome], *statuses: str) -> dict[str, int]:
-    return {status: sum(outcome.status == status for outcome in outcomes) for status in statuses}
 
 
 def tool_differences(recorded: dict, current: dict) -> list[str]:
@@ -122,7 +119,7 @@ def unrecorded(manifest: dict, current: dict) -> list[Outcome]:
 
 def report(outcomes: list[Outcome], tools: list[str]) -> tuple[str, bool]:
     """The lines a reviewer reads, and whether all content was reproduced."""
-    counts = _counts(outcomes, "reproduced", "labels", "differs", "missing", "new")
+    counts = Counter(outcome.status for outcome in outcomes)
     lines = [outcome.line() for outcome in outcomes]
     lines.append(
         f"{counts['reproduced']} reproduced, {counts['labels']} reproduced but for the tool "
@@ -147,29 +144,26 @@ def report(outcomes: list[Outcome], tools: list[str]) -> tuple[str, bool]:
 
 def input_changes(recorded: dict[str, str], root: Path) -> list[Outcome]:
     """Each source the manifest records against the tree, and build inputs it does not record."""
-    present = set(sources.build_inputs(root))
-    changes = [
-        Outcome(path, "missing" if path not in present else "changed")
-        for path, digest in sorted(recorded.items())
-        if path not in present or sha256(root / path) != digest
+    current = sources.input_hashes(sources.build_inputs(root), root)
+    statuses = {(True, True): "changed", (True, False): "missing", (False, True): "unrecorded"}
+    return [
+        Outcome(change.where, statuses[bool(change.old), bool(change.new)])
+        for change in comparison.mapping_changes("source", recorded, current)
     ]
-    return changes + [Outcome(path, "unrecorded") for path in sorted(present - set(recorded))]
 
 
 def tier0(manifest: dict, root: Path) -> tuple[str, bool]:
     """Published files against their recorded hashes, sources against theirs; no build."""
     published, ok = (
-        report(compare(manifest, root), [])
-        if (root / "results").is_dir()
-        else (
-            "No results/ here: this tree holds the sources only, so there are no published "
-            "files to check. Build them (`make`, or `make verify TIER=2`).",
-            False,
-        )
+        "No results/ here: this tree holds the sources only, so there are no published "
+        "files to check. Build them (`make`, or `make verify TIER=2`).",
+        False,
     )
+    if (root / "results").is_dir():
+        published, ok = report(compare(manifest, root), [])
     recorded = manifest.get("inputs", {})
     changes = input_changes(recorded, root)
-    counts = _counts(changes, "changed", "missing", "unrecorded")
+    counts = Counter(change.status for change in changes)
     lines = ["published files:", published, *(change.line() for change in changes)]
     lines.append(
         f"sources: {len(recorded) - counts['changed'] - counts['missing']} of {len(recorded)} "
@@ -299,12 +293,10 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     if warning := uncommitted_warning(root):
         print(warning, file=sys.stderr)
     text, ok = tier0(manifest, root)
-    if tier == 0 or (not ok and tier == 1):
-        print(text)
-        if not ok and tier == 1:
-            print("verify: tier 1 needs intermediates that tier 0 accepts; use TIER=2")
-        return 0 if ok else 1
-    text, ok = rebuilt(manifest, root, tier)
+    if tier == 1 and not ok:
+        text += "\nverify: tier 1 needs intermediates that tier 0 accepts; use TIER=2"
+    elif tier:
+        text, ok = rebuilt(manifest, root, tier)
     print(text)
     return 0 if ok else 1
 

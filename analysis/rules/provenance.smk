@@ -42,6 +42,8 @@ rule provenance:
         captions="results/provenance/captions.json",
         appendix="results/provenance/appendix.md",
         readme_map="results/provenance/readme-map.md",
+        # the steps as plain data: `make preview` reads which files the render step reads here
+        steps="results/provenance/steps.json",
     log:
         "results/logs/provenance.log",
     benchmark:

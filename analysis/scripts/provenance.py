@@ -4,14 +4,14 @@ import json
 from pathlib import Path
 
 from compendium.files import write_text_atomic
-from tooling import links, provenance
+from tooling import provenance
 from tooling.steps import reported_errors
 
 with reported_errors(snakemake.log[0]):
     steps = provenance.steps_of_rules(snakemake.params.steps)
     records = provenance.records(list(snakemake.input.artifacts), steps, Path.cwd())
     environment = provenance.tool_versions(Path(snakemake.input.lock).read_text())
-    place = links.repository(snakemake.params.repository_url, Path(snakemake.input.citation))
+    place = provenance.repository(snakemake.params.repository_url, Path(snakemake.input.citation))
     captions = provenance.caption_provenance(records, place)
     # every value the prose may print, beside the labels (no label is called "values")
     captions["values"] = provenance.value_entries(
@@ -23,9 +23,13 @@ with reported_errors(snakemake.log[0]):
     write_text_atomic(snakemake.output.captions, provenance.to_json(captions))
     write_text_atomic(
         snakemake.output.appendix,
-        provenance.appendix(records, environment, links.where_files_are(place)),
+        provenance.appendix(records, environment, provenance.where_files_are(place)),
     )
     labels = [label for record in records if (label := provenance.label_of(record["path"]))]
     manuscript = Path(snakemake.input.manuscript).read_text(encoding="utf-8")
     numbers = provenance.artifact_numbers(manuscript, labels)
     write_text_atomic(snakemake.output.readme_map, provenance.readme_map(records, numbers))
+    # the workflow describes the steps defined before this one; this step adds itself
+    this = {"rule": snakemake.rule, "inputs": list(snakemake.input)}
+    described = [*snakemake.params.steps, {**this, "outputs": list(snakemake.output)}]
+    write_text_atomic(snakemake.output.steps, provenance.to_json(described))

@@ -177,6 +177,7 @@ def test_tier2_in_an_archive_reproduces_the_session_build_on_another_machine(
 CLUSTER_RERUN = "clean_coding"
 CLUSTER_TARGETS = ("results/figures/fig-flows.svg", "results/values.json")
 CLUSTER_JOBS = 3
+REPORT = "results/report.html"
 
 
 def test_jobs_run_each_as_a_process_of_its_own_and_write_the_session_build_bytes(built, tmp_path):
@@ -184,12 +185,15 @@ def test_jobs_run_each_as_a_process_of_its_own_and_write_the_session_build_bytes
     process of its own, the way a cluster scheduler does. In a copy of the session build, a
     cleaning notebook is run again and so are the figure and the values that read its tables:
     no job depends on another job's memory, working directory or undeclared input, so every
-    file is byte for byte the session build's. The whole build's reproduction is tier 2's."""
+    file is byte for byte the session build's. The whole build's reproduction is tier 2's.
+    The same run writes Snakemake's report of what it built (`make report`'s), which must be
+    self-contained: a reader opens it offline."""
     tree = copy_tree(built, tmp_path / "tree")
     started = time.time()
     completed = snakemake(
         tree,
         "--workflow-profile", "profiles/cluster-generic",
+        "--report", REPORT, "--report-after-run",
         *CLUSTER_TARGETS, "--forcerun", CLUSTER_RERUN,  # --forcerun takes every word after it
     )  # fmt: skip
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
@@ -200,6 +204,9 @@ def test_jobs_run_each_as_a_process_of_its_own_and_write_the_session_build_bytes
         if path.is_file() and path.stat().st_mtime >= started
     }
     assert {"results/data/flows.csv", *CLUSTER_TARGETS} <= remade, sorted(remade)
-    for name in sorted(remade - {"results/.snakemake_timestamp"}):
+    report = (tree / REPORT).read_text(encoding="utf-8")
+    assert "fig-flows" in report
+    assert not re.search(r"""(?:src|href)=["']https?://""", report)
+    for name in sorted(remade - {"results/.snakemake_timestamp", REPORT}):
         if "logs" not in name.split("/"):
             assert (tree / name).read_bytes() == (built / name).read_bytes(), name

@@ -30,7 +30,7 @@ from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
 from tests.build.troubled import CLAIM_EDIT, edit_rows
 from tests.unit.test_bad_data import unreadable_quantity
 from tests.workflow import BIN, ROOT, bare_path, copy_sources, copy_tree, make
-from tooling import number_check, quarto, render, settings
+from tooling import number_check, render, settings
 from tooling.notebooks import execute
 from tooling.steps import missing_sources
 
@@ -189,10 +189,9 @@ PATH_WITHOUT_QUARTO = os.pathsep.join([str(BIN), bare_path()])
 
 
 def render_html() -> None:
-    """The render step's HTML as the workflow makes it: the renderer checked when the workflow
-    is read (the Snakefile's `check_config`), then analysis/scripts/render.py."""
+    """The render step's HTML as the workflow makes it: the settings and the renderer checked
+    when the workflow is read (the Snakefile's `settings.load`), then analysis/scripts/render.py."""
     config = settings.load(CONFIG, "config/config.schema.yaml", {})
-    quarto.check_config(config, CONFIG)
     inputs = render.Inputs(
         manuscript=Path(MANUSCRIPT),
         values=Path("results/values.json"),

@@ -3,15 +3,18 @@
 What each edit must redo is written here, from the inputs each step declares in
 analysis/rules/ (a coding sheet: the validation, the cleaning step that reads it and the steps
 that read that step's tables; one figure's code: that figure; a sentence of the prose: the
-bibliography and number checks; confidential data: the two privacy steps), plus the
+bibliography and number checks; confidential data: the two privacy steps; a figure added by the
+guide: its own step), plus the
 publication steps that read every published file or every source. It is not taken from
-Snakemake's own graph, which is what is under test. All four edits are made in the session's
+Snakemake's own graph, which is what is under test. All five edits are made in the session's
 one `edited` rebuild: a step rerun for no reason by any of them shows as a step outside the
 union below. (A step that an edit reruns for no reason but that another edit reruns anyway
-goes unseen: that is the price of one rebuild instead of four.)
+goes unseen: that is the price of one rebuild instead of five.)
 """
 
 from __future__ import annotations
+
+from tests.build import new_figure
 
 #: Each edited file (conftest.py, `edited`) and the steps that read it or what it changes.
 REDONE_BY = {
@@ -25,6 +28,9 @@ REDONE_BY = {
     "analysis/compendium/figures/timeline_layout.py": {"fig_timeline"},  # imported by it alone
     "manuscript/article.qmd": {"check_bibliography", "check_numbers"},  # and the renders, below
     "data/restricted/": {"pseudonymise", "check_leaks"},
+    # a new rule changes no other step's code, inputs or parameters, but the workflow's list of
+    # steps, which the provenance and the manifest take as a parameter (both below)
+    "analysis/rules/figures.smk": {new_figure.STEP},
 }
 #: What follows any change to a published file or a source: the render (one step writes the
 #: four formats; it reads every figure, table and value, and the manuscript), the provenance of

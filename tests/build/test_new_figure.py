@@ -1,53 +1,20 @@
 """Adding a figure by CONTRIBUTING.md's guide touches four files and breaks no test.
 
-In a copy of the session's build, a throw-away SYNTHETIC figure (coded events per kind, as bars;
-it exists only for this test) is added by the guide's four steps, the copy is built by `make`,
-the guide's `make manifest` refresh is run, and then the tests that derive their lists of
-figures from the workflow run on the copy. One Snakemake run here; the nested session takes the
-copy as built (`--built-tree`, a snapshot of it before the refresh, which is newer than the
-build), so its `make` has nothing to do and starts none.
+The session's `edited` rebuild adds a throw-away SYNTHETIC figure by the guide's four steps
+(tests/build/new_figure.py) and builds by `make`. Here, in a copy of that build, the guide's
+`make manifest` refresh is run, and then the tests that derive their lists of figures from the
+workflow run on the copy. The nested session takes the copy as built (`--built-tree`, a snapshot
+of it before the refresh, which is newer than the build), so its `make` has nothing to do and
+starts no Snakemake.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 import subprocess
 import sys
-from pathlib import Path
 
-from tests.workflow import copy_tree, environment, make
-
-MODULE = '''"""fig-throwaway: SYNTHETIC, for the guide's test only: events per kind, as bars."""
-
-from compendium.figures.style import OKABE_ITO, TEXT_WIDTH, pyplot
-
-
-def throwaway(events):
-    counts = events["kind"].value_counts().sort_index()
-    figure = pyplot().figure(figsize=(TEXT_WIDTH, 2.0))
-    axes = figure.add_subplot()
-    axes.bar(list(counts.index), list(counts.values), color=OKABE_ITO["blue"])
-    return figure
-'''
-
-SCRIPT = '''"""fig-throwaway: SYNTHETIC, for the guide's test only."""
-
-from compendium import derive
-from compendium.figures import style, throwaway
-from tooling.steps import reported_errors
-
-with reported_errors(snakemake.log[0]):
-    events = derive.read_cleaned(snakemake.input.events)
-    figure = throwaway.throwaway(events)
-    style.save(figure, snakemake.output.svg, snakemake.output.png)
-'''
-
-MANUSCRIPT_TEXT = (
-    "The coded events by kind, drawn only to test the guide, are shown in @fig-throwaway.\n\n"
-    "![Coded events by kind (a synthetic test figure).](../results/figures/fig-throwaway.svg)"
-    '{#fig-throwaway fig-alt="Bars: how many coded events there are of each kind."}\n\n'
-)
+from tests.build.new_figure import GUIDE_FILES
+from tests.workflow import copy_tree, environment
 
 #: The tests whose expectations include every figure of the paper (lists, counts, order).
 LIST_TESTS = [
@@ -59,54 +26,10 @@ LIST_TESTS = [
 ]
 
 
-def add_by_the_guide(tree: Path) -> None:
-    """The four steps of CONTRIBUTING.md's "Add a figure", for a figure named `throwaway`."""
-    (tree / "analysis/compendium/figures/throwaway.py").write_text(MODULE, encoding="utf-8")
-    (tree / "analysis/scripts/fig_throwaway.py").write_text(SCRIPT, encoding="utf-8")
-    rules = tree / "analysis/rules/figures.smk"
-    text = rules.read_text(encoding="utf-8")
-    # "a rule fig_x like the others": the coexistence rule, its names and inputs changed
-    model = re.search(r"^rule fig_coexistence:\n(?:(?:    .*)?\n)+", text, re.M)[0]
-    rule = (
-        model.replace("coexistence", "throwaway")
-        .replace('        modalities="results/data/modalities.csv",\n', "")
-        .replace("instruments=", "events=")
-        .replace("instruments.csv", "events.csv")
-        .replace("the years the article shows each modality active, against", "per kind,")
-    )
-    rules.write_text(text.rstrip("\n") + "\n\n\n" + rule, encoding="utf-8")
-    article = tree / "manuscript/article.qmd"
-    text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("# References", MANUSCRIPT_TEXT + "# References", 1))
-
-
-def source_hashes(tree: Path) -> dict[str, str]:
-    skipped = ("results", ".snakemake", ".pytest_cache", "__pycache__")
-    return {
-        path.relative_to(tree).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in tree.rglob("*")
-        if path.is_file() and not set(path.relative_to(tree).parts) & set(skipped)
-    }
-
-
-def test_a_figure_added_by_the_guide_is_four_files_and_breaks_no_test(built, tmp_path):
-    tree = copy_tree(built, tmp_path / "tree")
-    before = source_hashes(tree)
-    add_by_the_guide(tree)
-    after = source_hashes(tree)
-    touched = sorted(name for name in after if before.get(name) != after[name])
-    assert touched == [
-        "analysis/compendium/figures/throwaway.py",
-        "analysis/rules/figures.smk",
-        "analysis/scripts/fig_throwaway.py",
-        "manuscript/article.qmd",
-    ]
-
-    if not (tree / ".venv").exists():  # built as in a clone, so the nested `make` is current
-        (tree / ".venv").symlink_to(sys.prefix)
-    completed = make(tree)
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    as_built = copy_tree(tree, tmp_path / "as-built")
+def test_a_figure_added_by_the_guide_is_four_files_and_breaks_no_test(edited, tmp_path):
+    assert edited.touched == GUIDE_FILES
+    as_built = copy_tree(edited.tree, tmp_path / "as-built")
+    tree = copy_tree(edited.tree, tmp_path / "tree")
     for suffix in ("svg", "png"):
         assert (tree / f"results/figures/fig-throwaway.{suffix}").stat().st_size > 0
     html = (tree / "results/paper.html").read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from tests import standards
 from tests.conftest import EDITED_FIGURE, EDITED_PROSE, EDITED_VALUE
 from tests.optional_tools import need
 from tests.workflow import copy_sources
-from tooling import diff_report, paper_diff
+from tooling import paper_diff
 
 TABLE, FIELD = "indicators", "value_as_written"
 EARLIER = EDITED_VALUE[2].strip(",")  # the value the earlier commit codes
@@ -60,7 +60,9 @@ def earlier_commit_of_the_edited_build(built, edited, clone) -> str:
     for name in {EDITED_VALUE[0], EDITED_FIGURE[0], EDITED_PROSE[0]}:
         shutil.copy2(built / name, clone / name)
     git(clone, "commit", "-qam", "as the article gives them")
-    commit = paper_diff.git(clone, "rev-parse", "HEAD~1")
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD~1"], cwd=clone, capture_output=True, text=True, check=True
+    ).stdout.strip()
     shutil.copytree(built.parent / "results-as-built", clone / "results")
     kept = clone / paper_diff.OUTPUT / "builds" / commit / "results"
     shutil.copytree(edited.tree / "results", kept, ignore=shutil.ignore_patterns("logs"))
@@ -163,10 +165,10 @@ def test_the_report_is_valid_html_with_every_kind_of_change(tmp_path):
         "from": "HEAD~1 (0123456789)",
         "to": "working tree",
         "warning": "warning: 1 uncommitted change(s) in the working tree (data/raw/fruit.csv)",
-        "effects": {group: [entry] for group in diff_report.RESULT_GROUPS}
+        "effects": {group: [entry] for group in paper_diff.RESULT_GROUPS}
         | {"references": [entry], "numbering": [entry]},
         "sources": {"raw": [entry], "code": [entry], "manuscript": [entry]},
     }
-    report = diff_report.write(document, tmp_path)
+    report = paper_diff.write(document, tmp_path)
     checked = standards.nu_check(report)
     assert checked["errors"] == [], checked

@@ -1,21 +1,24 @@
-"""`make preview` on a built tree: each manuscript save shows up in the served page, and every
-fetch meanwhile gets a page (never a 404); a save that breaks the document keeps the last good
-page and shows the error above it. The test follows the page's own announcements of each new
-version (server-sent events), as the page in a browser tab does, instead of polling."""
+"""`make preview` on a built tree: the current build is served without a first Snakemake run,
+each manuscript save shows up in the served page, and every fetch meanwhile gets a page (never a
+404); a save that breaks the document keeps the last good page and shows the error above it. The
+test follows the page's own announcements of each new version (server-sent events), as the page
+in a browser tab does, instead of polling."""
 
 from __future__ import annotations
 
-import sys
+import os
+import re
+import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.workflow import copy_tree, job_inputs
+from tests.process_count.sitecustomize import RECORD
+from tests.workflow import copy_tree, job_inputs, start_make
 from tooling import preview, preview_timing
 from tooling.preview_page import EVENTS_PATH
-
-SNAKEMAKE = [str(Path(sys.executable).parent / "snakemake"), "--cores", "2", "--rerun-incomplete"]
 
 
 def test_the_direct_render_writes_the_bytes_the_render_step_wrote(built, tmp_path, monkeypatch):
@@ -58,13 +61,47 @@ class Served:
         raise AssertionError(f"no version with {text!r} in {timeout} s")
 
 
+def started_preview(tree: Path, timeout: float = 300) -> tuple[subprocess.Popen, str, list[str]]:
+    """`make preview` on a free port: the process, the page's address, and the lines it prints
+    (read on in a thread of their own, so that the pipe never fills)."""
+    process = start_make(tree, "preview", "PORT=0")
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("preview: watching"):
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    ready.wait(timeout)
+    url = re.search(r"(http://127\.0\.0\.1:\d+/paper\.html)", "\n".join(lines))
+    assert url and any(line.startswith("preview: watching") for line in lines), lines
+    return process, url[1], lines
+
+
+def snakemake_runs_of_this_test() -> int:
+    """Snakemake processes started for the running test (the session's record of them,
+    tests/process_count/)."""
+    test = os.environ["PYTEST_CURRENT_TEST"].split(" ")[0]
+    lines = Path(os.environ[RECORD]).read_text(encoding="utf-8").splitlines()
+    return sum(line.split("\t")[:2] == ["run", test] for line in lines)
+
+
 def test_saves_are_served_and_a_broken_save_keeps_the_last_good_page(built, tmp_path):
     tree = copy_tree(built, tmp_path / "tree")
-    process, url = preview_timing._start(tree, SNAKEMAKE)
+    process, url, lines = started_preview(tree)
     try:
         served = Served(url)
         good = served.fetch()
         assert b"<html" in good and b'role="alert"' not in good
+        # the build was current: the page is the built paper, served without starting Snakemake
+        paper = (tree / preview.TARGET).read_bytes()
+        assert paper[: paper.rfind(b"</body>")] in good
+        assert snakemake_runs_of_this_test() == 0, lines
         sentence = "A sentence saved while the preview runs."
         preview_timing._save_sentence(tree, sentence)
         served.fetch()  # while the save is being rendered and built: still a page

@@ -7,7 +7,7 @@ import json
 import re
 
 from tests.conftest import EDITED_VALUE
-from tests.workflow import ROOT, copy_tree, snakemake
+from tests.workflow import ROOT
 from tooling import verify
 
 
@@ -73,15 +73,6 @@ def test_a_tool_version_difference_is_explained():
     text, ok = verify.report([verify.Outcome("results/paper.pdf", "differs")], tools)
     assert not ok
     assert "pandoc 3.9 here, 3.8 in manifest" in text
-
-
-def test_snakemake_report_is_self_contained(built, tmp_path):
-    tree = copy_tree(built, tmp_path / "tree")
-    completed = snakemake(tree, "--report", "results/report.html")
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    report = (tree / "results" / "report.html").read_text(encoding="utf-8")
-    assert "fig-timeline" in report
-    assert not re.search(r"""(?:src|href)=["']https?://""", report)
 
 
 def test_verify_says_what_changed_by_value_cell_row_and_figure_data(built, edited):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tooling import compare, diff_report, paper_diff
+from tooling import compare, paper_diff
 from tooling.compare import Change
 
 TABLE = """\
@@ -154,16 +154,16 @@ def test_the_report_is_one_page_with_nothing_from_elsewhere_and_escapes_what_it_
     }
     cell = Change("cell", "tbl-x, row “<b>”", "a & b", "<script>", (RAW.line(),))
     document["effects"]["cells"] = [cell.__dict__]
-    report = diff_report.write(document, tmp_path)
+    report = paper_diff.write(document, tmp_path)
     page = report.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "<script>" not in page and "&lt;script&gt;" in page and "a &amp; b" in page
     assert "src=" not in page and "href=" not in page and "@import" not in page
-    assert diff_report.results_changed(document)
+    assert paper_diff.results_changed(document)
     assert json.loads(Path(tmp_path, "diff.json").read_text())["effects"]["cells"][0]["new"] == (
         "<script>"
     )
-    assert "tbl-x, row “<b>”: a & b → <script>" in diff_report.summary(document)
+    assert "tbl-x, row “<b>”: a & b → <script>" in paper_diff.summary(document)
 
 
 def test_the_data_a_figure_plots_are_its_cleaned_tables_whether_named_cleaned_or_coded():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pypandoc
 
 from tests.workflow import ROOT
-from tooling import links, provenance
+from tooling import provenance
 
 CITATION = "cff-version: 1.2.0\nversion: 0.1.0\n"
 
@@ -23,19 +23,19 @@ def citation(tmp_path: Path, extra: str = "") -> Path:
 
 def test_the_configured_url_wins_and_the_release_tag_names_the_commit(tmp_path):
     cff = citation(tmp_path, "repository-code: https://example.org/from-citation\n")
-    place = links.repository("https://example.org/configured/", cff)
+    place = provenance.repository("https://example.org/configured/", cff)
     assert place == ("https://example.org/configured", "v0.1.0")
-    assert links.file_url(place, "analysis/scripts/fig_flows.py") == (
+    assert provenance.file_url(place, "analysis/scripts/fig_flows.py") == (
         "https://example.org/configured/blob/v0.1.0/analysis/scripts/fig_flows.py"
     )
-    assert links.repository("", cff) == ("https://example.org/from-citation", "v0.1.0")
+    assert provenance.repository("", cff) == ("https://example.org/from-citation", "v0.1.0")
 
 
 def test_without_a_url_there_is_no_link_and_the_appendix_says_where(tmp_path):
-    place = links.repository("", citation(tmp_path))
+    place = provenance.repository("", citation(tmp_path))
     assert place is None
-    assert links.file_url(place, "analysis/scripts/fig_flows.py") is None
-    assert "source package" in links.where_files_are(place)
+    assert provenance.file_url(place, "analysis/scripts/fig_flows.py") is None
+    assert "source package" in provenance.where_files_are(place)
     records = [
         {
             "path": "results/figures/fig-flows.svg",

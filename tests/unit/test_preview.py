@@ -3,6 +3,7 @@ reloads itself, keeps the last good version and shows a failed build's error (ne
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.error
 import urllib.request
@@ -14,24 +15,31 @@ from compendium.errors import BuildError
 from tooling import preview, render
 from tooling.preview_page import EVENTS_PATH, Page, serve
 
-SUMMARY = "\n".join(
-    "\t".join(row)
-    for row in [
-        ("output_file", "date", "rule", "log-file(s)", "input-file(s)", "shellcmd", "status"),
-        ("results/paper.html", "-", "render", "-",
-         "manuscript/article.qmd,manuscript/style.css,manuscript/filters/crossref.lua,"
-         "manuscript/filters/reference-status.lua,"
-         "references.bib,results/values.yml,tooling/render.py", "-", "ok"),
-        # the same step writes the other formats: they are the renderer's, not other readers
-        ("results/paper.pdf", "-", "render", "-",
-         "manuscript/article.qmd,manuscript/typst/template.typ,references.bib", "-", "ok"),
-        ("results/checks/bibliography.txt", "-", "check_bibliography", "-",
-         "manuscript/article.qmd,references.bib", "-", "ok"),
-        ("results/data/events.csv", "-", "clean_dates", "-",
-         "data/raw/events.csv,references.bib", "-", "ok"),
-        ("results/values.yml", "-", "values", "-", "results/data/events.csv", "-", "ok"),
-    ]
-)  # fmt: skip
+
+def step(rule: str, inputs: list[str], outputs: list[str]) -> dict:
+    return {"rule": rule, "inputs": inputs, "outputs": outputs}
+
+
+#: The workflow's steps as the provenance step records them (results/provenance/steps.json).
+STEPS = [
+    step("render",
+         ["manuscript/article.qmd", "manuscript/style.css", "manuscript/filters/crossref.lua",
+          "manuscript/filters/reference-status.lua", "references.bib", "results/values.yml",
+          "results/checks/bibliography.txt", "tooling/render.py"],
+         # the same step writes the other formats: they are the renderer's, not other readers
+         ["results/paper.html", "results/paper.pdf"]),
+    step("check_bibliography", ["manuscript/article.qmd", "references.bib"],
+         ["results/checks/bibliography.txt"]),
+    step("clean_dates", ["data/raw/events.csv", "references.bib"], ["results/data/events.csv"]),
+    step("values", ["results/data/events.csv"], ["results/values.yml"]),
+    # after the paper, not before it: not a step the HTML waits for
+    step("check_leaks", ["results/paper.html", "manuscript/article.qmd"],
+         ["results/checks/leaks.txt"]),
+]  # fmt: skip
+
+
+def steps_with(old: str, new: str) -> list[dict]:
+    return json.loads(json.dumps(STEPS).replace(old, new))
 
 
 def test_snapshot_sees_additions_changes_and_removals_of_sources_only(tmp_path):
@@ -55,7 +63,7 @@ def test_snapshot_sees_additions_changes_and_removals_of_sources_only(tmp_path):
 
 
 def test_the_plan_says_what_renders_directly_and_what_else_must_be_built():
-    plan = preview.plan_from_summary(SUMMARY)
+    plan = preview.plan_from_steps(STEPS)
     assert plan.renders_directly(["manuscript/article.qmd"])
     assert plan.renders_directly(["manuscript/style.css", "manuscript/filters/crossref.lua"])
     # the renderer's own code is loaded in the preview: a change to it needs a fresh process
@@ -71,9 +79,17 @@ def test_the_plan_says_what_renders_directly_and_what_else_must_be_built():
     assert plan.rebuilds(["manuscript/style.css"]) == []
 
 
-def test_a_summary_without_the_html_step_is_an_error():
+def test_steps_without_the_html_step_are_an_error():
     with pytest.raises(BuildError, match=r"results/paper\.html"):
-        preview.plan_from_summary(SUMMARY.replace("results/paper.html", "results/other.html"))
+        preview.plan_from_steps(steps_with("results/paper.html", "results/other.html"))
+
+
+def test_the_plan_is_read_from_the_steps_the_build_recorded(tmp_path):
+    with pytest.raises(BuildError, match=r"steps\.json: no record of the workflow's steps"):
+        preview.read_plan(tmp_path)
+    (tmp_path / preview.STEPS_FILE).parent.mkdir(parents=True)
+    (tmp_path / preview.STEPS_FILE).write_text(json.dumps(STEPS), encoding="utf-8")
+    assert preview.read_plan(tmp_path) == preview.plan_from_steps(STEPS)
 
 
 def test_the_page_keeps_the_last_good_paper_and_shows_a_failure_above_it():
@@ -128,7 +144,7 @@ class FakePreview(preview.Preview):
 
     def __init__(self, page: Page) -> None:
         super().__init__(["snakemake"], page)
-        self.plan = preview.plan_from_summary(SUMMARY)
+        self.plan = preview.plan_from_steps(STEPS)
         self.builds: list[list[str]] = []
         self.renders = 0
         self.fail_render: str | None = None
@@ -198,8 +214,8 @@ def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
     """The direct render is the step's renderer on the files the HTML step reads."""
     calls = []
     monkeypatch.setattr(render, "render", lambda *args, **kw: calls.append((args, kw)))
-    plan = preview.plan_from_summary(
-        SUMMARY.replace("tooling/render.py", "results/provenance/captions.json")
+    plan = preview.plan_from_steps(
+        steps_with("tooling/render.py", "results/provenance/captions.json")
     )
     preview.render_html(plan, tmp_path / "paper.html", reader_cache=tmp_path / "cache")
     inputs = render.Inputs(
@@ -273,7 +289,7 @@ def test_a_generated_input_missing_during_a_direct_render_is_built_then_rendered
 
     monkeypatch.setattr(preview, "render_html", render_html)
     real = preview.Preview(["snakemake"], Page())
-    real.plan = preview.plan_from_summary(SUMMARY)
+    real.plan = preview.plan_from_steps(STEPS)
     real.page.show(b"<html><body>old</body></html>")
     real.wanted = CountedEvent(times=2)  # the second wait follows the build's outcome
     real.saved(["manuscript/article.qmd"])
@@ -304,7 +320,7 @@ def test_a_save_that_is_not_on_the_page_after_a_build_is_rendered_then(monkeypat
 
     monkeypatch.setattr(preview, "render_html", render_html)
     real = preview.Preview(["snakemake"], Page())
-    real.plan = preview.plan_from_summary(SUMMARY)
+    real.plan = preview.plan_from_steps(STEPS)
     real.page.show(b"<html><body>old</body></html>")
     real.generation = 3  # three saves, none shown
     real.build = lambda targets: (True, None)
@@ -322,7 +338,7 @@ def test_a_save_that_cannot_be_shown_leaves_the_watcher_alive(monkeypatch):
 
     monkeypatch.setattr(preview, "render_html", render_html)
     real = preview.Preview(["snakemake"], Page())
-    real.plan = preview.plan_from_summary(SUMMARY)
+    real.plan = preview.plan_from_steps(STEPS)
     real.page.show(b"<html><body>old</body></html>")
     real.saved(["manuscript/article.qmd"])  # does not raise: the next save is still seen
     assert b"the values file is not JSON" in real.page.current.body

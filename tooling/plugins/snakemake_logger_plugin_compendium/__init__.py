@@ -137,11 +137,9 @@ def messages_in(logs: list[str]) -> list[str]:
     """The `error:` lines a failed step wrote in its logs (tooling.steps.reported_errors)."""
     lines = []
     for log in logs:
-        try:
+        with suppress(OSError):  # a step that failed before it opened its log
             text = Path(log).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        lines += [line for line in text.splitlines() if line.startswith("error: ")]
+            lines += [line for line in text.splitlines() if line.startswith("error: ")]
     return lines
 
 
