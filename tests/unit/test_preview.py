@@ -359,7 +359,7 @@ def test_a_render_that_fails_while_a_build_rewrites_its_inputs_is_rendered_after
 
     monkeypatch.setattr(preview, "render_html", render_html)
     real = preview.Preview(["snakemake"], Page())
-    real.plan = preview.plan_from_summary(SUMMARY)
+    real.plan = preview.plan_from_steps(STEPS)
     real.page.show(b"<html><body>old</body></html>")
     built = []
 
