@@ -84,23 +84,21 @@ def execute(source: Path, executed: Path, parameters: dict, root: Path) -> None:
     import nbformat
 
     notebook = inject_parameters(jupytext.read(source), parameters)
-    notebook = _run(notebook, source, root)
+    _run(notebook, source, root)
     scrub(notebook, root)
     with atomic_output(executed) as partial:
         nbformat.write(notebook, partial)
 
 
-def _run(notebook, source: Path, root: Path):
-    """The executed notebook; a kernel that dies before the first cell is started again."""
-    import copy
-
+def _run(notebook, source: Path, root: Path) -> None:
+    """Execute `notebook` in place; a kernel that dies before the first cell is started again
+    (no cell has run then, so the notebook is still as it was given)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
     for attempt in range(1, KERNEL_STARTS + 1):
-        attempt_notebook = copy.deepcopy(notebook)
         client = NotebookClient(
-            attempt_notebook,
+            notebook,
             kernel_name="python3",
             resources={"metadata": {"path": str(root)}},
             record_timing=False,
@@ -108,7 +106,7 @@ def _run(notebook, source: Path, root: Path):
         )
         try:
             client.execute()
-            return attempt_notebook
+            return
         except CellExecutionError as error:
             if error.ename in OWN_ERRORS:
                 raise BuildError(error.evalue) from None

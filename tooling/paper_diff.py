@@ -319,25 +319,16 @@ def render(document: dict) -> str:
         for group, found in document[part].items():
             body += _section(group, found, with_causes=part == "effects")
     head = '<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-    return "\n".join(
-        [
-            '<!DOCTYPE html>\n<html lang="en">',
-            f"<head>{head}<title>{title}</title><style>{STYLE}</style></head>",
-            "<body><main>",
-            *body,
-            "</main></body></html>",
-            "",
-        ]
-    )
+    page = [f"<head>{head}<title>{title}</title><style>{STYLE}</style></head>", "<body><main>"]
+    return "\n".join(['<!DOCTYPE html>\n<html lang="en">', *page, *body, "</main></body></html>\n"])
 
 
 def write(document: dict, folder: Path) -> Path:
     """diff.json and the self-contained report.html under `folder`, each written whole; the
     report's path."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(
-        folder / "diff.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    )
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    write_text_atomic(folder / "diff.json", text)
     write_text_atomic(folder / "report.html", render(document))
     return folder / "report.html"
 

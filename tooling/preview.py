@@ -180,6 +180,7 @@ class Preview:
         self.shown = 0  # the last save the page shows (rendered, or its error)
         #: one render at a time: the watcher's and the build loop's write the same file
         self.rendering = threading.Lock()
+        self.building = threading.Event()  # set while Snakemake runs
         self.private = tempfile.TemporaryDirectory(prefix="preview-")
 
     # -- after a save
@@ -211,6 +212,10 @@ class Preview:
                 render_html(self.plan, output, reader_cache=self.root / render.READER_CACHE)
                 self.page.show(output.read_bytes())
             except BuildError as error:
+                if self.building.is_set():
+                    # maybe a generated input the build is rewriting (Snakemake removes a
+                    # step's outputs first): the build loop renders again once it is done
+                    return
                 self.page.fail(f"error: {error}")
             except OSError as error:
                 if ask_for_missing:
@@ -239,16 +244,20 @@ class Preview:
             self.wanted.clear()
             targets, self.requested = sorted(self.requested), set()
             generation = self.generation
-            ok, error = self.build(targets)
-            if generation != self.generation:
-                continue  # saved again meanwhile: that save's render or build comes next
-            if ok and TARGET in targets:
+            self.building.set()
+            try:
+                ok, error = self.build(targets)
+            finally:
+                self.building.clear()
+            if ok and TARGET in targets and generation == self.generation:
                 self.page.show((self.root / TARGET).read_bytes())
                 self.shown = generation
-            elif self.plan and (self.shown < generation or (ok and self.page.current.error)):
+            elif self.plan and (self.shown < self.generation or (ok and self.page.current.error)):
                 # the last save is not on the page yet (its render met a file being rebuilt;
                 # it is built now, even if a check failed), or a check that failed passes now
                 self.render_now(ask_for_missing=False)
+            if generation != self.generation:
+                continue  # saved again meanwhile: that save's render or build comes next
             if not ok:
                 self.page.fail(error or "error: the build failed (see the terminal)")
 

@@ -1,14 +1,12 @@
 """Where every published artifact and every printed number comes from, and the manifest a
 reviewer verifies against.
 
-The workflow hands us its steps (rule, program, inputs, outputs) as plain data; from them we
-write the provenance the captions and the appendix show, the figure/table → program → output map
-of the README, and the manifest: every published file with its SHA-256, size and the rule that
-made it, plus the versions of the tools that made them. A number goes one level further: the
-values step records the function and the ids of the coded rows behind each value
-(`results/values-sources.json`), and those ids are looked up in the coding sheets themselves,
-`data/raw/*.csv`, for the locator each row cites, so that a reviewer follows a number to the row
-a coder wrote, not to an intermediate file.
+The workflow hands us its steps (rule, program, inputs, outputs) as plain data; from them come
+the provenance of captions and appendix, the README's map and the manifest (each published file
+with its SHA-256, size and rule, and the tool versions). A number goes further: the values step
+records the function and the coded rows behind each value (`results/values-sources.json`), and
+those rows are looked up in the coding sheets, `data/raw/*.csv`, for the locator each cites, so
+that a reviewer follows a number to the row a coder wrote, not to an intermediate file.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from here, so the paper and any other document render alike.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from compendium.errors import BuildError
+from tooling.sources import sha256
 
 ROOT = Path(__file__).resolve().parents[1]
 FILTER_DIRECTORY = ROOT / "manuscript" / "filters"
@@ -139,7 +139,7 @@ def static_images(document: Path) -> dict[str, str]:
     found = {}
     for path in sorted(document.parent.rglob("*")):
         if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
-            found[path.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[path.as_posix()] = sha256(path)
     return found
 
 

@@ -268,10 +268,8 @@ def rebuilt(manifest: dict, root: Path, tier: int) -> tuple[str, bool]:
             print(f"verify: building a clean copy of the sources in {tree}", flush=True)
             completed = rebuild(tree)
         if completed.returncode != 0:
-            return (
-                f"verify: the tier {tier} build failed:\n{failure(tree, completed, started)}",
-                False,
-            )
+            why = failure(tree, completed, started)
+            return f"verify: the tier {tier} build failed:\n{why}", False
         current = json.loads((tree / "results" / MANIFEST).read_text(encoding="utf-8"))
         tools = tool_differences(manifest["environment"], current["environment"])
         outcomes = compare(manifest, tree)

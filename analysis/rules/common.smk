@@ -4,6 +4,7 @@
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 # The tooling package (tooling/) of this tree first, for this file as for every step: the
@@ -54,3 +55,13 @@ def artifact_names(folder):
             if str(path).startswith(folder)
         }
     )
+
+
+# Snakemake's scheduler looks at its queue again a second after each round, by a timer (its limit
+# of 100 jobs a second), and Python waits for every such timer before the process ends: a build
+# that has finished would stay idle for up to a second. Once the workflow succeeded there is
+# nothing left to schedule.
+onsuccess:
+    for timer in threading.enumerate():
+        if isinstance(timer, threading.Timer):
+            timer.cancel()

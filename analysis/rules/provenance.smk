@@ -28,8 +28,6 @@ rule provenance:
     """Record which step made each figure and table from which inputs, for captions and appendix."""
     input:
         artifacts=PUBLISHED_BEFORE_RENDER,
-        # where each figure and table stands in the text, for its number in the map
-        manuscript="manuscript/article.qmd",
         values="results/values.json",
         value_sources="results/values-sources.json",
         # the coding sheets, for the locator each row behind a value cites
@@ -41,7 +39,6 @@ rule provenance:
     output:
         captions="results/provenance/captions.json",
         appendix="results/provenance/appendix.md",
-        readme_map="results/provenance/readme-map.md",
         # the steps as plain data: `make preview` reads which files the render step reads here
         steps="results/provenance/steps.json",
     log:
@@ -61,8 +58,12 @@ rule provenance:
         "../scripts/provenance.py"
 
 
+# The manifest step also writes the README's map of figures and tables (what `make manifest`
+# commits beside the manifest): it has every record the map needs, and runs after every edit,
+# so the map's numbers follow the prose without a step of its own in the edit's chain.
 rule manifest:
-    """Write the manifest of every published file: SHA-256, size, rule, tool versions."""
+    """Write the manifest of every published file (SHA-256, size, rule, tool versions) and the
+    README's map of figures and tables."""
     input:
         artifacts=[
             *PUBLISHED_BEFORE_RENDER,
@@ -73,10 +74,13 @@ rule manifest:
             *RECEIPTS,
         ],
         lock="requirements.lock",
+        # where each figure and table stands in the text gives its number in the map
+        manuscript="manuscript/article.qmd",
         code=imported_files("analysis/scripts/manifest.py"),
         sources=BUILD_INPUTS,
     output:
         manifest="results/manifest.json",
+        readme_map="results/provenance/readme-map.md",
     log:
         "results/logs/manifest.log",
     benchmark:
@@ -89,5 +93,7 @@ rule manifest:
         runtime=5,
     params:
         steps=STEPS,
+        # the map's rows: the figures, tables and values, not their raster copies or the paper
+        mapped=PUBLISHED_BEFORE_RENDER,
     script:
         "../scripts/manifest.py"

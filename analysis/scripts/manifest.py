@@ -1,4 +1,5 @@
-"""results/manifest.json: every published file with its hash, the tool versions, the inputs."""
+"""results/manifest.json: every published file with its hash, the tool versions, the inputs;
+results/provenance/readme-map.md: the README's map of figures and tables."""
 
 from pathlib import Path
 
@@ -22,3 +23,9 @@ with reported_errors(snakemake.log[0]):
         snakemake.output.manifest,
         provenance.to_json(provenance.manifest(records, environment, inputs)),
     )
+    mapped = [record for record in records if record["path"] in snakemake.params.mapped]
+    labels = [label for record in mapped if (label := provenance.label_of(record["path"]))]
+    # where each figure and table stands in the text gives its number
+    manuscript = Path(snakemake.input.manuscript).read_text(encoding="utf-8")
+    numbers = provenance.artifact_numbers(manuscript, labels)
+    write_text_atomic(snakemake.output.readme_map, provenance.readme_map(mapped, numbers))

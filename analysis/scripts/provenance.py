@@ -1,4 +1,4 @@
-"""results/provenance/: caption and value provenance, the appendix table and the README map."""
+"""results/provenance/: caption and value provenance, the appendix table and the steps as data."""
 
 import json
 from pathlib import Path
@@ -25,10 +25,6 @@ with reported_errors(snakemake.log[0]):
         snakemake.output.appendix,
         provenance.appendix(records, environment, provenance.where_files_are(place)),
     )
-    labels = [label for record in records if (label := provenance.label_of(record["path"]))]
-    manuscript = Path(snakemake.input.manuscript).read_text(encoding="utf-8")
-    numbers = provenance.artifact_numbers(manuscript, labels)
-    write_text_atomic(snakemake.output.readme_map, provenance.readme_map(records, numbers))
     # the workflow describes the steps defined before this one; this step adds itself
     this = {"rule": snakemake.rule, "inputs": list(snakemake.input)}
     described = [*snakemake.params.steps, {**this, "outputs": list(snakemake.output)}]

@@ -1,15 +1,15 @@
 """After small edits, the build reruns what depends on the change and nothing else.
 
-What each edit must redo is written here, from the inputs each step declares in
-analysis/rules/ (a coding sheet: the validation, the cleaning step that reads it and the steps
-that read that step's tables; one figure's code: that figure; a sentence of the prose: the
-bibliography and number checks; confidential data: the two privacy steps; a figure added by the
-guide: its own step), plus the
-publication steps that read every published file or every source. It is not taken from
-Snakemake's own graph, which is what is under test. All five edits are made in the session's
-one `edited` rebuild: a step rerun for no reason by any of them shows as a step outside the
-union below. (A step that an edit reruns for no reason but that another edit reruns anyway
-goes unseen: that is the price of one rebuild instead of five.)
+What each edit must redo is written here, from the inputs each step declares in analysis/rules/
+(a coding sheet: the validation, the cleaning step that reads it and the steps that read that
+step's tables; one figure's code: that figure; a sentence of the prose: the bibliography and
+number checks and the README's map (the manifest's step); confidential data: the two privacy
+steps; a figure added by the guide: its own step), plus the publication steps that read every
+published file or every source. It is not taken from Snakemake's own graph, which is what is
+under test. All five edits are made in the session's one `edited` rebuild: a step rerun for no
+reason by any of them shows as a step outside the union below. (A step that an edit reruns for
+no reason but that another edit reruns anyway goes unseen: that is the price of one rebuild
+instead of five.)
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ REDONE_BY = {
         "values",  # reads every cleaned table
     },
     "analysis/compendium/figures/timeline_layout.py": {"fig_timeline"},  # imported by it alone
-    "manuscript/article.qmd": {"check_bibliography", "check_numbers"},  # and the renders, below
+    # the checks, and the manifest's step for the README's map (it numbers figures and tables as
+    # the text places them); not the provenance of captions and appendix: they do not read it
+    "manuscript/article.qmd": {"check_bibliography", "check_numbers", "manifest"},
     "data/restricted/": {"pseudonymise", "check_leaks"},
     # a new rule changes no other step's code, inputs or parameters, but the workflow's list of
     # steps, which the provenance and the manifest take as a parameter (both below)

@@ -1,7 +1,8 @@
 """`make diff` between the session's two builds: the earlier commit holds the `edited` build's
-sources (one coded value, the drawing code of one figure and one sentence changed,
-tests/conftest.py), the working tree the session build's. It names exactly the numbers, cells
-and figures a reader sees change, and the source change that caused each.
+sources (one coded value, the drawing code of one figure and one sentence changed, and a
+throw-away figure added by the guide, tests/conftest.py), the working tree the session build's.
+It names exactly the numbers, cells and figures a reader sees change, and the source change
+that caused each.
 
 Both sides are builds the session has made: the earlier one is kept where `make diff` keeps the
 builds it made (results/diff/builds/COMMIT/), so `make diff` compares without building; that it
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 
 from tests import standards
+from tests.build.new_figure import MANUSCRIPT_TEXT
 from tests.conftest import EDITED_FIGURE, EDITED_PROSE, EDITED_VALUE
 from tests.optional_tools import need
 from tests.workflow import copy_sources
@@ -57,8 +59,11 @@ def earlier_commit_of_the_edited_build(built, edited, clone) -> str:
     git(clone, "init", "-q")
     git(clone, "add", "-A")
     git(clone, "commit", "-qm", "an earlier coding, drawing and wording")
-    for name in {EDITED_VALUE[0], EDITED_FIGURE[0], EDITED_PROSE[0]}:
-        shutil.copy2(built / name, clone / name)
+    for name in {EDITED_VALUE[0], EDITED_FIGURE[0], EDITED_PROSE[0], *edited.touched}:
+        if (built / name).exists():
+            shutil.copy2(built / name, clone / name)
+        else:  # the throw-away figure's own files
+            (clone / name).unlink()
     git(clone, "commit", "-qam", "as the article gives them")
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD~1"], cwd=clone, capture_output=True, text=True, check=True
@@ -82,11 +87,16 @@ def test_diff_names_what_the_edits_change_and_the_source_that_caused_each(
     assert "reusing the build of HEAD~1" in printed  # nothing was built
     document = json.loads((clone / "results" / "diff" / "diff.json").read_text(encoding="utf-8"))
 
-    # The causes: exactly the coded field, the figure's code file and the sentence edited.
+    # The causes: exactly the coded field, the figure's code file and the sentence edited, and
+    # the throw-away figure's files and lines, which the working tree does not have.
     cause = f"data/raw/{TABLE}.csv row {row_id}: {FIELD}: {EARLIER} → {article_value}"
     assert [paper_diff.Change(**change).line() for change in document["sources"]["raw"]] == [cause]
-    assert [change["where"] for change in document["sources"]["code"]] == [EDITED_FIGURE[0]]
-    sentence = [change for change in document["sources"]["manuscript"]]
+    code = {change["where"] for change in document["sources"]["code"]}
+    assert code == {EDITED_FIGURE[0], *edited.touched} - {EDITED_PROSE[0]}
+    manuscript_lines = document["sources"]["manuscript"]
+    figure_lines = set(MANUSCRIPT_TEXT.splitlines())
+    sentence = [change for change in manuscript_lines if change["old"] not in figure_lines]
+    assert all(change["new"] == "" for change in manuscript_lines if change not in sentence)
     assert len(sentence) == 1 and sentence[0]["where"].startswith(f"{EDITED_PROSE[0]}:")
     assert EDITED_PROSE[2] in sentence[0]["old"] and EDITED_PROSE[2] not in sentence[0]["new"]
     assert cause in printed
@@ -136,7 +146,9 @@ def test_diff_names_what_the_edits_change_and_the_source_that_caused_each(
     assert [change["where"].split(":")[0] for change in figures] == drawn, figures
     assert all("the drawing changed; the data it plots did not" in c["where"] for c in figures)
     assert all(any(EDITED_FIGURE[0] in cause for cause in c["causes"]) for c in figures)
-    assert document["effects"]["references"] == document["effects"]["numbering"] == []
+    assert document["effects"]["references"] == []
+    numbering = document["effects"]["numbering"]
+    assert [(change["where"], change["new"]) for change in numbering] == [("fig-throwaway", "")]
 
     # Every number and cell is tied to the edited row, and to nothing else.
     for group in ("values_in_prose", "other_values", "cells"):

@@ -343,3 +343,37 @@ def test_a_save_that_cannot_be_shown_leaves_the_watcher_alive(monkeypatch):
     real.saved(["manuscript/article.qmd"])  # does not raise: the next save is still seen
     assert b"the values file is not JSON" in real.page.current.body
     assert "results/paper.html" in real.requested
+
+
+def test_a_render_that_fails_while_a_build_rewrites_its_inputs_is_rendered_after_it(monkeypatch):
+    """A save during a build: its render can meet a generated file the build has removed (an
+    include pandoc cannot find). That failure is not the save's: it is rendered again, and
+    shown, once the build is done, without waiting for another build."""
+    renders = []
+
+    def render_html(plan, output, reader_cache=None):
+        renders.append(output)
+        if len(renders) == 1:
+            raise BuildError("manuscript/article.qmd:9: include file 'appendix.md' not found")
+        output.write_bytes(b"<html><body>the save during the build</body></html>")
+
+    monkeypatch.setattr(preview, "render_html", render_html)
+    real = preview.Preview(["snakemake"], Page())
+    real.plan = preview.plan_from_steps(STEPS)
+    real.page.show(b"<html><body>old</body></html>")
+    built = []
+
+    def build(targets):
+        built.append(len(renders))
+        if len(built) == 1:
+            real.saved(["manuscript/article.qmd"])  # the author saves while this build runs
+            assert b"old" in real.page.current.body and real.page.current.error is None
+        return False, "error: manuscript/article.qmd:280: number typed by hand"
+
+    real.build = build
+    real.wanted = CountedEvent(times=2)  # the second wait follows the build's outcome
+    real.request(["results/checks/numbers.txt"])
+    threading.Thread(target=real.build_loop, daemon=True).start()
+    assert real.wanted.back.wait(5), "the loop never came back for the next request"
+    assert built[0] == 0 and len(renders) == 2  # rendered again before any other build
+    assert b"the save during the build" in real.page.current.body
