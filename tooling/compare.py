@@ -43,11 +43,12 @@ class Change:
 
 
 def mapping_changes(kind: str, before: dict[str, str], after: dict[str, str]) -> list[Change]:
-    """Every key whose text differs, was added or was removed, in key order."""
+    """Every key whose text differs, was added or was removed, in key order (an absent key
+    reads as empty text)."""
     return [
         Change(kind, key, before.get(key, ""), after.get(key, ""))
         for key in sorted(before.keys() | after.keys())
-        if before.get(key) != after.get(key)
+        if before.get(key, "") != after.get(key, "")
     ]
 
 

@@ -136,7 +136,15 @@ def read_plan(root: Path) -> Plan:
 
 
 def render_html(plan: Plan, output: Path, reader_cache: Path | None = None) -> None:
-    """The HTML as the render step makes it, from the files the step reads."""
+    """The HTML as the render step makes it, from the files the step reads, with its figures
+    and stylesheet linked (served by tooling.preview_page) instead of embedded."""
+    render.render(
+        plan_inputs(plan), {"preview": output}, root=Path.cwd(), reader_cache=reader_cache
+    )
+
+
+def plan_inputs(plan: Plan) -> render.Inputs:
+    """The render step's inputs among the files it reads."""
 
     def the(kind: str, pattern: str) -> Path:
         found = sorted(name for name in plan.renderer_reads if re.search(pattern, name))
@@ -144,7 +152,7 @@ def render_html(plan: Plan, output: Path, reader_cache: Path | None = None) -> N
             raise BuildError(f"the HTML step reads {len(found)} {kind}, expected one")
         return Path(found[0])
 
-    inputs = render.Inputs(
+    return render.Inputs(
         manuscript=the("documents (.qmd)", r"\.qmd$"),
         values=the("values files", r"(^|/)values\.\w+$"),
         provenance=the("provenance records", r"captions\.json$"),
@@ -152,7 +160,6 @@ def render_html(plan: Plan, output: Path, reader_cache: Path | None = None) -> N
         # others itself
         reference_filter=the("reference filters", re.escape(REFERENCE_FILTER) + "$"),
     )
-    render.render(inputs, {"html": output}, root=Path.cwd(), reader_cache=reader_cache)
 
 
 def configured_renderer(root: Path) -> str:

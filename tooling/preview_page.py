@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import html
 import http.server
+import mimetypes
 import threading
+import urllib.parse
 from dataclasses import dataclass
+from pathlib import Path
 
 PAGE_PATHS = ("/", "/paper.html", "/index.html")
+#: The folders whose files the page links (the preview's HTML links its figures, stylesheet and
+#: fonts instead of embedding them), served from the tree the preview watches.
+FILE_FOLDERS = ("results/figures", "manuscript")
 EVENTS_PATH = "/__preview/events"
 #: Seconds between keep-alive comments on an idle event stream (proxies close silent streams).
 KEEP_ALIVE = 15.0
@@ -96,6 +102,7 @@ class Page:
 
 class Handler(http.server.BaseHTTPRequestHandler):
     page: Page  # set on the subclass made by `serve`
+    root: Path
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -103,8 +110,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(self.page.current.body, "text/html; charset=utf-8")
         elif path == EVENTS_PATH:
             self._stream()
+        elif file := self._linked_file(urllib.parse.unquote(path).lstrip("/")):
+            self._send(file.read_bytes(), mimetypes.guess_type(file.name)[0] or "text/plain")
         else:
-            self.send_error(404, "the preview serves the paper only: /paper.html")
+            self.send_error(404, "the preview serves the paper and the files it links only")
+
+    def _linked_file(self, name: str) -> Path | None:
+        file = (self.root / name).resolve()
+        folders = [(self.root / folder).resolve() for folder in FILE_FOLDERS]
+        inside = any(file.is_relative_to(folder) for folder in folders)
+        return file if inside and file.is_file() else None
 
     def _send(self, body: bytes, kind: str) -> None:
         self.send_response(200)
@@ -139,9 +154,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass  # the terminal is for build messages
 
 
-def serve(page: Page, port: int) -> http.server.ThreadingHTTPServer:
-    """Serve `page` on 127.0.0.1:`port` (or a free port if it is taken) in a background thread."""
-    handler = type("PreviewHandler", (Handler,), {"page": page})
+def serve(page: Page, port: int, root: Path = Path(".")) -> http.server.ThreadingHTTPServer:
+    """Serve `page` on 127.0.0.1:`port` (or a free port if it is taken) in a background thread,
+    and the files it links from the tree at `root`."""
+    handler = type("PreviewHandler", (Handler,), {"page": page, "root": root})
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError:

@@ -48,6 +48,7 @@ RENDERER_FILTERS = (
     *FILTERS,
     "common.lua",
     "provenance.lua",
+    "citations.lua",
     *(name for names in FORMAT_FILTERS.values() for name in names),
     PER_FORMAT_FILTER,
 )

@@ -47,8 +47,10 @@ READER_CACHE = Path(".snakemake") / "reader-cache"
 GARBAGE_COLLECTOR = ("+RTS", "-A256m", "-RTS")
 
 FORMATS = ("html", "pdf", "docx", "jats")
-#: also accepted: "typst", the source the PDF is typeset from (to read or debug it)
-SOURCES = ("typst",)
+#: also accepted: "typst", the source the PDF is typeset from (to read or debug it), and
+#: "preview", the HTML with its figures, stylesheet and fonts linked, not embedded (`make
+#: preview` serves those files: embedding them is a sixth of an HTML render)
+SOURCES = ("typst", "preview")
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,8 @@ def pandoc_arguments(inputs: Inputs, scratch: Path) -> list[str]:
         provenance_file.write_text(json.dumps(provenance), encoding="utf-8")
         arguments.append(f"--metadata=provenance-file:{provenance_file}")
         arguments.append(f"--lua-filter={quarto.FILTER_DIRECTORY / 'provenance.lua'}")
-    arguments += ["--citeproc", "--fail-if-warnings"]
+    # citeproc, through the filter that keeps its result between renders (citations.lua)
+    arguments += [f"--lua-filter={quarto.FILTER_DIRECTORY / 'citations.lua'}", "--fail-if-warnings"]
     arguments += [f"--bibliography={path}" for path in as_list(metadata.get("bibliography"))]
     if inputs.reference_filter:
         # reads what citeproc wrote, so it comes after --citeproc (command-line order)
@@ -237,6 +240,7 @@ def render(
         raise BuildError(f"unknown format {unknown[0]!r} (expected one of {', '.join(FORMATS)})")
     writers: dict[str, Writer] = {
         "html": write_html,
+        "preview": lambda *arguments: write_html(*arguments, embed=False),
         "pdf": formats.write_pdf,
         "typst": formats.write_typst_source,
         "docx": formats.write_docx,
@@ -253,6 +257,7 @@ def render(
         reading = pandoc_arguments(inputs, scratch)
         if reader_cache is not None:
             reading.append(f"--metadata=reader-cache:{reader_cache.resolve()}")
+            reading.append(f"--metadata=citation-cache:{reader_cache.resolve() / 'citations'}")
         if len(outputs) > 1:
             # named as the document: a writer that needs a title falls back on that name
             parsed = scratch / f"{inputs.manuscript.stem}.json"
@@ -286,7 +291,9 @@ def write(inputs: Inputs, reading: list[str], family: str, writer: list[str], ou
     run_pandoc([*arguments, *writer, "--fail-if-warnings", f"--output={output}"], document)
 
 
-def write_html(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
+def write_html(
+    inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path, embed=True
+) -> None:
     """A standalone HTML file with every resource embedded (math as MathML): it opens offline."""
     from tooling import quarto
 
@@ -294,7 +301,7 @@ def write_html(inputs: Inputs, reading: list[str], output: Path, scratch: Path, 
     writer = [
         "--to=html5",
         "--standalone",
-        "--embed-resources",
+        *(["--embed-resources"] if embed else []),
         "--mathml",
         "--section-divs",
         # the title is the page's one h1; sections are h2, subsections h3 (numbers unchanged)

@@ -80,12 +80,10 @@ class Outcome:
 
 def tool_differences(recorded: dict, current: dict) -> list[str]:
     """Tools and packages whose versions differ between the manifest and this environment."""
-    changes = comparison.mapping_changes("tool", flatten(recorded), flatten(current))
     return [
         f"{change.where.removeprefix('packages.')} {change.new or None} here, "
         f"{change.old or None} in manifest"
-        for change in changes
-        if change.old or change.new
+        for change in comparison.mapping_changes("tool", flatten(recorded), flatten(current))
     ]
 
 

@@ -7,6 +7,7 @@ instead of polling. One Snakemake run in all: the rebuild after the manuscript s
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from tests.process_count.sitecustomize import RECORD
 from tests.workflow import copy_tree, job_inputs, start_make
-from tooling import preview, preview_timing
+from tooling import preview, preview_timing, render
 from tooling.preview_page import EVENTS_PATH
 
 
@@ -28,8 +29,18 @@ def test_the_direct_render_writes_the_bytes_the_render_step_wrote(built, tmp_pat
     monkeypatch.chdir(built)
     plan = preview.Plan(frozenset(job_inputs(built)["render"]), {})
     assert plan.renders_directly(["manuscript/article.qmd"])
-    preview.render_html(plan, tmp_path / "paper.html")
+    inputs = preview.plan_inputs(plan)
+    render.render(inputs, {"html": tmp_path / "paper.html"}, root=built)
     assert (tmp_path / "paper.html").read_bytes() == (built / "results" / "paper.html").read_bytes()
+    # the page the preview serves links the same figures instead of embedding them
+    preview.render_html(plan, tmp_path / "preview.html")
+    page = (tmp_path / "preview.html").read_text(encoding="utf-8")
+    paper = (tmp_path / "paper.html").read_text(encoding="utf-8")
+    linked = re.findall(r'src="(\.\./results/figures/[^"]+)"', page)
+    embedded = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', paper)
+    assert len(linked) == len(embedded) > 0
+    for href, data in zip(linked, embedded, strict=True):
+        assert (built / "manuscript" / href).read_bytes() == base64.b64decode(data)
 
 
 class Served:
@@ -108,6 +119,9 @@ def test_saves_are_served_and_a_broken_save_keeps_the_last_good_page(built, tmp_
         served.fetch()  # while the save is being rendered and built: still a page
         good = served.next_version_with(sentence.encode())
         assert b'role="alert"' not in good
+        figure = re.search(rb'<img src="\.\./(results/figures/[^"]+)"', good)[1].decode()
+        with urllib.request.urlopen(url.replace("paper.html", figure), timeout=10) as answer:
+            assert answer.read() == (tree / figure).read_bytes()
         served.fetch()  # while the steps that also read the manuscript rebuild
 
         # a save that breaks the document's settings: only the renderer reads them, so this

@@ -118,9 +118,12 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
         return error.code, b""
 
 
-def test_the_server_serves_the_page_from_memory_and_announces_each_version():
+def test_the_server_serves_the_page_from_memory_and_announces_each_version(tmp_path):
     page = Page()
-    server = serve(page, 0)
+    (tmp_path / "results" / "figures").mkdir(parents=True)
+    (tmp_path / "results" / "figures" / "fig-x.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "results" / "values.json").write_text("{}", encoding="utf-8")
+    server = serve(page, 0, root=tmp_path)
     try:
         host, port = server.server_address[:2]
         assert host == "127.0.0.1"
@@ -134,6 +137,11 @@ def test_the_server_serves_the_page_from_memory_and_announces_each_version():
         status, body = _get(port, "/paper.html")
         assert status == 200 and body.startswith(b"<html><body>new")
         assert _get(port, "/elsewhere.html")[0] == 404
+        # the files the page links (results/figures, manuscript), and nothing else of the tree
+        assert _get(port, "/results/figures/fig-x.svg") == (200, b"<svg/>")
+        assert _get(port, "/results/values.json")[0] == 404
+        assert _get(port, "/results/figures/../values.json")[0] == 404
+        assert _get(port, "/results/figures/%2e%2e/values.json")[0] == 404
     finally:
         server.shutdown()
         server.server_close()
@@ -226,7 +234,7 @@ def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
     )
     assert calls == [
         (
-            (inputs, {"html": tmp_path / "paper.html"}),
+            (inputs, {"preview": tmp_path / "paper.html"}),  # figures linked, not embedded
             {"root": Path.cwd(), "reader_cache": tmp_path / "cache"},
         )
     ]
