@@ -86,6 +86,7 @@ PREAMBLE = ["import pickle", "from snakemake.logging import logger"]
 PREAMBLE += ["from snakemake.iocontainers import Snakemake"]
 SCRIPTS, NOTEBOOKS = Path("analysis") / "scripts", Path("analysis") / "notebooks"
 RUNNER, ONE_PROCESS = SCRIPTS / "run_notebook.py", "(one process)"
+STARTUP_SAMPLES = 5  # timings of each start-up program; the median counts
 
 
 def read_records(folder: Path, since: float = 0.0) -> dict[str, float]:
@@ -152,15 +153,18 @@ def single_process_program(rules: list[str], tree: Path) -> str:
     return "\n".join(dict.fromkeys([*PREAMBLE, *imports]))
 
 
-def measure_startups(rules: list[str], tree: Path) -> dict:
-    """The start-up of each rule's process, and of the single process; the same code once."""
+def measure_startups(rules: list[str], tree: Path, samples: int = STARTUP_SAMPLES) -> dict:
+    """The start-up of each rule's process, and of the single process: the median of `samples`
+    rounds, so that a burst of load spoils one sample of many programs, not the only one of one."""
     with tempfile.TemporaryDirectory(prefix="startup-") as scratch:
         programs = {rule: startup_program(rule, tree, Path(scratch)) for rule in rules}
         programs[ONE_PROCESS] = single_process_program(rules, tree)
-        seconds = {
-            code: timed([sys.executable, "-c", code], tree, environment(tree))
-            for code in set(programs.values())
-        }
+        codes = sorted(set(programs.values()))
+        rounds = [
+            [timed([sys.executable, "-c", code], tree, environment(tree)) for code in codes]
+            for _ in range(samples)
+        ]
+        seconds = {code: statistics.median(taken) for code, taken in zip(codes, zip(*rounds))}
     return {rule: seconds[code] for rule, code in programs.items()}
 
 

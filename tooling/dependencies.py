@@ -9,9 +9,12 @@ run when the step runs.
 from __future__ import annotations
 
 import ast
+import atexit
 import functools
 import json
 from pathlib import Path
+
+from tooling.file_cache import FileCache
 
 #: Our packages and where they live in the tree; everything else is a locked library.
 PACKAGES = {"compendium": Path("analysis/compendium"), "tooling": Path("tooling")}
@@ -22,19 +25,22 @@ def imported_files(*programs: str | Path) -> list[str]:
     found: set[Path] = set()
     pending = [Path(program) for program in programs]
     while pending:
-        path = pending.pop()
-        status = path.stat()  # the cache's key: an edited file is parsed again
-        for module in _imports_of(path, status.st_mtime_ns, status.st_size):
+        for module in _parsed().known(pending.pop(), "imports", _imports_of):
             new = set(_files_of(module)) - found
             found |= new
             pending += new
     return sorted(str(file) for file in found)
 
 
-# every rule asks about the same package modules: parse each file once per process (the
-# workflow is read by every Snakemake process, one per job on a cluster)
+# Every Snakemake process reads the workflow (`make`, each job on a cluster), and every rule asks
+# about the same modules: each file's imports are parsed once, then kept while it is unchanged.
 @functools.cache
-def _imports_of(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
+def _parsed() -> FileCache:
+    atexit.register((cache := FileCache("imports")).save)
+    return cache
+
+
+def _imports_of(path: Path) -> list[str]:
     modules = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
@@ -43,7 +49,7 @@ def _imports_of(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
             modules.add(node.module)
             # `from compendium import derive` imports the module compendium.derive
             modules.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return frozenset(modules)
+    return sorted(modules)
 
 
 def _files_of(module: str) -> list[Path]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import zipfile
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape, quoteattr
 
@@ -32,13 +32,8 @@ MEDIA_TYPES = {".xml": "application/xml", ".pdf": "application/pdf", ".svg": "im
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-@dataclass(frozen=True)
-class Item:
-    """One file of the bundle: where it is in the bundle, its MECA item type, a description."""
-
-    href: str
-    item_type: str
-    description: str
+#: One file of the bundle: where it is in the bundle, its MECA item type, a description.
+Item = namedtuple("Item", "href item_type description")
 
 
 def items(figures: list[str], data: list[str]) -> list[Item]:
@@ -87,14 +82,11 @@ def manifest_xml(bundle_items: list[Item]) -> str:
 
 
 def write(destination: Path, files: dict[str, Path], epoch: int) -> None:
-    """Write the bundle: manifest.xml first, then `files` (bundle path → file) in item order.
-
-    Every entry has the edition's date, fixed permissions and no compression (deflate output
-    depends on the zlib build, which differs between machines; stored entries do not)."""
-    figures = [source for href, source in files.items() if href.startswith("figures/")]
-    bundle_items = items(
-        figures, [source for href, source in files.items() if href.startswith("data/")]
-    )
+    """Write the bundle: manifest.xml first, then `files` (bundle path → file) in item order,
+    with the edition's date, fixed permissions and no compression (module docstring)."""
+    folders = {folder: [source for href, source in files.items() if href.startswith(folder)]
+               for folder in ("figures/", "data/")}  # fmt: skip
+    bundle_items = items(folders["figures/"], folders["data/"])
     if unmatched := sorted({item.href for item in bundle_items} ^ set(files)):
         raise ValueError(f"MECA bundle: no item or no file for {', '.join(unmatched)}")
     entries = {"manifest.xml": manifest_xml(bundle_items).encode()}

@@ -53,12 +53,8 @@ def statement(
             "runDetails": {
                 "builder": {
                     "id": BUILDER_ID,
-                    "version": {
-                        "python": environment["python"],
-                        "pandoc": environment["pandoc"],
-                        "typst": environment["typst"],
-                        "snakemake": packages.get("snakemake") or "",
-                    },
+                    "version": {tool: environment[tool] for tool in ("python", "pandoc", "typst")}
+                    | {"snakemake": packages.get("snakemake") or ""},
                     # each locked package by its package URL (purl), as SLSA suggests
                     "builderDependencies": [
                         {

@@ -79,3 +79,18 @@ def test_the_map_and_the_appendix_give_number_label_module_and_sheets(tmp_path):
     appendix = provenance.appendix(records, {"python": "3", "pandoc": "3", "typst": "0",
                                              "packages": {}})  # fmt: skip
     assert "| @fig-x (fig\\-x), results/figures/fig\\-x.svg | analysis/compendium" in appendix
+
+
+def test_a_step_depends_on_what_its_program_imports_now_not_what_it_imported(tmp_path):
+    """The imports of each file are kept between Snakemake runs (tooling.dependencies): an
+    edited program, and an import inside a function or a block, still reach its `code=`."""
+    program = tmp_path / "step.py"
+    program.write_text("from compendium import bibliography\n", encoding="utf-8")
+    assert "analysis/compendium/bibliography.py" in dependencies.imported_files(program)
+    assert "analysis/compendium/values.py" not in dependencies.imported_files(program)
+    program.write_text(
+        "def later():\n    if True:\n        from compendium import values\n", encoding="utf-8"
+    )
+    found = dependencies.imported_files(program)
+    assert "analysis/compendium/values.py" in found
+    assert "analysis/compendium/bibliography.py" not in found
