@@ -4,12 +4,13 @@ the bibliography, the manuscript, captions, settings, notebooks, missing files a
 Each case corrupts a copy of the built tree and runs the code of the step that must refuse it,
 in this process, checking the one line the author is shown. Then one build per layer shows
 what the author sees: a non-zero exit, one `error: file[:line]: ...` line per problem, no
-Python traceback, and no half-written file under results/. The layers: the steps (a cleaning
-notebook, a table, the number and claim checks and a program outside the lock, in one build
-that keeps going; the render is a step like them, reporting through the same path, so its
-cases run in this process), and what the workflow checks while it is read (missing sources,
-through `make`; the settings are checked by the same code path, so their cases run in this
-process only). docs/bad-input.md lists every case with its message.
+Python traceback, and no half-written file under results/. The layers: the steps (a program
+outside the lock and the leak check, in the session's `troubled` rebuild, which keeps going;
+a cleaning notebook, a table, the number and claim checks and the render report through the
+same path, the step's log, so their cases run in this process), and what the workflow checks
+while it is read (missing sources, through `make`; the settings are checked by the same code
+path, so their cases run in this process only). docs/bad-input.md lists every case with its
+message.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -27,8 +27,7 @@ from compendium import pipe_tables
 from compendium.bibliography import load_bibliography
 from compendium.errors import BuildError
 from tests.build.launcher import ONE_LINE_ERROR, error_lines, launch, leftovers
-from tests.build.troubled import CLAIM_EDIT, edit_rows
-from tests.unit.test_bad_data import unreadable_quantity
+from tests.build.troubled import STAND_IN_OUTPUT, leak_errors
 from tests.workflow import BIN, ROOT, bare_path, copy_sources, copy_tree, make
 from tooling import number_check, render, settings
 from tooling.notebooks import execute
@@ -302,92 +301,30 @@ def launched(tree: Path, *arguments: str, by_make: bool = False) -> tuple[list[s
     return errors, seen
 
 
-#: A step that needs a program outside the lock (rsvg-convert, which pandoc's Word writer needed
-#: for SVG figures): added to the `broken` build, it must fail on the bare machine's PATH.
-STAND_IN = '''
-
-rule stand_in_rsvg_convert:
-    """A step that needs a program outside the lock."""
-    output:
-        "results/figures/stand-in.png",
-    shell:
-        "rsvg-convert --version > {output}"
-'''
-
-
-def with_stand_in_step(tree: Path) -> None:
-    """Add the stand-in step to the Snakefile and its output to what `all` asks for."""
-    snakefile = tree / "Snakefile"
-    text, added = re.subn(
-        r"(\nrule all:\n(?:    .*\n)*?    input:\n)",
-        r'\1        "results/figures/stand-in.png",\n',
-        snakefile.read_text(encoding="utf-8"),
-    )
-    assert added == 1
-    snakefile.write_text(text + STAND_IN, encoding="utf-8")
+def test_failed_steps_each_stop_with_their_line_and_the_rest_of_the_build_goes_on(troubled):
+    """The session's `troubled` rebuild (tests/build/troubled.py) keeps going past two failed
+    steps, a step that needs a program outside the lock and the leak check: each says its one
+    line, nothing else fails (the markup values reach every format), and the build names the
+    failed steps in its closing line, with no traceback and no half-written file."""
+    seen = troubled.output
+    assert troubled.returncode != 0, seen[-3000:]
+    assert "Traceback" not in seen, seen[-3000:]
+    assert troubled.errors and all(ONE_LINE_ERROR.match(e) for e in troubled.errors), seen[-3000:]
+    leaks, others = leak_errors(troubled.errors)
+    assert leaks and all("rsvg-convert" in error for error in others), troubled.errors
+    assert re.search(r"make: the build stopped in .*stand_in_rsvg_convert", seen), seen[-3000:]
+    assert re.search(r"make: the build stopped in .*check_leaks", seen), seen[-3000:]
+    assert leftovers(troubled.tree / "results") == []
 
 
-#: The outputs of the steps the `broken` build makes fail (gone, or as the session build left
-#: them: never half-made).
-FAILED = [
-    "results/data/indicators.csv",
-    "results/notebooks/clean_quantities.ipynb",
-    "results/tables/tbl-modalities.md",
-    "results/checks/numbers.txt",
-    "results/checks/claims.txt",
-]
-CLAIMS = "results/checks/claims.txt"
-
-
-@pytest.fixture(scope="module")
-def broken(built, tmp_path_factory) -> SimpleNamespace:
-    """One build of a copy of the session build, kept going past each failure, with a problem
-    in each kind of step: a coded value a cleaning notebook refuses, a table without its
-    caption, a number typed by hand in the prose, a coding that contradicts one of the
-    article's claims (SYNTHETIC, tests/build/troubled.py: CLAIM_EDIT; the cleaning notebooks
-    that the claims check reads must pass, so the notebook's problem is in indicators), and a
-    step that runs a program outside the lock."""
-    tree = copy_tree(built, tmp_path_factory.mktemp("broken") / "tree")
-    quantity = unreadable_quantity(tree)
-    substitute(tree, "manuscript/captions.yml", r"^tbl-modalities:", "tbl-modalitiez:")
-    typed = typed_number(tree)
-    edit_rows(tree / "data/raw/modalities.csv", "modality_id", "profit-driven", CLAIM_EDIT)
-    with_stand_in_step(tree)
-    errors, seen = launched(tree, "--keep-going")
-    where = Expected(quantity.file, quantity.line, (quantity.field, quantity.says))
-    return SimpleNamespace(tree=tree, errors=errors, seen=seen, quantity=where, typed=typed)
-
-
-def test_broken_steps_each_stop_with_their_line_and_the_rest_of_the_build_goes_on(built, broken):
-    errors = broken.errors
-    assert says(errors, broken.quantity), errors
-    caption = Expected("manuscript/captions.yml", None, ("tbl-modalities", "no caption"))
-    assert says(errors, caption), errors
-    assert says(errors, broken.typed), errors
-    assert "make: the build stopped in" in broken.seen
-    for name in FAILED:
-        assert _bytes(broken.tree / name) in (None, _bytes(built / name)), name
-
-
-def test_a_contradicted_claim_fails_the_build_with_its_locator_and_value(broken):
-    """The profit-driven modality made to start in 2010 contradicts the article's claim that
-    for-profit therapy came before the 2009 measures: the claims check names the claim, its
-    place in the article and the computed value, once, and its report is not left behind."""
-    claims = [error for error in set(broken.errors) if "data/claims.yml" in error]
-    assert len(claims) == 1, broken.errors
-    assert "data/claims.yml: for-profit-before-2009-measures: contradicted" in claims[0]
-    assert "[article: Problematization and regulation ¶4]" in claims[0]
-    assert "computed: profit-driven documented active by 2010" in claims[0]
-    assert not (broken.tree / CLAIMS).exists()
-
-
-def test_a_step_that_needs_a_program_outside_the_lock_fails_and_names_it(broken):
+def test_a_step_that_needs_a_program_outside_the_lock_fails_and_names_it(troubled):
     """Every build of this suite runs with the PATH of a bare machine (tests/workflow.py, as
     CI's first stage runs `make`: tooling/bare_path.py), so a step that calls a program the lock
     does not provide fails here whatever this machine has installed, naming the program."""
-    assert re.search(r"rsvg-convert: (command )?not found", broken.seen), broken.seen[-3000:]
-    assert "stand_in_rsvg_convert" in broken.seen
-    assert not (broken.tree / "results/figures/stand-in.png").exists()
+    seen = troubled.output
+    assert re.search(r"rsvg-convert: (command )?not found", seen), seen[-3000:]
+    assert "stand_in_rsvg_convert" in seen
+    assert not (troubled.tree / STAND_IN_OUTPUT).exists()
 
 
 #: Sources deleted at once, and the first step (in the workflow's order) that reads each.

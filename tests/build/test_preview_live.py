@@ -1,8 +1,9 @@
 """`make preview` on a built tree: the current build is served without a first Snakemake run,
-each manuscript save shows up in the served page, and every fetch meanwhile gets a page (never a
-404); a save that breaks the document keeps the last good page and shows the error above it. The
-test follows the page's own announcements of each new version (server-sent events), as the page
-in a browser tab does, instead of polling."""
+a manuscript save shows up in the served page, and every fetch meanwhile gets a page (never a
+404), also while the steps that read the manuscript too are rebuilt; a save that breaks the
+document keeps the last good page and shows the error above it. The test follows the page's own
+announcements of each new version (server-sent events), as the page in a browser tab does,
+instead of polling. One Snakemake run in all: the rebuild after the manuscript save."""
 
 from __future__ import annotations
 
@@ -123,11 +124,15 @@ def test_saves_are_served_and_a_broken_save_keeps_the_last_good_page(built, tmp_
             assert answer.read() == (tree / figure).read_bytes()
         served.fetch()  # while the steps that also read the manuscript rebuild
 
-        preview_timing._save_sentence(tree, "See @fig-nowhere for nothing.")
+        # a save that breaks the document's settings: only the renderer reads them, so this
+        # save is the preview's own render alone, with no build after it
+        settings = tree / "manuscript" / "_quarto.yml"
+        settings.write_text(settings.read_text(encoding="utf-8") + "title: [unclosed\n")
         broken = served.next_version_with(b'role="alert"')
-        assert b"fig-nowhere" in broken
+        assert b"manuscript/_quarto.yml:" in broken and b"not valid YAML" in broken
         # the last good page is still there beneath the error
         assert good.split(b"<script>")[0][:2000] in broken
         assert served.not_a_page == 0
+        assert snakemake_runs_of_this_test() <= 1, lines
     finally:
         preview_timing.stop(process)

@@ -1,15 +1,19 @@
-"""One rebuild of a copy of the session build with two independent troubles, each in its own
-part of the workflow, so that one Snakemake run serves two test modules:
+"""One rebuild of a copy of the session build with three independent troubles, each in its own
+part of the workflow, so that one Snakemake run serves three test modules:
 
 - values that look like markup in three coding sheets (tests/build/test_hostile_values.py): the
   build must carry them to every output as the text they are;
 - confidential data that leak (tests/build/test_privacy.py): the leaking restricted fixture and a
-  manuscript that names an interviewee; the leak check must fail naming every output.
+  manuscript that names an interviewee; the leak check must fail naming every output;
+- a step that needs a program outside the lock (tests/build/test_bad_sources.py): it must fail
+  naming the program, and the build must go on past it, each failure with its one line.
 
 The leak check reads every other output, so it runs last: the markup values have reached every
-output by then. A contradicted claim cannot join them: its check is among what the leak check
-waits for. Its edit is here, beside the others; the build that fails it is the `broken` one of
-tests/build/test_bad_sources.py.
+output by then. A step that fails upstream of it (a cleaning notebook, a table, the number or
+claims check) would keep it from running, and the paper from being made; their refusals are
+shown by running each step's code on a corrupted copy (tests/build/test_bad_sources.py,
+tests/unit/test_bad_data.py, tests/unit/test_claims.py), and reach the terminal through the same
+path as the failures here.
 """
 
 from __future__ import annotations
@@ -33,16 +37,22 @@ CASE = "<b>Case</b> *one* #2 $3 @ding2011"
 PROVISION = "draft-2010-scope-isscr-reference"
 MODALITY = "approved-trial"
 
-# -- a contradicted claim (SYNTHETIC) --------------------------------------------------------
-#: The profit-driven modality made to start in 2010, with a phrase of the article that does
-#: name 2010 (so the cleaning step accepts it): this contradicts the article's claim that
-#: for-profit therapy came before the 2009 measures.
-CLAIM_EDIT = {
-    "span_start": "2010",
-    "span_start_evidence": "until 2010 alone",
-    "span_start_locator": "Patient- versus profit-driven experimental interventions "
-    "with stem cells ¶3",
-}
+# -- a program outside the lock ---------------------------------------------------------------
+#: A step that needs a program outside the lock (rsvg-convert, which pandoc's Word writer needed
+#: for SVG figures). Every build of this suite runs with the PATH of a bare machine
+#: (tests/workflow.py), so it fails here whatever this machine has installed. Its output is asked
+#: for beside the paper, not by `all`: the leak check reads everything `all` asks for.
+STAND_IN_OUTPUT = "results/figures/stand-in.png"
+STAND_IN = f'''
+
+rule stand_in_rsvg_convert:
+    """A step that needs a program outside the lock."""
+    output:
+        "{STAND_IN_OUTPUT}",
+    shell:
+        "rsvg-convert --version > {{output}}"
+'''
+
 
 # -- a leak ------------------------------------------------------------------------------------
 RESTRICTED = ROOT / "tests" / "fixtures" / "restricted"
@@ -73,8 +83,8 @@ def with_restricted(tree: Path, variant: str) -> Path:
 
 
 def troubled_build(built: Path, destination: Path) -> SimpleNamespace:
-    """The three troubles in a copy of `built`, built once: the tree, the exit status, the
-    build's one-line errors and everything it printed."""
+    """The troubles in a copy of `built`, built once: the tree, the exit status, the build's
+    one-line errors and everything it printed."""
     tree = copy_tree(built, destination)
     raw = tree / "data" / "raw"
     edit_rows(raw / "provisions.csv", "provision_id", PROVISION, {"name": PROSE})
@@ -89,7 +99,9 @@ def troubled_build(built: Path, destination: Path) -> SimpleNamespace:
         text.replace(marker, f"\nOne clinician, {NAME}, described the fees.\n{marker}", 1),
         encoding="utf-8",
     )
-    completed = launch(tree, "--keep-going")
+    snakefile = tree / "Snakefile"
+    snakefile.write_text(snakefile.read_text(encoding="utf-8") + STAND_IN, encoding="utf-8")
+    completed = launch(tree, "--keep-going", "all", STAND_IN_OUTPUT)
     return SimpleNamespace(
         tree=tree,
         returncode=completed.returncode,
