@@ -86,7 +86,9 @@ PREAMBLE = ["import pickle", "from snakemake.logging import logger"]
 PREAMBLE += ["from snakemake.iocontainers import Snakemake"]
 SCRIPTS, NOTEBOOKS = Path("analysis") / "scripts", Path("analysis") / "notebooks"
 RUNNER, ONE_PROCESS = SCRIPTS / "run_notebook.py", "(one process)"
-STARTUP_SAMPLES = 5  # timings of each start-up program; the median counts
+#: Rounds of start-up timings, each program once a round: a burst of load spoils one sample of
+#: many programs, not the only one of one (single samples moved the floor by a third).
+STARTUP_SAMPLES = 5
 
 
 def read_records(folder: Path, since: float = 0.0) -> dict[str, float]:
@@ -154,8 +156,7 @@ def single_process_program(rules: list[str], tree: Path) -> str:
 
 
 def measure_startups(rules: list[str], tree: Path, samples: int = STARTUP_SAMPLES) -> dict:
-    """The start-up of each rule's process, and of the single process: the median of `samples`
-    rounds, so that a burst of load spoils one sample of many programs, not the only one of one."""
+    """The start-up of each rule's process, and of the single process: medians of rounds."""
     with tempfile.TemporaryDirectory(prefix="startup-") as scratch:
         programs = {rule: startup_program(rule, tree, Path(scratch)) for rule in rules}
         programs[ONE_PROCESS] = single_process_program(rules, tree)
@@ -222,8 +223,7 @@ class Bench:
         return seconds
 
     def edited(self) -> float:
-        """A sentence changed in the built tree itself, and changed back by the next run: the
-        author's loop, where what the steps keep under .snakemake/ is of these very files."""
+        """A sentence changed in the built tree itself (as the author edits), undone next run."""
         path = self.built / EDITED
         if getattr(self, "unedited", None) is None:
             self.unedited = path.read_text(encoding="utf-8")
@@ -251,10 +251,8 @@ class Bench:
             shutil.copy2(name, folder / name)
         env = {name: value for name, value in environment().items() if name != "VIRTUAL_ENV"}
         env["PATH"] = os.environ.get("PATH", "")  # the author's python3, not this .venv's
-        try:
-            return timed(["make", "--no-print-directory", ".venv/.installed"], folder, env)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        # the last scenario: its environment goes with the workspace
+        return timed(["make", "--no-print-directory", ".venv/.installed"], folder, env)
 
 
 def verdicts(medians: dict[str, float], startup: float, floor: float | None, pages: bool) -> list:
@@ -322,8 +320,7 @@ def markdown(result: dict) -> str:
 
 def collect(bench: Bench, started: str, load: tuple[float, float]) -> dict:
     startup = statistics.median(bench.startups)
-    floors = bench.found.pop("floors", [])
-    floor = statistics.median(floors) if floors else None
+    floor = statistics.median(floors) if (floors := bench.found.pop("floors", [])) else None
     medians = {name: statistics.median(runs) for name, runs in bench.runs.items()}
     pages = bench.found.get("preview", {}).get("not_a_page", 0) == 0
     machine = {"cores": len(os.sched_getaffinity(0)), "python": platform.python_version()}

@@ -31,11 +31,7 @@ def descriptors(hashes: dict[str, str]) -> list[dict]:
 
 
 def statement(
-    published: dict[str, str],
-    inputs: dict[str, str],
-    environment: dict,
-    parameters: dict,
-    source_date_epoch: int,
+    published: dict, inputs: dict, environment: dict, parameters: dict, source_date_epoch: int
 ) -> dict:
     """The in-toto Statement with its SLSA Provenance predicate (plain data, ready for JSON)."""
     packages = environment["packages"]
