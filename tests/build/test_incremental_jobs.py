@@ -15,6 +15,7 @@ instead of five.)
 from __future__ import annotations
 
 from tests.build import new_figure
+from tests.workflow import job_inputs
 
 #: Each edited file (conftest.py, `edited`) and the steps that read it or what it changes.
 REDONE_BY = {
@@ -55,3 +56,13 @@ def test_the_edits_rerun_exactly_the_steps_that_depend_on_them(edited):
         "unexpected": [],
         "missing": [],
     }
+
+
+def test_a_sentence_reaches_every_step_that_reads_the_prose_and_no_other_before_the_render(built):
+    """By Snakemake's own account of each job's inputs in the session build: the README's map
+    (written by the manifest's step) numbers figures and tables as the text places them, so the
+    prose must reach it; the provenance the render waits for must not wait for the prose."""
+    inputs = job_inputs(built)
+    manuscript = "manuscript/article.qmd"
+    readers = {rule for rule, read in inputs.items() if manuscript in read}
+    assert readers == REDONE_BY[manuscript] | {"render"}, sorted(readers)
