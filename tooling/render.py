@@ -41,9 +41,10 @@ FONT_DIRECTORY = Path("manuscript/fonts")
 #: beside tooling.file_cache's).
 READER_CACHE = Path(".snakemake") / "reader-cache"
 
-#: pandoc's runtime options: a 256 MB allocation area, so that the collector runs a few times
-#: per render instead of a hundred (about a quarter of pandoc's time went to it, measured with
-#: `+RTS -s`); the bytes it writes do not change.
+#: pandoc's runtime options for reading the document through the filters: a 256 MB allocation
+#: area, so that the collector runs a few times instead of a hundred (it took a quarter of that
+#: run's time, measured with `+RTS -s`). Not for the writers that start from the parsed
+#: document: there, mapping the larger area costs more system time than it saves.
 GARBAGE_COLLECTOR = ("+RTS", "-A256m", "-RTS")
 
 FORMATS = ("html", "pdf", "docx", "jats")
@@ -119,6 +120,7 @@ def pandoc_arguments(inputs: Inputs, scratch: Path) -> list[str]:
     copy = scratch / document.name
     copy.write_text(escaped(document.read_text(encoding="utf-8")), encoding="utf-8")
     arguments = [
+        *GARBAGE_COLLECTOR,
         str(copy),
         f"--variable=source-path:{document}",
         "--from=markdown",
@@ -162,7 +164,7 @@ def run_pandoc(arguments: list[str], source: Path) -> None:
     """Run pandoc; its first error line becomes a BuildError (our filters print file:line)."""
     environment = {"SOURCE_DATE_EPOCH": str(epoch()), **os.environ}
     completed = subprocess.run(
-        [pandoc_binary(), *GARBAGE_COLLECTOR, *arguments],
+        [pandoc_binary(), *arguments],
         capture_output=True,
         text=True,
         env=environment,
