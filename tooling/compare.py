@@ -10,12 +10,15 @@ import difflib
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import zip_longest
 from pathlib import Path
 
 from tooling.provenance import coded_tables, flatten, rows_by_id
 
+#: Files worth a line-by-line excerpt when no finer comparison applies.
+TEXT_SUFFIXES = (".csv", ".md", ".json", ".xml", ".yml")
+EXCERPT_LINES = 6
 #: Where a value the prose prints appears in the manuscript: `{{< var key >}}`.
 VALUE_IN_PROSE = re.compile(r"\{\{<\s*var\s+([^\s>]+)\s*>\}\}")
 
@@ -204,8 +207,7 @@ def artifact_changes(
     """What changed in one published file between the builds of two trees (each the folder that
     holds `results/`), as a reader names it: values by key, table cells by row and column,
     cleaned rows by id and field; for a figure (`figure`: its captions.json record), the rows of
-    the data it plots and whether its drawing changed. Of other files the hashes say enough: the
-    rebuilt tree is kept for a closer look."""
+    the data it plots and whether its drawing changed; other text files by their first lines."""
     old, new = (
         (tree / path).read_text(encoding="utf-8", errors="replace")
         if (tree / path).is_file()
@@ -232,4 +234,11 @@ def artifact_changes(
         return cell_changes(name.stem, old, new)
     if path.startswith("results/data/") and name.suffix == ".csv":
         return row_changes(name.stem, old, new, keys.get(name.stem))
-    return []
+    if name.suffix not in TEXT_SUFFIXES:
+        return []
+    lines = [
+        replace(line, old=line.old[:160], new=line.new[:160])
+        for line in line_changes(path, old, new)
+    ]
+    more = [Change("line", f"... {len(lines) - EXCERPT_LINES} more changed lines")]
+    return lines[:EXCERPT_LINES] + (more if len(lines) > EXCERPT_LINES else [])

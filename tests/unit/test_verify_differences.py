@@ -109,6 +109,23 @@ def test_changed_values_lists_added_and_removed_keys(tmp_path):
     assert [change.line() for change in changes] == ["b: removed (was 2)", "c: added (3)"]
 
 
+def test_a_text_file_without_finer_comparison_is_quoted_by_its_first_changed_lines(tmp_path):
+    # Synthetic JATS: eight changed paragraphs, the first one longer than an excerpt line.
+    long_old, long_new = "<p>" + "a" * 200 + "</p>", "<p>" + "b" * 200 + "</p>"
+    old_lines = [long_old] + [f"<p>old {n}</p>" for n in range(7)]
+    new_lines = [long_new] + [f"<p>new {n}</p>" for n in range(7)]
+    before = write(tmp_path / "before" / "results" / "paper.xml", "\n".join(old_lines))
+    after = write(tmp_path / "after" / "results" / "paper.xml", "\n".join(new_lines))
+    changes = compare.artifact_changes("results/paper.xml", before.parents[1], after.parents[1], {})
+    assert [change.where for change in changes[:2]] == [
+        "results/paper.xml:1",
+        "results/paper.xml:2",
+    ]
+    assert changes[0].old == long_old[:160] and changes[0].new == long_new[:160]
+    assert (changes[1].old, changes[1].new) == ("<p>old 0</p>", "<p>new 0</p>")
+    assert len(changes) == 7 and changes[-1].where == "... 2 more changed lines"
+
+
 def test_a_rebuilt_tree_that_differs_is_kept_under_results(tmp_path):
     tree = write(tmp_path / "scratch" / "tree" / "results" / "paper.html", "<p>x</p>").parents[1]
     kept = verify.keep(tree, tmp_path / "root", 2)
