@@ -1,10 +1,10 @@
 """The page `make preview` serves: the last good HTML, held in memory, that reloads itself.
 
 The published `results/paper.html` is never touched: the served copy gets a few lines of script
-that listen for a new version (server-sent events) and reload the tab. Because the page lives in
-memory and is replaced in one assignment, there is no moment when it is missing: while a build
-runs the previous page stays up, and when a build fails the previous page is shown with the
-build's one-line error on top of it.
+that ask four times a second for the version served and reload the tab when it is another.
+Because the page lives in memory and is replaced in one assignment, there is no moment when it
+is missing: while a build runs the previous page stays up, and when a build fails the previous
+page is shown with the build's one-line error on top of it.
 """
 
 from __future__ import annotations
@@ -21,19 +21,14 @@ PAGE_PATHS = ("/", "/paper.html", "/index.html")
 #: The folders whose files the page links (the preview's HTML links its figures, stylesheet and
 #: fonts instead of embedding them), served from the tree the preview watches.
 FILE_FOLDERS = ("results/figures", "manuscript")
-EVENTS_PATH = "/__preview/events"
-#: Seconds between keep-alive comments on an idle event stream (proxies close silent streams).
-KEEP_ALIVE = 15.0
+VERSION_PATH = "/__preview/version"
 
 _RELOAD_SCRIPT = """<script>
 /* make preview: reload this tab when a new version of the paper is served */
-(function () {
-  var shown = "%(version)s";
-  var events = new EventSource("%(events)s");
-  events.onmessage = function (message) {
-    if (message.data !== shown) { events.close(); location.reload(); }
-  };
-})();
+setInterval(function () {
+  fetch("%(path)s", { cache: "no-store" }).then(function (answer) { return answer.text(); })
+    .then(function (number) { if (number !== "%(version)s") location.reload(); }, function () {});
+}, 250);
 </script>"""
 
 _ERROR_BANNER = (
@@ -56,10 +51,10 @@ class Version:
 
 
 class Page:
-    """The current version of the served page; threads wait on it for the next one."""
+    """The current version of the served page."""
 
     def __init__(self) -> None:
-        self._changed = threading.Condition()
+        self._changed = threading.Lock()  # the watcher and the build loop both change it
         #: replaced whole, in one assignment: a reader never sees a page half made
         self.current = self._compose(0, None, None, "building the paper…")
 
@@ -68,7 +63,7 @@ class Page:
         with self._changed:
             if self.current.paper == paper and self.current.error is None:
                 return False
-            self._publish(self._compose(self.current.number + 1, paper, None))
+            self.current = self._compose(self.current.number + 1, paper, None)
             return True
 
     def fail(self, message: str) -> None:
@@ -77,21 +72,12 @@ class Page:
             current = self.current
             if current.error == message:
                 return
-            self._publish(self._compose(current.number + 1, current.paper, message))
-
-    def wait_for_change(self, number: int, timeout: float) -> Version:
-        with self._changed:
-            self._changed.wait_for(lambda: self.current.number != number, timeout)
-            return self.current
-
-    def _publish(self, version: Version) -> None:
-        self.current = version
-        self._changed.notify_all()
+            self.current = self._compose(current.number + 1, current.paper, message)
 
     @staticmethod
     def _compose(number: int, paper: bytes | None, error: str | None, note: str = "") -> Version:
         text = paper.decode("utf-8") if paper is not None else _PLACEHOLDER % {"text": note}
-        additions = _RELOAD_SCRIPT % {"version": number, "events": EVENTS_PATH}
+        additions = _RELOAD_SCRIPT % {"version": number, "path": VERSION_PATH}
         if error:
             additions = _ERROR_BANNER % {"message": html.escape(error)} + additions
         position = text.rfind("</body>")
@@ -108,8 +94,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path in PAGE_PATHS:
             self._send(self.page.current.body, "text/html; charset=utf-8")
-        elif path == EVENTS_PATH:
-            self._stream()
+        elif path == VERSION_PATH:
+            self._send(str(self.page.current.number).encode(), "text/plain")
         elif file := self._linked_file(urllib.parse.unquote(path).lstrip("/")):
             self._send(file.read_bytes(), mimetypes.guess_type(file.name)[0] or "text/plain")
         else:
@@ -128,27 +114,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
-
-    def _stream(self) -> None:
-        """Server-sent events: the current version now, then each new version as it comes."""
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        number = self.page.current.number
-        try:
-            self.wfile.write(f"data: {number}\n\n".encode())
-            self.wfile.flush()
-            while True:
-                version = self.page.wait_for_change(number, KEEP_ALIVE)
-                if version.number == number:
-                    self.wfile.write(b": still here\n\n")
-                else:
-                    number = version.number
-                    self.wfile.write(f"data: {number}\n\n".encode())
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the tab was closed or reloaded
 
     def log_message(self, format: str, *args) -> None:
         pass  # the terminal is for build messages

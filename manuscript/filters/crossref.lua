@@ -229,6 +229,9 @@ local function number_callout(div, kind, source)
 end
 
 local function collect(blocks, source)
+  -- every paragraph is searched for an equation only if its file labels one: the search costs
+  -- a third of this filter
+  local equations = common.source_text(source):find('{#eq-', 1, true)
   return blocks:walk{
     traverse = 'topdown',
     Div = function(div)
@@ -250,7 +253,7 @@ local function collect(blocks, source)
       if kind_of(tbl.identifier) == 'tbl' then return number_float(tbl, 'tbl', source) end
     end,
     Header = function(header) return number_header(header, source) end,
-    Para = function(para) return number_equations(para, source) end,
+    Para = equations and function(para) return number_equations(para, source) end or nil,
   }
 end
 

@@ -13,7 +13,7 @@ import pytest
 
 from compendium.errors import BuildError
 from tooling import preview, render
-from tooling.preview_page import EVENTS_PATH, Page, serve
+from tooling.preview_page import VERSION_PATH, Page, serve
 
 
 def step(rule: str, inputs: list[str], outputs: list[str]) -> dict:
@@ -97,7 +97,7 @@ def test_the_page_keeps_the_last_good_paper_and_shows_a_failure_above_it():
     assert page.current.paper is None and b"building" in page.current.body
     assert page.show(b"<html><body><p>first</p></body></html>")
     first = page.current
-    assert b"<p>first</p>" in first.body and EVENTS_PATH.encode() in first.body
+    assert b"<p>first</p>" in first.body and VERSION_PATH.encode() in first.body
     assert not page.show(b"<html><body><p>first</p></body></html>")  # same page: no reload
     page.fail("error: manuscript/article.qmd:3: citation key 'x' has no entry")
     failed = page.current
@@ -128,12 +128,9 @@ def test_the_server_serves_the_page_from_memory_and_announces_each_version(tmp_p
         host, port = server.server_address[:2]
         assert host == "127.0.0.1"
         assert _get(port, "/paper.html")[0] == 200  # before the first build: a page, not a 404
-        events = urllib.request.urlopen(f"http://127.0.0.1:{port}{EVENTS_PATH}", timeout=5)
-        assert events.readline() == b"data: 0\n"
+        assert _get(port, VERSION_PATH) == (200, b"0")  # what the page's script asks
         page.show(b"<html><body>new</body></html>")
-        events.readline()  # the blank line that ends an event
-        assert events.readline() == b"data: 1\n"
-        events.close()
+        assert _get(port, VERSION_PATH) == (200, b"1")
         status, body = _get(port, "/paper.html")
         assert status == 200 and body.startswith(b"<html><body>new")
         assert _get(port, "/elsewhere.html")[0] == 404
