@@ -150,17 +150,18 @@ def _wait(process: subprocess.Popen, seconds: float) -> int | None:
 
 def _stop_steps(snakemake: int) -> int:
     """SIGTERM to every process Snakemake started (its steps and what they started); how many
-    there were."""
+    were still running. A step that has ended but was not reaped yet (a zombie) is not running:
+    counted, it would keep a stuck Snakemake from ever being ended."""
     import psutil  # Snakemake's own dependency
 
-    try:
-        children = psutil.Process(snakemake).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return 0
-    for child in children:
-        with suppress(psutil.NoSuchProcess):
-            child.terminate()
-    return len(children)
+    running = 0
+    with suppress(psutil.NoSuchProcess):
+        for child in psutil.Process(snakemake).children(recursive=True):
+            with suppress(psutil.NoSuchProcess):
+                if child.status() != psutil.STATUS_ZOMBIE:
+                    child.terminate()
+                    running += 1
+    return running
 
 
 def begin_stamp(stamp: Path) -> Path:

@@ -301,8 +301,11 @@ def test_the_lock_dies_with_a_killed_build(tmp_path):
 #: A stand-in for Snakemake (SYNTHETIC) that takes Ctrl-C and then waits on, with no step left:
 #: what a Snakemake whose event loop swallowed the interruption does.
 STUCK = """#!{python}
-import signal, time
+import signal, subprocess, sys, time
 signal.signal(signal.SIGINT, lambda *_: None)
+if "--zombie" in sys.argv:  # a step that has ended but was never waited for: a zombie
+    step = subprocess.Popen([sys.executable, "-c", "pass"], stdout=subprocess.PIPE)
+    step.stdout.read()
 print("ready", flush=True)
 while True:
     time.sleep(1)
@@ -311,18 +314,20 @@ while True:
 RUN = """
 import sys
 from tooling import console
-sys.exit(console.run([sys.argv[1]], grace=float(sys.argv[2])))
+sys.exit(console.run(sys.argv[1:-1], grace=float(sys.argv[-1])))
 """
 
 
+@pytest.mark.parametrize("leftover", ["", "--zombie"], ids=["no-step", "a-zombie-step"])
 def test_after_ctrl_c_a_snakemake_left_without_steps_is_ended_and_make_says_interrupted(
-    tmp_path,
+    tmp_path, leftover
 ):
+    # A step that has ended is no step left, even while Snakemake has not reaped it.
     stuck = tmp_path / "stuck-build"
     stuck.write_text(STUCK.format(python=sys.executable), encoding="utf-8")
     stuck.chmod(0o755)
     build = subprocess.Popen(
-        [sys.executable, "-c", RUN, str(stuck), "0.5"],
+        [sys.executable, "-c", RUN, str(stuck), *filter(None, [leftover]), "0.5"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
