@@ -105,7 +105,7 @@ def _run(notebook, source: Path, root: Path) -> None:
             timeout=600,
         )
         try:
-            client.execute()
+            _outside_the_main_thread(client.execute)
             return
         except CellExecutionError as error:
             if error.ename in OWN_ERRORS:
@@ -118,3 +118,14 @@ def _run(notebook, source: Path, root: Path) -> None:
                     f"(start {attempt} of {KERNEL_STARTS}): {error}",
                     file=str(source),
                 ) from None
+
+
+def _outside_the_main_thread(call) -> None:
+    """Run `call` in a thread of its own. In the main thread nbclient would take SIGINT and
+    SIGTERM to shut its kernel down, and the wait that shutdown cuts short ends in a traceback;
+    elsewhere it cannot install those handlers, so a step keeps ignoring Ctrl-C and ends at
+    once, quietly, on SIGTERM (its kernel notices that its parent is gone and ends too)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook") as pool:
+        pool.submit(call).result()

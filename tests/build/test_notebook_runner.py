@@ -71,3 +71,59 @@ def test_kernels_started_two_at_a_time_all_answer(tmp_path):
     with ProcessPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(run, folders, runs))
     assert results == [str(sum(range(n))) for n in runs]
+
+
+#: A step that runs a notebook (SYNTHETIC), as Snakemake starts one: Ctrl-C ignored.
+STEP = """
+import signal, sys
+from pathlib import Path
+from tooling.notebooks import execute
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+source = Path(sys.argv[1])
+execute(source, source.with_suffix(".ipynb"), {"inputs": {}, "outputs": {}}, root=source.parent)
+"""
+
+
+@pytest.mark.parametrize("when", ["starting", "running"])
+def test_a_step_stopped_by_sigterm_ends_without_a_traceback(tmp_path, when):
+    # The console ends a running step with SIGTERM. nbclient takes that signal to shut its
+    # kernel down, and the wait it interrupts must not surface as a traceback.
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.workflow import ROOT
+
+    fifo = tmp_path / "ready"
+    os.mkfifo(fifo)
+    source = tmp_path / "blocking.py"
+    source.write_text(
+        '# %% tags=["parameters"]\ninputs = {}\n\n# %%\nimport threading\n'
+        f"with open({str(fifo)!r}, 'w') as ready:\n    ready.write('ready')\n"
+        "threading.Event().wait()\n",
+        encoding="utf-8",
+    )
+    step = subprocess.Popen(
+        [sys.executable, "-c", STEP, str(source)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if when == "running":
+        assert fifo.read_text() == "ready"  # the cell runs: the kernel has answered
+    else:
+        import psutil
+
+        while not psutil.Process(step.pid).children():  # the kernel is being started
+            pass
+    step.send_signal(signal.SIGTERM)
+    try:
+        _, stderr = step.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        step.kill()
+        pytest.fail("the step went on after SIGTERM")
+    assert step.returncode != 0
+    assert "Traceback" not in stderr, stderr
+    assert not source.with_suffix(".ipynb").exists()
