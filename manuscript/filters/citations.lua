@@ -96,21 +96,6 @@ local function kept_part(processed)
   return pandoc.Pandoc{ pandoc.Div(texts), refs_div(processed.blocks) }
 end
 
-local function store(folder, path, kept)
-  pandoc.system.make_directory(folder, true)
-  -- written whole in a folder of its own, then moved: a render beside this one never reads
-  -- half a file
-  pandoc.system.with_temporary_directory(folder, 'partial', function(partial_folder)
-    local partial = pandoc.path.join{ partial_folder, 'citations.json' }
-    local handle = io.open(partial, 'w')
-    if handle then
-      handle:write(pandoc.write(kept, 'json'))
-      handle:close()
-      os.rename(partial, path)
-    end
-  end)
-end
-
 -- Whether pandoc logged a warning after its first `logged` messages (loading a file is news).
 local function warned_since(logged)
   for index = logged + 1, #PANDOC_STATE.log do
@@ -126,9 +111,8 @@ function Pandoc(doc)
   local key = folder and cache_key(doc)
   if not key then return pandoc.utils.citeproc(doc) end
   local path = pandoc.path.join{ folder, key .. '.json' }
-  local text = common.read_file(path)
-  local read, kept = pcall(pandoc.read, text or '', 'json')
-  local placed = text and read and put_in_place(doc, kept)
+  local kept = common.load_json(path)
+  local placed = kept and put_in_place(doc, kept)
   if placed then return placed end
   local logged = #PANDOC_STATE.log
   local processed = pandoc.utils.citeproc(doc)
@@ -136,7 +120,7 @@ function Pandoc(doc)
     kept = kept_part(processed)
     local again = put_in_place(doc, kept)
     if again and pandoc.write(again, 'json') == pandoc.write(processed, 'json') then
-      store(folder, path, kept)
+      common.store_json(folder, path, kept)
     end
   end
   return processed

@@ -23,6 +23,28 @@ function M.read_file(path)
   return text
 end
 
+-- The document `store_json` kept at `path`, or nil if there is none or it cannot be read whole.
+function M.load_json(path)
+  local text = M.read_file(path)
+  local ok, doc = pcall(pandoc.read, text or '', 'json')
+  if text and ok then return doc end
+end
+
+-- Writes `doc` as pandoc JSON to `path` in `folder` (a cache of the filters): written whole in
+-- a folder of its own, then moved, so a render running beside this one never reads half a file.
+function M.store_json(folder, path, doc)
+  pandoc.system.make_directory(folder, true)
+  pandoc.system.with_temporary_directory(folder, 'partial', function(partial_folder)
+    local partial = pandoc.path.join{ partial_folder, pandoc.path.filename(path) }
+    local handle = io.open(partial, 'w')
+    if handle then
+      handle:write(pandoc.write(doc, 'json'))
+      handle:close()
+      os.rename(partial, path)
+    end
+  end)
+end
+
 function M.source_text(path)
   if sources[path] == nil then sources[path] = M.read_file(path) or '' end
   return sources[path]

@@ -278,22 +278,10 @@ end
 local function read_markdown(text)
   if not reader_cache then return pandoc.read(text, reader_format, PANDOC_READER_OPTIONS) end
   local path = pandoc.path.join{ reader_cache, reader_key(text) .. '.json' }
-  local cached = common.read_file(path)
-  local ok, doc = pcall(pandoc.read, cached or '', 'json')
-  if cached and ok then return doc end
+  local doc = common.load_json(path)
+  if doc then return doc end
   doc = pandoc.read(text, reader_format, PANDOC_READER_OPTIONS)
-  pandoc.system.make_directory(reader_cache, true)
-  -- written whole in a folder of its own, then moved: a render running beside this one never
-  -- reads half a file
-  pandoc.system.with_temporary_directory(reader_cache, 'partial', function(folder)
-    local partial = pandoc.path.join{ folder, 'ast.json' }
-    local handle = io.open(partial, 'w')
-    if handle then
-      handle:write(pandoc.write(doc, 'json'))
-      handle:close()
-      os.rename(partial, path)
-    end
-  end)
+  common.store_json(reader_cache, path, doc)
   return doc
 end
 

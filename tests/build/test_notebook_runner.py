@@ -3,12 +3,18 @@ reports them, and kernels started side by side, as two cleaning steps do, all an
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import psutil
 import pytest
 
 from compendium.errors import BuildError
+from tests.workflow import ROOT
 from tooling.notebooks import execute
 
 NOTEBOOK = """\
@@ -88,13 +94,6 @@ execute(source, source.with_suffix(".ipynb"), {"inputs": {}, "outputs": {}}, roo
 def test_a_step_stopped_by_sigterm_ends_without_a_traceback(tmp_path, when):
     # The console ends a running step with SIGTERM. nbclient takes that signal to shut its
     # kernel down, and the wait it interrupts must not surface as a traceback.
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    from tests.workflow import ROOT
-
     fifo = tmp_path / "ready"
     os.mkfifo(fifo)
     source = tmp_path / "blocking.py"
@@ -114,8 +113,6 @@ def test_a_step_stopped_by_sigterm_ends_without_a_traceback(tmp_path, when):
     if when == "running":
         assert fifo.read_text() == "ready"  # the cell runs: the kernel has answered
     else:
-        import psutil
-
         while not psutil.Process(step.pid).children():  # the kernel is being started
             pass
     step.send_signal(signal.SIGTERM)
