@@ -2,14 +2,11 @@
 
     python -m tooling.paper_diff [REV] [--fail-on-change]
 
-REV (default HEAD~1) is taken with `git archive` into a scratch folder outside the tree and
-built there, unless a build of the same sources is kept under results/diff/builds/; the working
-tree is built first unless its manifest's input hashes say `results/` is current. The two builds
-are compared as a reader sees them (values the prose prints, table cells, the data each figure
-plots, references, numbering), and each change is tied to the source changes upstream of it:
-coded rows by row id and field, code files, manuscript lines. The comparison is printed, and
-written as diff.json and one self-contained HTML page (nothing loaded from elsewhere: it is read
-offline or attached to a review).
+REV (default HEAD~1) is built from `git archive` in a scratch folder, unless a build of the
+same sources is kept under results/diff/builds/; the working tree is built unless its manifest's
+input hashes say `results/` is current. The builds are compared as a reader sees them, each
+change tied to the source changes upstream of it, and the comparison is printed and written as
+diff.json and one self-contained HTML page (read offline or attached to a review).
 """
 
 from __future__ import annotations
@@ -31,6 +28,7 @@ from pathlib import Path
 from compendium.files import write_text_atomic
 from tooling import compare, dependencies, sources, verify
 from tooling.compare import Change
+from tooling.sources import sha256
 
 OUTPUT = Path("results") / "diff"
 CAPTIONS = "results/provenance/captions.json"
@@ -96,16 +94,16 @@ def build(tree: Path, what: str) -> None:
 
 def revision_side(root: Path, commit: str, label: str, scratch: Path) -> Side:
     """REV's sources in `scratch`, and its results: kept from an earlier diff, or built now."""
+    tree, kept = scratch / "tree", root / OUTPUT / "builds" / commit / "results"
     archive = subprocess.run(["git", "archive", commit], cwd=root, capture_output=True, check=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(scratch / "tree", filter="data")
-    tree, kept = scratch / "tree", root / OUTPUT / "builds" / commit / "results"
+        tar.extractall(tree, filter="data")
     if up_to_date(tree, kept):
         print(f"diff: reusing the build of {label} kept in {kept.relative_to(root)}", flush=True)
-        return Side(label, tree, kept)
-    build(tree, label)
-    shutil.rmtree(kept, ignore_errors=True)
-    shutil.copytree(tree / "results", kept, ignore=shutil.ignore_patterns("logs", "notebooks"))
+    else:
+        build(tree, label)
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(tree / "results", kept, ignore=shutil.ignore_patterns("logs", "notebooks"))
     return Side(label, tree, kept)
 
 
@@ -116,10 +114,10 @@ def source_changes(base: Side, current: Side) -> dict[str, list[Change]]:
     """What changed in the sources: coded rows (by row id and field), manuscript lines, and the
     code and configuration files (by their hashes)."""
     keys = compare.table_keys(current.sources)
-    hashes = []
-    for side in (base, current):
-        found = sources.input_hashes(sources.build_inputs(side.sources), side.sources)
-        hashes.append({name: digest[:12] for name, digest in found.items()})
+    hashes = [
+        sources.input_hashes(sources.build_inputs(tree), tree, lambda path: sha256(path)[:12])
+        for tree in (base.sources, current.sources)
+    ]
     changes: dict[str, list[Change]] = {"raw": [], "code": [], "manuscript": []}
     for change in compare.mapping_changes("code", *hashes):
         path, texts = change.where, (base.text(change.where), current.text(change.where))
@@ -324,11 +322,11 @@ def render(document: dict) -> str:
 
 
 def write(document: dict, folder: Path) -> Path:
-    """diff.json and the self-contained report.html under `folder`, each written whole; the
-    report's path."""
+    """diff.json and report.html under `folder`; the report's path."""
     folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    write_text_atomic(folder / "diff.json", text)
+    write_text_atomic(
+        folder / "diff.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    )
     write_text_atomic(folder / "report.html", render(document))
     return folder / "report.html"
 

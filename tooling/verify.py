@@ -1,20 +1,13 @@
-"""`make verify`: check every published file against the committed manifest, in three tiers.
+"""`make verify`: check every published file against the committed manifest, in three tiers
+(README, "Verifying the paper"): 0 compares hashes only, 1 re-renders the paper from the recorded
+intermediates, 2 rebuilds from a clean copy of the sources, never reusing the working `results/`.
 
     python -m tooling.verify [--tier 0|1|2]
 
-Tier 0 builds nothing: published files against their recorded hashes, sources against the input
-hashes the manifest records, so a reviewer learns in seconds whether what they hold is what was
-built from what they read. Tier 1 re-renders the paper from the recorded intermediates (checked
-by tier 0 first) without re-running the analysis. Tier 2 rebuilds everything from a clean copy
-of the sources, as a reviewer with a new checkout would: it never reuses the working `results/`.
-
 The appendix and the build receipt print the versions of the tools that made the build, so a
-rebuild on another Python or pandoc changes their bytes even when every figure, table and number
-is reproduced. To tell the two apart, a rebuild that differs is rendered a second time with the
-*recorded* versions as labels (provenance.LABELS_FROM): a file that then matches the manifest
-differs in its labels alone. For a file that still differs, and whose recorded version is at
-hand in `results/`, verify says what changed with the comparisons of `make diff`; the rebuilt
-tree is kept under `results/verify/` for inspection.
+rebuild with other tools changes their bytes even when all content is reproduced. To tell the
+two apart, a rebuild that differs is rendered again with the *recorded* versions as labels
+(provenance.LABELS_FROM): a file that then matches the manifest differs in its labels alone.
 """
 
 from __future__ import annotations
@@ -37,13 +30,15 @@ from tooling.provenance import LABELS_FROM, flatten
 from tooling.sources import sha256
 
 MANIFEST = "manifest.json"
-#: Where a rebuilt tree is kept when it does not reproduce the manifest.
-KEPT = Path("results") / "verify"
+NO_RESULTS = (
+    "No results/ here: this tree holds the sources only, so there are no published files to "
+    "check. Build them (`make`, or `make verify TIER=2`)."
+)
 
 
 def rebuild(tree: Path, *arguments: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the Snakemake of this environment in `tree`: the whole build, or what `arguments` ask."""
-    snakemake = str(Path(sys.executable).parent / "snakemake")
+    snakemake = Path(sys.executable).parent / "snakemake"
     return subprocess.run(
         [snakemake, "--cores", "2", "--rerun-incomplete", "--quiet", "rules", *arguments],
         cwd=tree,
@@ -64,8 +59,8 @@ def failure(tree: Path, completed: subprocess.CompletedProcess, started: float) 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One file checked: a published file (reproduced, labels, differs, missing, new) or a
-    source (changed, missing, unrecorded)."""
+    """A published file (reproduced, labels, differs, missing, new) or a source (changed,
+    missing, unrecorded)."""
 
     path: str
     status: str
@@ -91,7 +86,8 @@ def compare(manifest: dict, results_root: Path) -> list[Outcome]:
     """Each artifact of the manifest against the file of the same path under `results_root`."""
     outcomes = []
     for artifact in manifest["artifacts"]:
-        file, path = results_root / artifact["path"], artifact["path"]
+        path = artifact["path"]
+        file = results_root / path
         if not file.exists():
             outcomes.append(Outcome(path, "missing"))
         elif (digest := sha256(file)) == artifact["sha256"]:
@@ -152,13 +148,10 @@ def input_changes(recorded: dict[str, str], root: Path) -> list[Outcome]:
 
 def tier0(manifest: dict, root: Path) -> tuple[str, bool]:
     """Published files against their recorded hashes, sources against theirs; no build."""
-    published, ok = (
-        "No results/ here: this tree holds the sources only, so there are no published "
-        "files to check. Build them (`make`, or `make verify TIER=2`).",
-        False,
-    )
     if (root / "results").is_dir():
         published, ok = report(compare(manifest, root), [])
+    else:
+        published, ok = NO_RESULTS, False
     recorded = manifest.get("inputs", {})
     changes = input_changes(recorded, root)
     counts = Counter(change.status for change in changes)
@@ -181,8 +174,10 @@ def explained(manifest: dict, tree: Path, outcomes: list[Outcome]) -> list[Outco
     (the steps that print them, and every step after them, run again)."""
     if not any(outcome.status == "differs" for outcome in outcomes):
         return outcomes
-    labelling = ["--forcerun", "provenance", "receipt"]
-    if rebuild(tree, *labelling, env={LABELS_FROM: str(tree / MANIFEST)}).returncode != 0:
+    labelled = rebuild(
+        tree, "--forcerun", "provenance", "receipt", env={LABELS_FROM: str(tree / MANIFEST)}
+    )
+    if labelled.returncode != 0:
         return outcomes
     again = {outcome.path: outcome.status for outcome in compare(manifest, tree)}
     return [
@@ -226,12 +221,8 @@ def uncommitted_warning(root: Path) -> str | None:
     """A warning when the sources differ from the last commit: the check is of this tree."""
     if not sources.is_git_checkout(root):
         return None
-    status = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=normal"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()
+    command = ["git", "status", "--porcelain", "--untracked-files=normal"]
+    status = subprocess.run(command, cwd=root, capture_output=True, text=True).stdout.splitlines()
     if not status:
         return None
     listed = ", ".join(line[3:] for line in status[:5]) + (", ..." if len(status) > 5 else "")
@@ -243,7 +234,7 @@ def uncommitted_warning(root: Path) -> str | None:
 
 def keep(tree: Path, root: Path, tier: int) -> Path:
     """Move a rebuilt tree that did not reproduce the manifest to results/verify/tier-N."""
-    kept = root / KEPT / f"tier-{tier}"
+    kept = root / "results" / "verify" / f"tier-{tier}"
     shutil.rmtree(kept, ignore_errors=True)
     kept.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(tree, kept)
