@@ -1,12 +1,11 @@
 """Where every published artifact and every printed number comes from, and the manifest a
 reviewer verifies against.
 
-The workflow hands us its steps (rule, program, inputs, outputs) as plain data; from them come
-the provenance of captions and appendix, the README's map and the manifest (each published file
-with its SHA-256, size and rule, and the tool versions). A number goes further: the values step
-records the function and the coded rows behind each value (`results/values-sources.json`), and
-those rows are looked up in the coding sheets, `data/raw/*.csv`, for the locator each cites, so
-that a reviewer follows a number to the row a coder wrote, not to an intermediate file.
+From the workflow's steps (rule, program, inputs, outputs, as plain data) come the provenance of
+captions and appendix, the README's map and the manifest. A number goes further: the values step
+records the function and coded rows behind each value (`results/values-sources.json`), looked up
+in `data/raw/*.csv` for the locator each cites, so that a reviewer follows a number to the row a
+coder wrote, not to an intermediate file.
 """
 
 from __future__ import annotations
@@ -32,7 +31,8 @@ SHORT_HASH = 12
 #: Names a manifest whose tool versions the build prints instead of its own. Only `make verify`
 #: sets it, in its scratch copy, to learn whether a difference is only these labels.
 LABELS_FROM = "COMPENDIUM_ENVIRONMENT_LABELS"
-README_MAP = ("<!-- provenance-map:start -->\n", "<!-- provenance-map:end -->")
+#: What the values step records about each value; named in the errors about it.
+VALUE_SOURCES = "results/values-sources.json"
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,6 @@ class Step:
     outputs: Sequence[str]
     #: the package function whose result the step writes (tooling.dependencies.computing_function)
     function: str | None = None
-
-
-#: What a published file no step makes (a static input) is recorded with.
-NO_STEP = Step(None, None, (), ())
 
 
 def steps_of_rules(described: list[dict]) -> list[Step]:
@@ -84,7 +80,7 @@ def records(paths: list[str], steps: list[Step], root: Path, digest=sha256) -> l
     rule, program and inputs), the package function whose result it is and its coding sheets."""
     result = []
     for path in sorted(paths):
-        step = step_of(path, steps) or NO_STEP
+        step = step_of(path, steps) or Step(None, None, (), ())  # a static input
         result.append(
             {
                 "path": path,
@@ -133,24 +129,20 @@ def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | No
 
 
 # Where the paper's links to programs and data point --------------------------------------------
-# A link relative to `results/paper.html` breaks as soon as the single file is published (GitHub
-# Pages, a journal's site, an e-mail), so links go to the repository: `repository_url` of
-# config/config.yaml, else `repository-code` of CITATION.cff, at the release tag of the version
-# in CITATION.cff (`v0.1.0`), a fixed name for the exact commit the edition was made from. Not
-# the commit id itself: the outputs' hashes are committed with the sources, and a commit cannot
-# record its own id. Without a repository URL there are no links; the paper says where the
-# files are instead.
+# A link relative to `results/paper.html` breaks once the file is published alone, so links go to
+# the repository (`repository_url` of config/config.yaml, else `repository-code` of CITATION.cff)
+# at the release tag of CITATION.cff's version: a commit cannot record its own id, and the
+# outputs' hashes are committed with the sources. Without a URL the paper says where files are.
 
 
 def repository(configured: str, citation: Path) -> tuple[str, str] | None:
-    """(repository URL, release tag), or None when no URL is known."""
     metadata = yaml.safe_load(citation.read_text(encoding="utf-8")) if citation.exists() else {}
     url = (configured or metadata.get("repository-code") or "").rstrip("/")
     return (url, f"v{metadata['version']}") if url else None
 
 
 def file_url(place: tuple[str, str] | None, path: str) -> str | None:
-    """The URL of a source file at the release, in the form GitHub and GitLab both serve."""
+    # the form GitHub and GitLab both serve
     return f"{place[0]}/blob/{place[1]}/{path}" if place else None
 
 
@@ -278,10 +270,9 @@ def appendix(artifact_records: list[dict], environment: dict, where: str = "") -
     return "\n".join(lines)
 
 
-def readme_map(artifact_records: list[dict], numbers: dict[str, str] | None = None) -> str:
+def readme_map(artifact_records: list[dict], numbers: dict[str, str]) -> str:
     """The README's figure/table (number and label) → module → step → coding sheets → output
     map: figures, then tables, by number; the numbers of the text last."""
-    numbers = numbers or {}
 
     def order(record: dict) -> tuple:
         word, _, number = numbers.get(label_of(record["path"]) or "", "~ 0").partition(" ")
@@ -305,7 +296,7 @@ def readme_map(artifact_records: list[dict], numbers: dict[str, str] | None = No
 
 def refresh_readme(readme: Path, generated: Path) -> None:
     """Replace the README's copy of the figure and table map by the one the build generated."""
-    start, end = README_MAP
+    start, end = "<!-- provenance-map:start -->\n", "<!-- provenance-map:end -->"
     before, rest = readme.read_text(encoding="utf-8").split(start, 1)
     after = rest.split(end, 1)[1]
     readme.write_text(before + start + generated.read_text(encoding="utf-8") + end + after)
@@ -344,7 +335,7 @@ def rows_by_id(csv_text: str, key: list[str] | None = None) -> dict[str, dict[st
     return {"/".join(row.get(name) or "" for name in key): row for row in rows}
 
 
-def _cited_rows(key: str, recorded: dict, tables: dict, root: Path, shown: str) -> list[dict]:
+def _cited_rows(key: str, recorded: dict, tables: dict, root: Path) -> list[dict]:
     """The rows a value's record names, table by table, each with the locator it cites."""
     cited = []
     for table, ids in sorted(recorded.items()):
@@ -353,7 +344,7 @@ def _cited_rows(key: str, recorded: dict, tables: dict, root: Path, shown: str) 
         if absent := [identifier for identifier in ids if identifier not in rows]:
             raise BuildError(
                 f"value '{key}' names row '{absent[0]}' of {sheet}, which has no such row",
-                file=shown,
+                file=VALUE_SOURCES,
                 field=f"{key}.rows.{table}",
             )
         rows = [{"id": row, "locator": rows[row].get("locator", "")} for row in ids]
@@ -361,24 +352,21 @@ def _cited_rows(key: str, recorded: dict, tables: dict, root: Path, shown: str) 
     return cited
 
 
-def value_entries(
-    values: dict, sources: dict, package: Path, step: Step | None,
-    shown: str = "results/values-sources.json",
-) -> dict:  # fmt: skip
+def value_entries(values: dict, sources: dict, package: Path, step: Step) -> dict:
     """For each value key: the value, the rule and script of its step, the function (and its
     module's file) that computed it, and its coded rows, each with the locator it cites."""
     flat = flatten(values)
     if missing := sorted(set(flat) - set(sources)):
-        raise BuildError(f"value '{missing[0]}' has no recorded source", file=shown)
+        raise BuildError(f"value '{missing[0]}' has no recorded source", file=VALUE_SOURCES)
     tables, root = coded_tables(package), Path(package).parent.parent
     return {
         key: {
             "value": text,
-            "rule": step.rule if step else "",
-            "script": step.program if step else "",
+            "rule": step.rule,
+            "script": step.program,
             "function": sources[key]["function"],
             "module": module_file(sources[key]["function"]),
-            "sources": _cited_rows(key, sources[key]["rows"], tables, root, shown),
+            "sources": _cited_rows(key, sources[key]["rows"], tables, root),
         }
         for key, text in sorted(flat.items())
     }
