@@ -20,6 +20,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -34,12 +35,8 @@ TEXT_SUFFIXES = {
 ZIPPED_XML_SUFFIXES = {".docx", ".odt", ".epub", ".pptx", ".xlsx"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 #: Structured text whose strings are read again once parsed (escapes such as \u00e9 undone).
-PARSERS = {
-    ".json": json.loads,
-    ".ipynb": json.loads,
-    ".yml": yaml.safe_load,
-    ".yaml": yaml.safe_load,
-}
+PARSERS = {".json": json.loads, ".ipynb": json.loads,
+           ".yml": yaml.safe_load, ".yaml": yaml.safe_load}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -151,7 +148,7 @@ def scan(
             needles.setdefault(normalise(item.value), item)
     # the cache's key for this set of values: a digest of them all, never a value itself
     looked_for = "found-" + hashlib.sha256("\0".join(sorted(needles)).encode()).hexdigest()
-    items = list(needles.values())
+    items, search = list(needles.values()), partial(_found_in, needles)
     hits: list[Hit] = []
     kinds: Counter = Counter()
     for path in sorted(Path(root).rglob("*")):
@@ -163,16 +160,13 @@ def scan(
         kinds["log" if as_log else _kind(path)] += 1
         if not needles:  # nothing to look for: the files are only counted
             continue
-        if cache is None:
-            found = _found_in(path, needles)
-        else:
-            found = cache.known(path, looked_for, lambda file: _found_in(file, needles))
+        found = search(path) if cache is None else cache.known(path, looked_for, search)
         raw = path.read_bytes() if found else b""
         hits += [Hit(str(path), items[i], _line_in(raw, items[i].value)) for i in found]
     return hits, kinds
 
 
-def _found_in(path: Path, needles: dict[str, Sensitive]) -> list[int]:
+def _found_in(needles: dict[str, Sensitive], path: Path) -> list[int]:
     """Which of the values (by their place in `needles`) occur in the file."""
     haystacks = [variant for text in texts_of(path) for variant in _variants(text)]
     raw = path.read_bytes()

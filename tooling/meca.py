@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 import zipfile
-from collections import namedtuple
 from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape, quoteattr
 
@@ -30,38 +29,27 @@ MEDIA_TYPES = {".xml": "application/xml", ".pdf": "application/pdf", ".svg": "im
                ".csv": "text/csv", ".json": "application/json"}  # fmt: skip
 #: ZIP cannot hold dates before 1980.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+#: The bundle's items in manifest order, by their place in the bundle (a folder holds several,
+#: in the order given): MECA item type, and a description with the file's stem for `{}`.
+ITEMS = {
+    "paper.xml": ("article-metadata", "The article in JATS XML: metadata and full text"),
+    "paper.pdf": ("manuscript", "The article as typeset PDF"),
+    "figures/": ("figure", "Figure {}"),
+    "data/": ("supplementary-material", "Coded data table {}, cleaned (CSV, UTF-8)"),
+    "provenance.intoto.json": (
+        "supplementary-material",
+        "Build receipt: in-toto Statement v1 with SLSA Provenance v1 (files and sources)",
+    ),
+}
 
 
-#: One file of the bundle: where it is in the bundle, its MECA item type, a description.
-Item = namedtuple("Item", "href item_type description")
+def place(href: str) -> str:
+    """The key of ITEMS a file of the bundle falls under: its folder, else its own path."""
+    folder, separator, _ = href.partition("/")
+    return folder + separator if separator else href
 
 
-def items(figures: list[str], data: list[str]) -> list[Item]:
-    """The bundle's items in manifest order: article, manuscript, figures, data, receipt."""
-    return [
-        Item("paper.xml", "article-metadata", "The article in JATS XML: metadata and full text"),
-        Item("paper.pdf", "manuscript", "The article as typeset PDF"),
-        *(
-            Item(f"figures/{Path(figure).name}", "figure", f"Figure {Path(figure).stem}")
-            for figure in figures
-        ),
-        *(
-            Item(
-                f"data/{Path(table).name}",
-                "supplementary-material",
-                f"Coded data table {Path(table).stem}, cleaned (CSV, UTF-8)",
-            )
-            for table in data
-        ),
-        Item(
-            "provenance.intoto.json",
-            "supplementary-material",
-            "Build receipt: in-toto Statement v1 with SLSA Provenance v1 (files and sources)",
-        ),
-    ]
-
-
-def manifest_xml(bundle_items: list[Item]) -> str:
+def manifest_xml(hrefs: list[str]) -> str:
     """MECA manifest 1.0 listing every item, each with one instance."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -69,13 +57,15 @@ def manifest_xml(bundle_items: list[Item]) -> str:
         f'<manifest manifest-version="1" xmlns="{MANIFEST_NAMESPACE}" '
         'xmlns:xlink="http://www.w3.org/1999/xlink">',
     ]
-    for number, item in enumerate(bundle_items, start=1):
-        media_type = MEDIA_TYPES[PurePosixPath(item.href).suffix]
+    for number, href in enumerate(hrefs, start=1):
+        item_type, description = ITEMS[place(href)]
+        path = PurePosixPath(href)
         lines += [
-            f'  <item id="item-{number}" item-type={quoteattr(item.item_type)}>',
-            f"    <item-description>{escape(item.description)}</item-description>",
+            f'  <item id="item-{number}" item-type={quoteattr(item_type)}>',
+            f"    <item-description>{escape(description.format(path.stem))}</item-description>",
             f"    <file-order>{number}</file-order>",
-            f"    <instance media-type={quoteattr(media_type)} xlink:href={quoteattr(item.href)}/>",
+            f"    <instance media-type={quoteattr(MEDIA_TYPES[path.suffix])} "
+            f"xlink:href={quoteattr(href)}/>",
             "  </item>",
         ]
     return "\n".join([*lines, "</manifest>"]) + "\n"
@@ -84,13 +74,13 @@ def manifest_xml(bundle_items: list[Item]) -> str:
 def write(destination: Path, files: dict[str, Path], epoch: int) -> None:
     """Write the bundle: manifest.xml first, then `files` (bundle path → file) in item order,
     with the edition's date, fixed permissions and no compression (module docstring)."""
-    folders = {folder: [source for href, source in files.items() if href.startswith(folder)]
-               for folder in ("figures/", "data/")}  # fmt: skip
-    bundle_items = items(folders["figures/"], folders["data/"])
-    if unmatched := sorted({item.href for item in bundle_items} ^ set(files)):
+    required = {href for href in ITEMS if not href.endswith("/")}
+    unknown = {href for href in files if place(href) not in ITEMS}
+    if unmatched := sorted((required - set(files)) | unknown):
         raise ValueError(f"MECA bundle: no item or no file for {', '.join(unmatched)}")
-    entries = {"manifest.xml": manifest_xml(bundle_items).encode()}
-    entries |= {item.href: Path(files[item.href]).read_bytes() for item in bundle_items}
+    hrefs = sorted(files, key=lambda href: list(ITEMS).index(place(href)))
+    entries = {"manifest.xml": manifest_xml(hrefs).encode()}
+    entries |= {href: Path(files[href]).read_bytes() for href in hrefs}
     with atomic_output(destination) as partial, zipfile.ZipFile(partial, "w") as bundle:
         for name, data in entries.items():
             info = zipfile.ZipInfo(name, date_time=max(ZIP_EPOCH, time.gmtime(epoch)[:6]))
