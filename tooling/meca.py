@@ -1,10 +1,6 @@
 """results/paper-meca.zip: the paper as a journal's submission system takes it, following NISO
-RP-30 (Manuscript Exchange Common Approach, MECA).
-
-The bundle's `manifest.xml` (MECA manifest 1.0) lists every file with its MECA item type and
-media type: the JATS article (`article-metadata`), the PDF (`manuscript`), the figures, the
-coded data tables and the build receipt (`supplementary-material`). Figures sit under
-`figures/`, where the JATS file's `<graphic xlink:href>` already points.
+RP-30 (MECA); docs/build-receipt.md lists its items. Figures sit under `figures/`, where the JATS
+file's `<graphic xlink:href>` already points.
 
 The bytes are deterministic: entries in a fixed order, every time stamp the edition's date,
 fixed permissions, and no compression (deflate output depends on the zlib build, which differs

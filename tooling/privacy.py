@@ -1,11 +1,9 @@
 """Confidential fieldwork data: pseudonymise it on the way in, prove it never comes out.
 
-`data/README.md` ("Confidential data") describes the layout of `data/restricted/` (ignored by
-git; a data package whose fields marked `"sensitive": true` identify someone) and the two steps
-that handle it: **pseudonymise**, the only step that reads it, replaces each sensitive value by a
-code (`interviewee-001`; fields sharing a `"pseudonym"` share codes, so one person is one code
-across tables); **check_leaks** (`tooling.leaks`) looks for every sensitive value in every output.
-Messages name file, table, row and field, never the value.
+`data/README.md` ("Confidential data") describes `data/restricted/` and the two steps that handle
+it: **pseudonymise**, the only step that reads it, replaces each sensitive value by a code;
+**check_leaks** (`tooling.leaks`) looks for every sensitive value in every output. Messages name
+file, table, row and field, never the value.
 """
 
 from __future__ import annotations
@@ -88,10 +86,10 @@ def sensitive_values(restricted: Path) -> list[Sensitive]:
     for _, table in sorted(load(restricted).items()):
         shown = display_path(table.path)
         for field in sensitive_fields(table.schema):
-            for index, row in enumerate(table.rows):
+            for line, row in enumerate(table.rows, start=2):  # the header is line 1
                 value = row[field["name"]]
                 if value is not None and value.strip():
-                    found.append(Sensitive(value.strip(), shown, index + 2, field["name"]))
+                    found.append(Sensitive(value.strip(), shown, line, field["name"]))
     return found
 
 

@@ -1,14 +1,10 @@
-"""results/provenance.intoto.json: the build receipt in the standard form supply-chain tools read.
+"""results/provenance.intoto.json: the build receipt in the standard form supply-chain tools read,
+an in-toto Statement v1 with a SLSA Provenance v1 predicate (docs/build-receipt.md lists what each
+field holds).
 
-An in-toto Statement v1 (https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md)
-whose predicate is SLSA Provenance v1 (https://slsa.dev/spec/v1.0/provenance): the subjects are
-the published files with their SHA-256; the resolved dependencies are the sources the build read
-(data, code, manuscript, configuration, lock) with theirs; the builder's version map names the
-pinned tools, and every locked package appears as a builder dependency by its package URL.
-
-It carries no time stamp, host or commit: the receipt is published beside the paper and must be
-byte-identical across clean builds of the same sources, like every other output. The sources'
-hashes identify what was built better than a commit id could (a commit cannot record its own id).
+It carries no time stamp, host or commit: like every other output it must be byte-identical
+across clean builds of the same sources, and the sources' hashes say what was built better than
+a commit id could (a commit cannot record its own id).
 """
 
 from __future__ import annotations
