@@ -175,14 +175,12 @@ def numbering(paper_html: str) -> dict[str, str]:
     `fig-x` → "Figure 1", `tbl-x` → "Table 3"."""
     sections = r'<section id="([^"]+)"[^>]*>\s*<h\d[^>]*data-number="([^"]+)"'
     numbers = dict(re.findall(sections, paper_html))
-    floats = list(re.finditer(r'<(?:figure|table|div)[^>]* id="((?:fig|tbl)-[^"]+)"', paper_html))
-    for index, match in enumerate(floats):
-        end = floats[index + 1].start() if index + 1 < len(floats) else len(paper_html)
-        caption = re.search(
-            r"<(?:fig)?caption[^>]*>(.*?)</(?:fig)?caption>", paper_html[match.end() : end], re.S
-        )
+    # each float's label, then the text up to the next float, where its caption is
+    pieces = re.split(r'<(?:figure|table|div)[^>]* id="((?:fig|tbl)-[^"]+)"', paper_html)
+    for label, following in zip(pieces[1::2], pieces[2::2]):
+        caption = re.search(r"<(?:fig)?caption[^>]*>(.*?)</(?:fig)?caption>", following, re.S)
         if caption:
-            numbers[match.group(1)] = _text(caption.group(1)).split(":", 1)[0]
+            numbers[label] = _text(caption.group(1)).split(":", 1)[0]
     return numbers
 
 
