@@ -202,10 +202,9 @@ def line_changes(path: str, before: str, after: str) -> list[Change]:
 def artifact_changes(
     path: str, before: Path, after: Path, keys: dict, figure: dict | None = None
 ) -> list[Change]:
-    """What changed in one published file between the builds of two trees (each the folder that
-    holds `results/`), as a reader names it: values by key, table cells by row and column,
-    cleaned rows by id and field; for a figure (`figure`: its captions.json record), the rows of
-    the data it plots and whether its drawing changed; other text files by their first lines."""
+    """What changed in one published file between two trees (each holding `results/`), as a
+    reader names it; for a figure (`figure`: its captions.json record), the rows of the data it
+    plots and whether its drawing changed; other text files by their first changed lines."""
     old, new = (
         (tree / path).read_text(encoding="utf-8", errors="replace")
         if (tree / path).is_file()

@@ -46,13 +46,6 @@ class Hit:
     line: int | None = None
 
 
-def _variants(text: str) -> list[str]:
-    """The text, normalised; and again with line-end hyphenation undone (PDF, DOCX)."""
-    flat = normalise(text)
-    dehyphenated = normalise(re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text))
-    return [flat] if dehyphenated == flat else [flat, dehyphenated]
-
-
 _TAG = re.compile(r"<[^>]*>")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+)?(?:;[\w=.+-]+)*;base64,([A-Za-z0-9+/=\s]+)")
@@ -137,10 +130,8 @@ def _zipped_texts(data: bytes) -> list[str]:
 def scan(
     root: Path, values: list[Sensitive], exclude: Iterable[Path] = (), cache=None
 ) -> tuple[list[Hit], Counter]:
-    """Where sensitive values occur: one hit per file and distinct value; files by kind.
-
-    `cache` (a tooling.file_cache.FileCache) answers for the files unchanged since it last
-    looked for the same values."""
+    """Where sensitive values occur: one hit per file and distinct value; files by kind. `cache`
+    (a FileCache) answers for the files unchanged since it last looked for the same values."""
     excluded = {Path(path).resolve() for path in exclude}
     needles: dict[str, Sensitive] = {}
     for item in values:  # a value recorded in several rows is looked for once, by its first
@@ -167,8 +158,11 @@ def scan(
 
 
 def _found_in(needles: dict[str, Sensitive], path: Path) -> list[int]:
-    """Which of the values (by their place in `needles`) occur in the file."""
-    haystacks = [variant for text in texts_of(path) for variant in _variants(text)]
+    """Which of the values (by their place in `needles`) occur in the file, normalised, also
+    with line-end hyphenation undone (PDF, DOCX)."""
+    texts = texts_of(path)
+    texts += [re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text) for text in texts]
+    haystacks = {normalise(text) for text in texts}
     raw = path.read_bytes()
     return [
         index

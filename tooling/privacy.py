@@ -94,12 +94,9 @@ def sensitive_values(restricted: Path) -> list[Sensitive]:
 
 
 def pseudonymise(tables: dict) -> dict[str, tuple[list, list]]:
-    """Each table as (header, rows) with every sensitive value replaced by its code.
-
-    A code is `<namespace>-<n>`: the namespace is the field's `"pseudonym"` (default: the
-    field's name), n counts the distinct values of that namespace in order of first appearance,
-    going through the tables by name and their rows in order. Empty cells stay empty.
-    """
+    """Each table as (header, rows) with every sensitive value replaced by its code,
+    `<namespace>-<n>`: the namespace is the field's `"pseudonym"` (else its name), n counts the
+    namespace's distinct values in order of first appearance (tables by name, rows in order)."""
     codes: dict[str, dict[str, str]] = {}
 
     def code(value: str | None, field: dict | None) -> str:

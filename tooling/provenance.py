@@ -76,8 +76,7 @@ def coded_sheets(path: str, steps: list[Step]) -> list[str]:
 
 
 def records(paths: list[str], steps: list[Step], root: Path, digest=sha256) -> list[dict]:
-    """One record per published file: path, hash (by `digest`), size, the step that made it (its
-    rule, program and inputs), the package function whose result it is and its coding sheets."""
+    """One record per published file: hash (by `digest`), size, step, function, coding sheets."""
     result = []
     for path in sorted(paths):
         step = step_of(path, steps) or Step(None, None, (), ())  # a static input
@@ -104,9 +103,8 @@ def label_of(path: str) -> str | None:
 
 
 def caption_provenance(artifact_records: list[dict], place: tuple[str, str] | None = None) -> dict:
-    """For each figure and table label: the step's rule, program and inputs, the module and
-    function that compute it and its coding sheets, a short hash, and the URL of the module
-    (else the program) in the repository when one is known."""
+    """For each figure and table label: its record with a short hash, and the URL of its module
+    (else its program) in the repository when one is known."""
     result = {}
     for record in artifact_records:
         if label := label_of(record["path"]):
@@ -231,9 +229,8 @@ def _made_by(record: dict, code) -> str:
 
 
 def appendix(artifact_records: list[dict], environment: dict, where: str = "") -> str:
-    """Markdown for the manuscript's appendix: where the files it names are, every artifact
-    (with its figure or table number) → the module and step that made it → the coding sheets it
-    comes from → hash, then the environment that made them."""
+    """Markdown for the manuscript's appendix: where its files are, every artifact → module and
+    step → coding sheets → hash, then the environment that made them."""
     from compendium.pipe_tables import escape
 
     lines = [
