@@ -138,7 +138,11 @@ def effects(base: Side, current: Side) -> dict[str, list[Change]]:
     sides = (base, current)
     manuscripts = [path for side in sides for path in side.sources.glob("manuscript/*.qmd")]
     printed = compare.values_in_prose("\n".join(path.read_text("utf-8") for path in manuscripts))
-    values = compare.artifact_changes("results/values.json", *trees, keys)
+
+    def changes_of(path: str, figure: dict | None = None) -> list[Change]:
+        return compare.artifact_changes(path, *trees, keys, figure)
+
+    values = changes_of("results/values.json")
     tables = sorted(
         {path.name for side in sides for path in (side.results / "tables").glob("*.md")}
     )
@@ -148,16 +152,8 @@ def effects(base: Side, current: Side) -> dict[str, list[Change]]:
     return {
         "values_in_prose": [change for change in values if change.where in printed],
         "other_values": [change for change in values if change.where not in printed],
-        "cells": [
-            cell
-            for name in tables
-            for cell in compare.artifact_changes(f"results/tables/{name}", *trees, keys)
-        ],
-        "figures": [
-            row
-            for record in figures
-            for row in compare.artifact_changes(record["output"], *trees, keys, record)
-        ],
+        "cells": [cell for name in tables for cell in changes_of(f"results/tables/{name}")],
+        "figures": [row for record in figures for row in changes_of(record["output"], record)],
         "references": compare.mapping_changes("reference", *map(compare.references, papers)),
         "numbering": compare.mapping_changes("number", *map(compare.numbering, papers)),
     }

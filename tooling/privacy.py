@@ -120,7 +120,6 @@ def pseudonymise(tables: dict) -> dict[str, tuple[list, list]]:
 def write_tables(pseudonymised: dict[str, tuple[list, list]], directory: Path) -> None:
     from compendium.files import write_text_atomic
 
-    directory.mkdir(parents=True, exist_ok=True)
     for name, (header, rows) in sorted(pseudonymised.items()):
         buffer = io.StringIO(newline="")
         csv.writer(buffer, lineterminator="\n").writerows([header, *rows])

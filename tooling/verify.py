@@ -132,8 +132,7 @@ def report(outcomes: list[Outcome], tools: list[str]) -> tuple[str, bool]:
         )
     elif counts["differs"]:
         lines.append("The tools are the same versions as the manifest's: a difference is real.")
-    ok = counts["reproduced"] + counts["labels"] == len(outcomes)
-    return "\n".join(lines), ok
+    return "\n".join(lines), counts["reproduced"] + counts["labels"] == len(outcomes)
 
 
 def input_changes(recorded: dict[str, str], root: Path) -> list[Outcome]:
