@@ -93,10 +93,8 @@ def run(
     the steps ignore it (analysis/rules/common.smk) and are stopped here with SIGTERM, which
     ends a Python program without a traceback. With `echo`, Snakemake's stderr goes to it.
     """
-    environment = dict(os.environ, PYTHONUNBUFFERED="1")
-    environment["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(PLUGINS), environment.get("PYTHONPATH")])
-    )
+    python_path = os.pathsep.join(filter(None, [str(PLUGINS), os.environ.get("PYTHONPATH")]))
+    environment = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=python_path)
     command = [command[0], "--logger", "compendium", *command[1:]]
     interrupted = False
 
@@ -105,8 +103,8 @@ def run(
         interrupted = True
 
     previous = {signal.SIGINT: signal.signal(signal.SIGINT, on_interrupt)}
-    # Blocked, not ignored: Snakemake receives a Ctrl-C once its logger is ready for it.
     stderr = subprocess.PIPE if echo else None
+    # Blocked, not ignored: Snakemake receives a Ctrl-C once its logger is ready for it.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         process = subprocess.Popen(
@@ -209,9 +207,8 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:  # while waiting for the other build
         _say("make: interrupted")
         return INTERRUPTED
-    if returncode < 0:  # killed by a signal: the shell's convention
-        return 128 - returncode
-    return returncode
+    # killed by a signal: the shell's convention
+    return 128 - returncode if returncode < 0 else returncode
 
 
 if __name__ == "__main__":
