@@ -73,11 +73,10 @@ def recover() -> None:
     for path in sorted([*RESULTS.rglob(".*"), *RESULTS.rglob("*.partial")]):
         if path.is_dir() and path.name.startswith("."):  # not yet removed with its parent
             shutil.rmtree(path)
+            removed.append(str(path))
         elif path.is_file() and path.name.endswith(".partial"):
             path.unlink()
-        else:
-            continue
-        removed.append(str(path))
+            removed.append(str(path))
     if removed:
         names = ", ".join(removed[:3]) + (", …" if len(removed) > 3 else "")
         _say(f"make: removed {len(removed)} unfinished file(s) of an interrupted build: {names}")
@@ -122,7 +121,10 @@ def run(
         threading.Thread(target=_pass_lines, args=(process.stderr, echo), daemon=True).start()
     idle_since: float | None = None  # interrupted, and no step left
     try:
-        while (returncode := _wait(process, 0.5)) is None:
+        while True:
+            with suppress(subprocess.TimeoutExpired):
+                returncode = process.wait(timeout=0.5)
+                break
             if interrupted and not _stop_steps(process.pid):
                 idle_since = idle_since or time.monotonic()
                 if time.monotonic() - idle_since > grace:
@@ -138,12 +140,6 @@ def run(
 def _pass_lines(stream, echo: Callable[[str], None]) -> None:
     for line in stream:
         echo(line.rstrip("\n"))
-
-
-def _wait(process: subprocess.Popen, seconds: float) -> int | None:
-    with suppress(subprocess.TimeoutExpired):
-        return process.wait(timeout=seconds)
-    return None
 
 
 def _stop_steps(snakemake: int) -> int:
