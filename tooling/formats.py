@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
@@ -31,12 +32,8 @@ from tooling.render import (
     write,
 )
 
-JATS_FLAVOUR = "jats_archiving"
-
 # "Figure 1: ", "Abbildung 2: ", "图 3" (crossref.lua joins word and number with a no-break space)
 _FLOAT_NUMBER = re.compile(r"^\s*([^\s\u00a0:]+)\u00a0([0-9A-Za-z.]+)(?::[\s\u00a0]*|\s*$)")
-
-
 BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
 
 
@@ -100,12 +97,10 @@ def write_pdf(inputs: Inputs, reading: list[str], output: Path, scratch: Path, r
 
 def _typst_problem(error) -> str:
     """The first diagnostic of a typst error, with the line of the generated source it names."""
-    diagnostic = getattr(error, "diagnostic", "") or ""
-    location = re.search(r"┌─ \S+?:(\d+):(\d+)", diagnostic)
-    message = getattr(error, "message", None) or str(error)
+    location = re.search(r"┌─ \S+?:(\d+):(\d+)", error.diagnostic)
     if location:
-        return f"{message} (generated typst line {location[1]}, column {location[2]})"
-    return message
+        return f"{error.message} (generated typst line {location[1]}, column {location[2]})"
+    return error.message
 
 
 def write_docx(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
@@ -119,7 +114,7 @@ def write_docx(inputs: Inputs, reading: list[str], output: Path, scratch: Path, 
 def write_jats(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
     """JATS XML (Journal Archiving tag set) with front matter, labelled floats and a ref-list."""
     written = scratch / f"jats-{output.name}"
-    write(inputs, reading, "jats", [f"--to={JATS_FLAVOUR}", "--standalone"], written)
+    write(inputs, reading, "jats", ["--to=jats_archiving", "--standalone"], written)
     # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
     text = BARE_AMPERSAND.sub("&amp;", written.read_text(encoding="utf-8"))
     language = quarto.front_matter(inputs.manuscript).get("lang")
@@ -168,14 +163,8 @@ def _appendices_to_back(document: minidom.Document) -> None:
         return
     group = document.createElement("app-group")
     for section in appendices:
-        body.removeChild(section)
-        appendix = document.createElement("app")
-        for name, value in section.attributes.items():
-            appendix.setAttribute(name, value)
-        while section.firstChild is not None:
-            appendix.appendChild(section.firstChild)
         group.appendChild(document.createTextNode("\n"))
-        group.appendChild(appendix)
+        group.appendChild(document.renameNode(section, None, "app"))  # moved out of the body
     group.appendChild(document.createTextNode("\n"))
     back.appendChild(group)
     back.appendChild(document.createTextNode("\n"))
@@ -186,7 +175,7 @@ def _label_float(document: minidom.Document, element: minidom.Element) -> None:
     caption = _child(element, "caption")
     if caption is None or _child(element, "label") is not None:
         return
-    text = _first_text(caption)
+    text = next((text for text in _text_nodes(caption) if text.data.strip()), None)
     match = _FLOAT_NUMBER.match(text.data) if text is not None else None
     if not match:
         return
@@ -200,10 +189,9 @@ def _label_float(document: minidom.Document, element: minidom.Element) -> None:
     if not _text(caption).strip():  # the caption held nothing but the number
         element.removeChild(caption)
     tables = element.getElementsByTagName("table") if element.tagName == "table-wrap" else []
-    table = tables[0] if tables else None
-    if table is not None and table.getAttribute("id") and not element.getAttribute("id"):
-        element.setAttribute("id", table.getAttribute("id"))
-        table.removeAttribute("id")
+    if tables and tables[0].getAttribute("id") and not element.getAttribute("id"):
+        element.setAttribute("id", tables[0].getAttribute("id"))
+        tables[0].removeAttribute("id")
 
 
 def _child(element: minidom.Element | None, name: str) -> minidom.Element | None:
@@ -212,20 +200,14 @@ def _child(element: minidom.Element | None, name: str) -> minidom.Element | None
     return next((child for child in children if getattr(child, "tagName", None) == name), None)
 
 
-def _first_text(node: minidom.Node) -> minidom.Text | None:
+def _text_nodes(node: minidom.Node) -> Iterator[minidom.Text]:
+    """The text under `node`, in document order."""
     for child in node.childNodes:
-        if child.nodeType == child.TEXT_NODE and child.data.strip():
-            return child
-        if child.nodeType == child.ELEMENT_NODE:
-            found = _first_text(child)
-            if found is not None:
-                return found
-    return None
+        if child.nodeType == child.TEXT_NODE:
+            yield child
+        else:
+            yield from _text_nodes(child)
 
 
 def _text(node: minidom.Node | None) -> str:
-    if node is None:
-        return ""
-    if node.nodeType == node.TEXT_NODE:
-        return node.data
-    return "".join(_text(child) for child in node.childNodes)
+    return "" if node is None else "".join(text.data for text in _text_nodes(node))
