@@ -66,10 +66,8 @@ def front_matter(document: Path) -> dict:
 
 def project_directory(document: Path) -> Path | None:
     """The nearest folder at or above the document's that holds `_quarto.yml`."""
-    for folder in [document.parent, *document.parent.parents]:
-        if (folder / "_quarto.yml").is_file():
-            return folder
-    return None
+    folders = [document.parent, *document.parent.parents]
+    return next((folder for folder in folders if (folder / "_quarto.yml").is_file()), None)
 
 
 def _layers(document: Path) -> list[tuple[dict, Path]]:
