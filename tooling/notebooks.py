@@ -40,7 +40,7 @@ def inject_parameters(notebook, parameters: dict):
     return notebook
 
 
-def scrub(notebook, root: Path):
+def scrub(notebook, root: Path) -> None:
     """Remove what differs between two runs of the same notebook on the same inputs."""
     root_text = str(root.resolve())
     notebook.metadata = {
@@ -58,7 +58,6 @@ def scrub(notebook, root: Path):
             for mime, data in output.get("data", {}).items():
                 if mime.startswith("text/"):
                     output["data"][mime] = _clean_text(data, root_text)
-    return notebook
 
 
 def _clean_text(text, root_text: str):
