@@ -194,10 +194,10 @@ def _label_float(document: minidom.Document, element: minidom.Element) -> None:
         tables[0].removeAttribute("id")
 
 
-def _child(element: minidom.Element | None, name: str) -> minidom.Element | None:
+def _child(element: minidom.Element, name: str) -> minidom.Element | None:
     """The first child element called `name` (None when there is none)."""
-    children = element.childNodes if element is not None else []
-    return next((child for child in children if getattr(child, "tagName", None) == name), None)
+    named = (child for child in element.childNodes if getattr(child, "tagName", None) == name)
+    return next(named, None)
 
 
 def _text_nodes(node: minidom.Node) -> Iterator[minidom.Text]:
