@@ -97,11 +97,13 @@ def run(
     command = [command[0], "--logger", "compendium", *command[1:]]
     interrupted = False
 
-    def on_interrupt(*_) -> None:
+    def on_signal(number: int, _) -> None:
         nonlocal interrupted
         interrupted = True
+        if number == signal.SIGTERM:  # handled only once Snakemake has started
+            process.send_signal(signal.SIGTERM)
 
-    previous = {signal.SIGINT: signal.signal(signal.SIGINT, on_interrupt)}
+    previous = {signal.SIGINT: signal.signal(signal.SIGINT, on_signal)}
     stderr = subprocess.PIPE if echo else None
     # Blocked, not ignored: Snakemake receives a Ctrl-C once its logger is ready for it.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -111,12 +113,7 @@ def run(
         )
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-    def on_terminate(*_) -> None:
-        on_interrupt()
-        process.send_signal(signal.SIGTERM)
-
-    previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, on_terminate)
+    previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, on_signal)
     if echo:
         threading.Thread(target=_pass_lines, args=(process.stderr, echo), daemon=True).start()
     idle_since: float | None = None  # interrupted, and no step left
