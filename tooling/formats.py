@@ -22,15 +22,8 @@ from xml.parsers.expat import ExpatError
 
 from compendium.errors import BuildError
 from compendium.files import atomic_output, write_text_atomic
-from tooling import quarto
-from tooling.render import (
-    FONT_DIRECTORY,
-    PDF_STANDARDS,
-    TYPST_DIRECTORY,
-    Inputs,
-    epoch,
-    write,
-)
+from tooling import quarto, render
+from tooling.render import Inputs
 
 # "Figure 1: ", "Abbildung 2: ", "图 3" (crossref.lua joins word and number with a no-break space)
 _FLOAT_NUMBER = re.compile(r"^\s*([^\s\u00a0:]+)\u00a0([0-9A-Za-z.]+)(?::[\s\u00a0]*|\s*$)")
@@ -47,11 +40,11 @@ def write_typst_source(
         # would read as a numbered list item
         "--wrap=none",
         "--standalone",
-        f"--include-in-header={TYPST_DIRECTORY / 'preamble.typ'}",
-        f"--template={TYPST_DIRECTORY / 'template.typ'}",
+        f"--include-in-header={render.TYPST_DIRECTORY / 'preamble.typ'}",
+        f"--template={render.TYPST_DIRECTORY / 'template.typ'}",
     ]
     with atomic_output(output) as partial:
-        write(inputs, reading, "typst", writer, partial)
+        render.write(inputs, reading, "typst", writer, partial)
 
 
 def write_pdf(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
@@ -79,10 +72,10 @@ def write_pdf(inputs: Inputs, reading: list[str], output: Path, scratch: Path, r
                     str(source),
                     output=str(partial),
                     root=str(root),
-                    font_paths=[str(TYPST_DIRECTORY.parents[1] / FONT_DIRECTORY)],
+                    font_paths=[str(render.TYPST_DIRECTORY.parents[1] / render.FONT_DIRECTORY)],
                     ignore_system_fonts=True,
-                    timestamp=epoch(),
-                    pdf_standards=list(PDF_STANDARDS),
+                    timestamp=render.epoch(),
+                    pdf_standards=list(render.PDF_STANDARDS),
                 )
         except typst.TypstError as error:
             kept = root / "results" / "logs" / source.name
@@ -108,13 +101,13 @@ def write_docx(inputs: Inputs, reading: list[str], output: Path, scratch: Path, 
     PNG its step draws beside the SVG (docx-figures.lua), as pandoc would need rsvg-convert, a
     program outside the lock, to put an SVG into Word."""
     with atomic_output(output) as partial:
-        write(inputs, reading, "docx", ["--to=docx"], partial)
+        render.write(inputs, reading, "docx", ["--to=docx"], partial)
 
 
 def write_jats(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
     """JATS XML (Journal Archiving tag set) with front matter, labelled floats and a ref-list."""
     written = scratch / f"jats-{output.name}"
-    write(inputs, reading, "jats", ["--to=jats_archiving", "--standalone"], written)
+    render.write(inputs, reading, "jats", ["--to=jats_archiving", "--standalone"], written)
     # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
     text = BARE_AMPERSAND.sub("&amp;", written.read_text(encoding="utf-8"))
     language = quarto.front_matter(inputs.manuscript).get("lang")
