@@ -1,14 +1,9 @@
-"""A PATH that holds only what the README asks of a machine: Python, make, git and the basic
-shell utilities. A build run with it proves that every program the build needs is a locked
-Python package, whatever else the machine happens to have installed.
+"""`PATH="$(python3 tooling/bare_path.py)" make`: a build that sees only what the README asks of
+a machine (Python, make, git and the basic shell utilities), which proves that every program the
+build needs is a locked Python package, whatever else (FORBIDDEN) the machine has installed.
 
-    PATH="$(python3 tooling/bare_path.py)" make
-
-The script makes a new temporary folder with a link for each allowed
-program found on the current PATH and prints the folder. Nothing else is reachable through it:
-not rsvg-convert, pandoc, typst, quarto, Chromium, Java, Node or npm, TeX, ImageMagick or
-poppler, even where they are installed. It needs nothing but the Python standard library, so it
-runs before `.venv` exists; CI's first stage builds a fresh clone with it (`.ci/run`).
+The script prints a new temporary folder holding a link to each allowed program found on the
+current PATH. It needs only the standard library, so it runs before `.venv` exists (`.ci/run`).
 """
 
 from __future__ import annotations

@@ -41,9 +41,7 @@ def main(arguments: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tooling.check_evidence", description=__doc__)
     parser.add_argument("article", type=Path, help="the article's text (ARTICLE.txt)")
     found = problems(parser.parse_args(arguments).article.read_text(encoding="utf-8"))
-    for line in found:
-        print(line)
-    print(f"{len(found)} unsupported phrase(s)")
+    print("\n".join([*found, f"{len(found)} unsupported phrase(s)"]))
     return 1 if found else 0
 
 

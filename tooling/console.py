@@ -73,11 +73,10 @@ def recover() -> None:
     for path in sorted([*RESULTS.rglob(".*"), *RESULTS.rglob("*.partial")]):
         if path.is_dir() and path.name.startswith("."):  # not yet removed with its parent
             shutil.rmtree(path)
+            removed.append(str(path))
         elif path.is_file() and path.name.endswith(".partial"):
             path.unlink()
-        else:
-            continue
-        removed.append(str(path))
+            removed.append(str(path))
     if removed:
         names = ", ".join(removed[:3]) + (", …" if len(removed) > 3 else "")
         _say(f"make: removed {len(removed)} unfinished file(s) of an interrupted build: {names}")
@@ -93,20 +92,20 @@ def run(
     the steps ignore it (analysis/rules/common.smk) and are stopped here with SIGTERM, which
     ends a Python program without a traceback. With `echo`, Snakemake's stderr goes to it.
     """
-    environment = dict(os.environ, PYTHONUNBUFFERED="1")
-    environment["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(PLUGINS), environment.get("PYTHONPATH")])
-    )
+    python_path = os.pathsep.join(filter(None, [str(PLUGINS), os.environ.get("PYTHONPATH")]))
+    environment = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=python_path)
     command = [command[0], "--logger", "compendium", *command[1:]]
     interrupted = False
 
-    def on_interrupt(*_) -> None:
+    def on_signal(number: int, _) -> None:
         nonlocal interrupted
         interrupted = True
+        if number == signal.SIGTERM:  # handled only once Snakemake has started
+            process.send_signal(signal.SIGTERM)
 
-    previous = {signal.SIGINT: signal.signal(signal.SIGINT, on_interrupt)}
-    # Blocked, not ignored: Snakemake receives a Ctrl-C once its logger is ready for it.
+    previous = {signal.SIGINT: signal.signal(signal.SIGINT, on_signal)}
     stderr = subprocess.PIPE if echo else None
+    # Blocked, not ignored: Snakemake receives a Ctrl-C once its logger is ready for it.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         process = subprocess.Popen(
@@ -114,17 +113,15 @@ def run(
         )
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-    def on_terminate(*_) -> None:
-        on_interrupt()
-        process.send_signal(signal.SIGTERM)
-
-    previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, on_terminate)
+    previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, on_signal)
     if echo:
         threading.Thread(target=_pass_lines, args=(process.stderr, echo), daemon=True).start()
     idle_since: float | None = None  # interrupted, and no step left
     try:
-        while (returncode := _wait(process, 0.5)) is None:
+        while True:
+            with suppress(subprocess.TimeoutExpired):
+                returncode = process.wait(timeout=0.5)
+                break
             if interrupted and not _stop_steps(process.pid):
                 idle_since = idle_since or time.monotonic()
                 if time.monotonic() - idle_since > grace:
@@ -140,12 +137,6 @@ def run(
 def _pass_lines(stream, echo: Callable[[str], None]) -> None:
     for line in stream:
         echo(line.rstrip("\n"))
-
-
-def _wait(process: subprocess.Popen, seconds: float) -> int | None:
-    with suppress(subprocess.TimeoutExpired):
-        return process.wait(timeout=seconds)
-    return None
 
 
 def _stop_steps(snakemake: int) -> int:
@@ -209,9 +200,8 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:  # while waiting for the other build
         _say("make: interrupted")
         return INTERRUPTED
-    if returncode < 0:  # killed by a signal: the shell's convention
-        return 128 - returncode
-    return returncode
+    # killed by a signal: the shell's convention
+    return 128 - returncode if returncode < 0 else returncode
 
 
 if __name__ == "__main__":

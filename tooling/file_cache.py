@@ -26,6 +26,9 @@ from tooling import sources
 #: could change again without its times showing it.
 RACY_SECONDS = 2
 STATE = Path(".snakemake") / "file-cache"
+#: The file's status fields an entry must match; the change time last, the time compared with
+#: the entry's reading.
+IDENTITY = ("st_dev", "st_ino", "st_size", "st_mtime_ns", "st_ctime_ns")
 
 
 class FileCache:
@@ -41,8 +44,8 @@ class FileCache:
 
     def known(self, file: Path, what: str, compute: Callable[[Path], Any]) -> Any:
         """`compute(file)`, or its value from an earlier run if the file is unchanged since."""
-        key = os.fspath(file)
-        identity = _identity(file)
+        key, status = os.fspath(file), os.stat(file)
+        identity = [getattr(status, field) for field in IDENTITY]
         entry = self.kept.get(key) or self.entries.get(key)
         trusted = (
             entry is not None
@@ -66,9 +69,3 @@ class FileCache:
     def save(self) -> None:
         """Keep the entries of this run's files (others are gone or no longer read)."""
         write_text_atomic(self.path, json.dumps(self.kept, sort_keys=True))
-
-
-def _identity(file: Path) -> list[int]:
-    status = os.stat(file)
-    # the change time last: the time `known` compares with the reading
-    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]

@@ -15,28 +15,18 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
 
 from compendium.errors import BuildError
 from compendium.files import atomic_output, write_text_atomic
-from tooling import quarto
-from tooling.render import (
-    FONT_DIRECTORY,
-    PDF_STANDARDS,
-    TYPST_DIRECTORY,
-    Inputs,
-    epoch,
-    write,
-)
-
-JATS_FLAVOUR = "jats_archiving"
+from tooling import quarto, render
+from tooling.render import Inputs
 
 # "Figure 1: ", "Abbildung 2: ", "图 3" (crossref.lua joins word and number with a no-break space)
 _FLOAT_NUMBER = re.compile(r"^\s*([^\s\u00a0:]+)\u00a0([0-9A-Za-z.]+)(?::[\s\u00a0]*|\s*$)")
-
-
 BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
 
 
@@ -50,11 +40,11 @@ def write_typst_source(
         # would read as a numbered list item
         "--wrap=none",
         "--standalone",
-        f"--include-in-header={TYPST_DIRECTORY / 'preamble.typ'}",
-        f"--template={TYPST_DIRECTORY / 'template.typ'}",
+        f"--include-in-header={render.TYPST_DIRECTORY / 'preamble.typ'}",
+        f"--template={render.TYPST_DIRECTORY / 'template.typ'}",
     ]
     with atomic_output(output) as partial:
-        write(inputs, reading, "typst", writer, partial)
+        render.write(inputs, reading, "typst", writer, partial)
 
 
 def write_pdf(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
@@ -82,10 +72,10 @@ def write_pdf(inputs: Inputs, reading: list[str], output: Path, scratch: Path, r
                     str(source),
                     output=str(partial),
                     root=str(root),
-                    font_paths=[str(TYPST_DIRECTORY.parents[1] / FONT_DIRECTORY)],
+                    font_paths=[str(render.TYPST_DIRECTORY.parents[1] / render.FONT_DIRECTORY)],
                     ignore_system_fonts=True,
-                    timestamp=epoch(),
-                    pdf_standards=list(PDF_STANDARDS),
+                    timestamp=render.epoch(),
+                    pdf_standards=list(render.PDF_STANDARDS),
                 )
         except typst.TypstError as error:
             kept = root / "results" / "logs" / source.name
@@ -100,12 +90,10 @@ def write_pdf(inputs: Inputs, reading: list[str], output: Path, scratch: Path, r
 
 def _typst_problem(error) -> str:
     """The first diagnostic of a typst error, with the line of the generated source it names."""
-    diagnostic = getattr(error, "diagnostic", "") or ""
-    location = re.search(r"┌─ \S+?:(\d+):(\d+)", diagnostic)
-    message = getattr(error, "message", None) or str(error)
+    location = re.search(r"┌─ \S+?:(\d+):(\d+)", error.diagnostic)
     if location:
-        return f"{message} (generated typst line {location[1]}, column {location[2]})"
-    return message
+        return f"{error.message} (generated typst line {location[1]}, column {location[2]})"
+    return error.message
 
 
 def write_docx(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
@@ -113,13 +101,13 @@ def write_docx(inputs: Inputs, reading: list[str], output: Path, scratch: Path, 
     PNG its step draws beside the SVG (docx-figures.lua), as pandoc would need rsvg-convert, a
     program outside the lock, to put an SVG into Word."""
     with atomic_output(output) as partial:
-        write(inputs, reading, "docx", ["--to=docx"], partial)
+        render.write(inputs, reading, "docx", ["--to=docx"], partial)
 
 
 def write_jats(inputs: Inputs, reading: list[str], output: Path, scratch: Path, root: Path) -> None:
     """JATS XML (Journal Archiving tag set) with front matter, labelled floats and a ref-list."""
     written = scratch / f"jats-{output.name}"
-    write(inputs, reading, "jats", [f"--to={JATS_FLAVOUR}", "--standalone"], written)
+    render.write(inputs, reading, "jats", ["--to=jats_archiving", "--standalone"], written)
     # pandoc 3.9 writes attribute-derived text such as <alt-text> without escaping "&".
     text = BARE_AMPERSAND.sub("&amp;", written.read_text(encoding="utf-8"))
     language = quarto.front_matter(inputs.manuscript).get("lang")
@@ -168,14 +156,8 @@ def _appendices_to_back(document: minidom.Document) -> None:
         return
     group = document.createElement("app-group")
     for section in appendices:
-        body.removeChild(section)
-        appendix = document.createElement("app")
-        for name, value in section.attributes.items():
-            appendix.setAttribute(name, value)
-        while section.firstChild is not None:
-            appendix.appendChild(section.firstChild)
         group.appendChild(document.createTextNode("\n"))
-        group.appendChild(appendix)
+        group.appendChild(document.renameNode(section, None, "app"))  # moved out of the body
     group.appendChild(document.createTextNode("\n"))
     back.appendChild(group)
     back.appendChild(document.createTextNode("\n"))
@@ -186,7 +168,7 @@ def _label_float(document: minidom.Document, element: minidom.Element) -> None:
     caption = _child(element, "caption")
     if caption is None or _child(element, "label") is not None:
         return
-    text = _first_text(caption)
+    text = next((text for text in _text_nodes(caption) if text.data.strip()), None)
     match = _FLOAT_NUMBER.match(text.data) if text is not None else None
     if not match:
         return
@@ -200,32 +182,25 @@ def _label_float(document: minidom.Document, element: minidom.Element) -> None:
     if not _text(caption).strip():  # the caption held nothing but the number
         element.removeChild(caption)
     tables = element.getElementsByTagName("table") if element.tagName == "table-wrap" else []
-    table = tables[0] if tables else None
-    if table is not None and table.getAttribute("id") and not element.getAttribute("id"):
-        element.setAttribute("id", table.getAttribute("id"))
-        table.removeAttribute("id")
+    if tables and tables[0].getAttribute("id") and not element.getAttribute("id"):
+        element.setAttribute("id", tables[0].getAttribute("id"))
+        tables[0].removeAttribute("id")
 
 
-def _child(element: minidom.Element | None, name: str) -> minidom.Element | None:
+def _child(element: minidom.Element, name: str) -> minidom.Element | None:
     """The first child element called `name` (None when there is none)."""
-    children = element.childNodes if element is not None else []
-    return next((child for child in children if getattr(child, "tagName", None) == name), None)
+    named = (child for child in element.childNodes if getattr(child, "tagName", None) == name)
+    return next(named, None)
 
 
-def _first_text(node: minidom.Node) -> minidom.Text | None:
+def _text_nodes(node: minidom.Node) -> Iterator[minidom.Text]:
+    """The text under `node`, in document order."""
     for child in node.childNodes:
-        if child.nodeType == child.TEXT_NODE and child.data.strip():
-            return child
-        if child.nodeType == child.ELEMENT_NODE:
-            found = _first_text(child)
-            if found is not None:
-                return found
-    return None
+        if child.nodeType == child.TEXT_NODE:
+            yield child
+        else:
+            yield from _text_nodes(child)
 
 
 def _text(node: minidom.Node | None) -> str:
-    if node is None:
-        return ""
-    if node.nodeType == node.TEXT_NODE:
-        return node.data
-    return "".join(_text(child) for child in node.childNodes)
+    return "" if node is None else "".join(text.data for text in _text_nodes(node))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from compendium.errors import BuildError
@@ -26,8 +27,10 @@ def inject_parameters(notebook, parameters: dict):
     import nbformat
 
     source = [f"{name} = {json.dumps(value, sort_keys=True)}" for name, value in parameters.items()]
-    cell = nbformat.v4.new_code_cell("\n".join(["# Parameters injected by the workflow", *source]))
-    cell.metadata["tags"] = ["injected-parameters"]
+    cell = nbformat.v4.new_code_cell(
+        "\n".join(["# Parameters injected by the workflow", *source]),
+        metadata={"tags": ["injected-parameters"]},
+    )
     tagged = [
         index
         for index, cell in enumerate(notebook.cells)
@@ -37,7 +40,7 @@ def inject_parameters(notebook, parameters: dict):
     return notebook
 
 
-def scrub(notebook, root: Path):
+def scrub(notebook, root: Path) -> None:
     """Remove what differs between two runs of the same notebook on the same inputs."""
     root_text = str(root.resolve())
     notebook.metadata = {
@@ -55,7 +58,6 @@ def scrub(notebook, root: Path):
             for mime, data in output.get("data", {}).items():
                 if mime.startswith("text/"):
                     output["data"][mime] = _clean_text(data, root_text)
-    return notebook
 
 
 def _clean_text(text, root_text: str):
@@ -105,7 +107,12 @@ def _run(notebook, source: Path, root: Path) -> None:
             timeout=600,
         )
         try:
-            _outside_the_main_thread(client.execute)
+            # In the main thread nbclient would take SIGINT and SIGTERM to shut its kernel
+            # down, and the wait that shutdown cuts short ends in a traceback; in a thread of
+            # its own it cannot, so a step keeps ignoring Ctrl-C and ends at once, quietly, on
+            # SIGTERM (its kernel notices that its parent is gone and ends too).
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook") as pool:
+                pool.submit(client.execute).result()
             return
         except CellExecutionError as error:
             if error.ename in OWN_ERRORS:
@@ -118,14 +125,3 @@ def _run(notebook, source: Path, root: Path) -> None:
                     f"(start {attempt} of {KERNEL_STARTS}): {error}",
                     file=str(source),
                 ) from None
-
-
-def _outside_the_main_thread(call) -> None:
-    """Run `call` in a thread of its own. In the main thread nbclient would take SIGINT and
-    SIGTERM to shut its kernel down, and the wait that shutdown cuts short ends in a traceback;
-    elsewhere it cannot install those handlers, so a step keeps ignoring Ctrl-C and ends at
-    once, quietly, on SIGTERM (its kernel notices that its parent is gone and ends too)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook") as pool:
-        pool.submit(call).result()

@@ -155,11 +155,6 @@ def hand_typed(text: str) -> list[str]:
     return NUMBER.findall(text)
 
 
-def all_prose(manuscript: Path, root: Path, captions: Path | None = None) -> list[Line]:
-    """The article's prose, then the tables' captions (when given)."""
-    return prose_lines(manuscript, root) + (caption_lines(captions, root) if captions else [])
-
-
 def check(prose: list[Line]) -> list[BuildError]:
     """One error per number typed by hand in `prose`, in reading order."""
     return [
@@ -174,9 +169,9 @@ def check(prose: list[Line]) -> list[BuildError]:
 
 
 def require_values(manuscript: Path, root: Path, captions: Path | None = None) -> list[Line]:
-    """The prose lines (read once), or one BuildError that lists every number typed by hand,
-    one `file:line:` line each."""
-    prose = all_prose(manuscript, root, captions)
+    """The prose lines of the article, then of the captions (when given), or one BuildError
+    that lists every number typed by hand, one `file:line:` line each."""
+    prose = prose_lines(manuscript, root) + (caption_lines(captions, root) if captions else [])
     if problems := check(prose):
         raise BuildError("\n".join(str(problem) for problem in problems))
     return prose

@@ -66,10 +66,8 @@ def front_matter(document: Path) -> dict:
 
 def project_directory(document: Path) -> Path | None:
     """The nearest folder at or above the document's that holds `_quarto.yml`."""
-    for folder in [document.parent, *document.parent.parents]:
-        if (folder / "_quarto.yml").is_file():
-            return folder
-    return None
+    folders = [document.parent, *document.parent.parents]
+    return next((folder for folder in folders if (folder / "_quarto.yml").is_file()), None)
 
 
 def _layers(document: Path) -> list[tuple[dict, Path]]:
@@ -114,13 +112,11 @@ def write_variables_json(source: Path | None, extra: dict | None, target: Path) 
     """The values as JSON for the filters: the values file (JSON, or YAML like
     `_variables.yml`) with a document's own `_quarto-vars` over it."""
     values: dict = {}
-    if source is not None:
-        if source.suffix == ".json":
-            values = json.loads(source.read_text(encoding="utf-8"))
-        else:
-            values = read_yaml(source)
-    if extra:
-        values = _merged(values, extra)
+    if source is not None and source.suffix == ".json":
+        values = json.loads(source.read_text(encoding="utf-8"))
+    elif source is not None:
+        values = read_yaml(source)
+    values = _merged(values, extra or {})
     target.write_text(json.dumps(values, ensure_ascii=False, default=str), encoding="utf-8")
     return target
 
@@ -137,11 +133,11 @@ def _merged(base: dict, over: dict) -> dict:
 
 def static_images(document: Path) -> dict[str, str]:
     """SHA-256 of every image in the document's folder tree (static figures' provenance)."""
-    found = {}
-    for path in sorted(document.parent.rglob("*")):
-        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
-            found[path.as_posix()] = sha256(path)
-    return found
+    return {
+        path.as_posix(): sha256(path)
+        for path in sorted(document.parent.rglob("*"))
+        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()
+    }
 
 
 def _paths(value, folder: Path) -> list[str]:
@@ -163,8 +159,6 @@ def _mapping(text: str, path: Path, first_line: int = 1) -> dict:
         line = f":{mark.line + first_line}" if mark is not None else ""
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise BuildError(f"{path}{line}: not valid YAML: {reason}") from None
-    if loaded is None:
-        return {}
-    if not isinstance(loaded, dict):
+    if not isinstance(loaded, dict | None):
         raise BuildError(f"{path}: expected a YAML mapping")
-    return loaded
+    return loaded or {}

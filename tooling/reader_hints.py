@@ -38,13 +38,8 @@ def escaped(text: str) -> str:
         return text
     paragraphs = re.split(r"(\n[ \t]*\n)", text)
     closing = None  # the end of the region the current paragraph is inside, if any
-    front_matter = text.startswith("---")
     for index in range(0, len(paragraphs), 2):
         paragraph = paragraphs[index]
-        if front_matter:
-            if re.search(r"^(---|\.\.\.)[ \t]*$", paragraph[3:], re.M):
-                front_matter = False
-            continue
         closing = _region_after(paragraph, closing)
         if closing is not None or "{{<" not in paragraph:
             continue

@@ -41,10 +41,9 @@ def first_problem(settings: dict, schema: dict) -> tuple[str, str] | None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(settings), key=lambda error: list(error.path))
-    if not errors:
+    error = min(validator.iter_errors(settings), key=lambda error: list(error.path), default=None)
+    if error is None:
         return None
-    error = errors[0]
     known = list(schema.get("properties", {}))
     if error.validator == "additionalProperties":
         unknown = sorted(set(settings) - set(known))[0]

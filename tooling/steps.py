@@ -47,13 +47,11 @@ def stop_on_error() -> Iterator[None]:
 
 @contextmanager
 def reported_errors(log: str | os.PathLike) -> Iterator[None]:
-    """Run a step whose stderr (libraries' warnings, a kernel's notes) goes to its log, and
-    whose failure is told there as `error: file:line: field: what is wrong`, then exit 1.
-
-    The log is the one place a step reports to: Snakemake names it when the step fails, and
-    make's terminal view (tooling/plugins) shows its `error:` lines, on this machine as on a
-    cluster node. An exception that is not a BuildError is told in the same form, at the
-    innermost place in this tree that raised it, with its traceback below in the log.
+    """Run a step with its stderr (libraries' warnings, a kernel's notes) in its log, the one
+    place a step reports to (Snakemake names it; make's terminal view shows its `error:` lines),
+    and tell its failure there as `error: file:line: field: what is wrong`, then exit 1. Any
+    other exception is told in the same form, at the innermost place in this tree that raised
+    it, with its traceback in the log.
     """
     with open(log, "w", encoding="utf-8") as handle:
         sys.stderr.flush()

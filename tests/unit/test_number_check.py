@@ -27,7 +27,7 @@ def write(folder: Path, text: str, name: str = "article.qmd") -> Path:
 def problems(folder: Path, text: str) -> list[str]:
     return [
         str(error)
-        for error in number_check.check(number_check.all_prose(write(folder, text), folder))
+        for error in number_check.check(number_check.prose_lines(write(folder, text), folder))
     ]
 
 
@@ -120,10 +120,9 @@ def test_a_typed_number_in_a_table_caption_is_reported_with_its_line(tmp_path):
         "  2010 draft, with {{< var instrument.draft-2010.short_name >}}.\ntbl-b: Since 2004.\n",
         "captions.yml",
     )
-    assert [
-        str(error)
-        for error in number_check.check(number_check.all_prose(article, tmp_path, captions))
-    ] == [
+    prose = number_check.prose_lines(article, tmp_path)
+    prose += number_check.caption_lines(captions, tmp_path)
+    assert [str(error) for error in number_check.check(prose)] == [
         'manuscript/captions.yml:4: number "2010" typed by hand: use {{< var … >}}',
         'manuscript/captions.yml:5: number "2004" typed by hand: use {{< var … >}}',
     ]

@@ -42,28 +42,25 @@ class LogHandler(LogHandlerBase):
         self._watch_interrupt()
 
     def _watch_interrupt(self) -> None:
-        """Ctrl-C ends Snakemake quietly, and the closing line says so.
+        """Ctrl-C ends Snakemake quietly (KeyboardInterrupt would print a traceback from
+        wherever Snakemake happens to be), and the closing line says so.
 
-        KeyboardInterrupt would print a traceback from wherever Snakemake happens to be. Once
-        its scheduler runs, Ctrl-C takes the scheduler's own graceful stop (its SIGTERM
-        handler); before, SystemExit ends start-up. The launcher starts Snakemake with SIGINT
-        blocked, so a Ctrl-C pressed during start-up is delivered here, now. Raised inside a
-        callback Python cannot stop (a weak reference's, a finaliser's), the exit would be
-        printed as "Exception ignored" with a traceback and lost: it is raised again, elsewhere.
+        Once its scheduler runs, Ctrl-C takes the scheduler's own graceful stop, its SIGTERM
+        handler: it ends once its running steps are gone (make's launcher stops them), and
+        nothing is raised inside its event loop, whose shutdown could print a traceback.
+        Before, SystemExit ends start-up. The launcher starts Snakemake with SIGINT blocked, so
+        a Ctrl-C pressed during start-up is delivered here, now. Raised inside a callback
+        Python cannot stop (a weak reference's, a finaliser's), the exit would be printed as
+        "Exception ignored" with a traceback and lost: it is raised again, elsewhere.
         """
         unraisable = sys.unraisablehook
 
         def interrupted(*_) -> None:
             self.interrupted = True
             stop_scheduler = signal.getsignal(signal.SIGTERM)
-            if callable(stop_scheduler):
-                # Snakemake's scheduler runs and has its own way to stop, `kill -TERM`: it ends
-                # once its running steps are gone (make's launcher stops them). Nothing is
-                # raised in whatever Snakemake was doing (an exit raised inside its event loop
-                # can end in a traceback from the loop's shutdown).
-                stop_scheduler(signal.SIGTERM, None)
-                return
-            raise SystemExit(130)
+            if not callable(stop_scheduler):
+                raise SystemExit(130)
+            stop_scheduler(signal.SIGTERM, None)
 
         def raise_again(report) -> None:
             if report.exc_type is SystemExit and self.interrupted:  # from outside the callback
@@ -127,10 +124,9 @@ class LogHandler(LogHandlerBase):
             return "make: the build stopped before any step ran"
         if not self.total:
             return "make: nothing to do; every output is up to date"
-        seconds = round(time.monotonic() - self.started)
         if self.done < self.total:
             return f"make: stopped after {self.done} of {self.total} steps; {RESUME}"
-        return f"make: done, {self.total} steps in {seconds} s"
+        return f"make: done, {self.total} steps in {round(time.monotonic() - self.started)} s"
 
 
 def messages_in(logs: list[str]) -> list[str]:
