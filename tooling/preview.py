@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compendium.errors import BuildError
-from tooling import console, render
+from tooling import console, preview_splice, render
 from tooling.preview_page import Page, serve
 
 #: What a save can change: the sources of every step.
@@ -189,6 +189,8 @@ class Preview:
         self.rendering = threading.Lock()
         self.building = threading.Event()  # set while Snakemake runs
         self.private = tempfile.TemporaryDirectory(prefix="preview-")
+        #: the manuscript's text and the page made of it, the last one published
+        self.published: tuple[str, bytes] | None = None
 
     # -- after a save
 
@@ -200,6 +202,7 @@ class Preview:
                 console._say("preview: the renderer's code changed; saves now go via Snakemake")
                 self.plan = None
             if self.plan and self.plan.renders_directly(changed):
+                self.show_prose_edit(changed)
                 self.render_now()
                 self.request(self.plan.rebuilds(changed))
             else:
@@ -208,6 +211,43 @@ class Preview:
             self.page.fail(f"error: {error}")
             self.request([TARGET])
 
+    def show_prose_edit(self, changed: list[str]) -> None:
+        """A save that changed one paragraph of prose, spliced into the last page at once
+        (tooling.preview_splice); the whole render that follows replaces it. Anything else, or
+        any failure, leaves the page to that render."""
+        assert self.plan is not None
+        with self.rendering:
+            try:
+                inputs = plan_inputs(self.plan)
+                if self.published is None or changed != [inputs.manuscript.as_posix()]:
+                    return
+                text, page = self.published
+                if self.page.current.paper != page:  # a build has shown another page since
+                    return
+                new_text = (self.root / inputs.manuscript).read_text(encoding="utf-8")
+                scratch = Path(self.private.name)
+                spliced = preview_splice.spliced_page(page, text, new_text, inputs, scratch)
+            except Exception:  # the whole render that follows shows what went wrong
+                return
+            if spliced is not None:
+                self.page.show(spliced)
+
+    def remember(self, text: str | None, page: bytes) -> None:
+        """Keep the text the page shown was made of (None: not known for sure)."""
+        if text is not None and text == self.manuscript_text():
+            self.published = (text, page)
+        else:
+            self.published = None
+
+    def manuscript_text(self) -> str | None:
+        if self.plan is None:
+            return None
+        try:
+            manuscript = plan_inputs(self.plan).manuscript
+            return (self.root / manuscript).read_text(encoding="utf-8")
+        except (BuildError, OSError, UnicodeDecodeError):
+            return None
+
     def render_now(self, ask_for_missing: bool = True) -> None:
         """Render the HTML in this process, into a folder of its own (a build may clear
         results/ meanwhile), with the render step's cache of the included files' readings."""
@@ -215,9 +255,12 @@ class Preview:
         output = Path(self.private.name) / "paper.html"
         with self.rendering:
             generation = self.generation
+            text = self.manuscript_text()
             try:
                 render_html(self.plan, output, reader_cache=self.root / render.READER_CACHE)
-                self.page.show(output.read_bytes())
+                page = output.read_bytes()
+                self.page.show(page)
+                self.remember(text, page)
             except BuildError as error:
                 if self.building.is_set():
                     # maybe a generated input the build is rewriting (Snakemake removes a
@@ -257,7 +300,9 @@ class Preview:
             finally:
                 self.building.clear()
             if ok and TARGET in targets and generation == self.generation:
-                self.page.show((self.root / TARGET).read_bytes())
+                page = (self.root / TARGET).read_bytes()
+                self.page.show(page)
+                self.remember(self.manuscript_text(), page)
                 self.shown = generation
             elif self.plan and (self.shown < self.generation or (ok and self.page.current.error)):
                 # the last save is not on the page yet (its render met a file being rebuilt;
@@ -301,6 +346,8 @@ class Preview:
             self.plan = read_plan(self.root)
         except BuildError as problem:  # every change then goes through Snakemake
             console._say(f"preview: {problem}; every save rebuilds through Snakemake")
+        if ok:
+            self.remember(self.manuscript_text(), self.page.current.paper)
 
 
 def watch(
