@@ -49,6 +49,16 @@ BUILD_NICENESS = 10
 Snapshot = dict[str, tuple[int, int]]
 
 
+@dataclass(frozen=True)
+class Published:
+    """A page shown and the manuscript's text it was made of, in the render's format: the
+    build's "html" (resources embedded) or the preview's own "preview" (resources linked)."""
+
+    text: str
+    page: bytes
+    format: str
+
+
 def snapshot(root: Path, watched: Iterable[str] = WATCHED) -> Snapshot:
     """Modification time and size of every file under the watched paths."""
     state: Snapshot = {}
@@ -189,8 +199,8 @@ class Preview:
         self.rendering = threading.Lock()
         self.building = threading.Event()  # set while Snakemake runs
         self.private = tempfile.TemporaryDirectory(prefix="preview-")
-        #: the manuscript's text and the page made of it, the last one published
-        self.published: tuple[str, bytes] | None = None
+        #: the last page shown whose manuscript text is known
+        self.published: Published | None = None
 
     # -- after a save
 
@@ -219,23 +229,30 @@ class Preview:
         with self.rendering:
             try:
                 inputs = plan_inputs(self.plan)
-                if self.published is None or changed != [inputs.manuscript.as_posix()]:
+                published = self.published
+                if published is None or changed != [inputs.manuscript.as_posix()]:
                     return
-                text, page = self.published
-                if self.page.current.paper != page:  # a build has shown another page since
+                if self.page.current.paper != published.page:  # another page was shown since
                     return
                 new_text = (self.root / inputs.manuscript).read_text(encoding="utf-8")
-                scratch = Path(self.private.name)
-                spliced = preview_splice.spliced_page(page, text, new_text, inputs, scratch)
+                spliced = preview_splice.spliced_page(
+                    published.page,
+                    published.text,
+                    new_text,
+                    inputs,
+                    Path(self.private.name),
+                    to=published.format,
+                )
             except Exception:  # the whole render that follows shows what went wrong
                 return
             if spliced is not None:
                 self.page.show(spliced)
 
-    def remember(self, text: str | None, page: bytes) -> None:
-        """Keep the text the page shown was made of (None: not known for sure)."""
-        if text is not None and text == self.manuscript_text():
-            self.published = (text, page)
+    def remember(self, text: str | None, page: bytes | None, to: str) -> None:
+        """Keep the text the page shown (format `to`) was made of, when the manuscript still
+        holds it."""
+        if text is not None and page is not None and text == self.manuscript_text():
+            self.published = Published(text, page, to)
         else:
             self.published = None
 
@@ -260,7 +277,7 @@ class Preview:
                 render_html(self.plan, output, reader_cache=self.root / render.READER_CACHE)
                 page = output.read_bytes()
                 self.page.show(page)
-                self.remember(text, page)
+                self.remember(text, page, "preview")
             except BuildError as error:
                 if self.building.is_set():
                     # maybe a generated input the build is rewriting (Snakemake removes a
@@ -302,7 +319,7 @@ class Preview:
             if ok and TARGET in targets and generation == self.generation:
                 page = (self.root / TARGET).read_bytes()
                 self.page.show(page)
-                self.remember(self.manuscript_text(), page)
+                self.remember(self.manuscript_text(), page, "html")
                 self.shown = generation
             elif self.plan and (self.shown < self.generation or (ok and self.page.current.error)):
                 # the last save is not on the page yet (its render met a file being rebuilt;
@@ -347,7 +364,7 @@ class Preview:
         except BuildError as problem:  # every change then goes through Snakemake
             console._say(f"preview: {problem}; every save rebuilds through Snakemake")
         if ok:
-            self.remember(self.manuscript_text(), self.page.current.paper)
+            self.remember(self.manuscript_text(), self.page.current.paper, "html")
 
 
 def watch(

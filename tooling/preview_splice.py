@@ -162,13 +162,16 @@ def splice(page: bytes, old_html: str, new_html: str) -> bytes | None:
     return page.replace(old, new_html.encode("utf-8"))
 
 
-def render_edit(inputs: render.Inputs, edit: Edit, scratch: Path) -> tuple[str, str] | None:
-    """The old and the new paragraph's HTML, rendered in one run of the paper's own renderer,
-    with caches of its own in `scratch` (kept from one edit to the next)."""
+def render_edit(
+    inputs: render.Inputs, edit: Edit, scratch: Path, to: str = "preview"
+) -> tuple[str, str] | None:
+    """The old and the new paragraph's HTML in format `to` ("html" or "preview": the two wrap
+    their markup differently), rendered in one run of the paper's own renderer, with caches of
+    its own in `scratch` (kept from one edit to the next)."""
     output = scratch / "edit.html"
     render.render(
         replace(inputs, text=snippet(edit)),
-        {"preview": output},
+        {to: output},
         root=Path.cwd(),
         reader_cache=scratch / "edit-cache",
     )
@@ -176,16 +179,21 @@ def render_edit(inputs: render.Inputs, edit: Edit, scratch: Path) -> tuple[str, 
 
 
 def spliced_page(
-    page: bytes, old_text: str, new_text: str, inputs: render.Inputs, scratch: Path
+    page: bytes,
+    old_text: str,
+    new_text: str,
+    inputs: render.Inputs,
+    scratch: Path,
+    to: str = "preview",
 ) -> bytes | None:
-    """The published `page` of `old_text` as the whole render would make it of `new_text`,
-    when the edit between them is one paragraph of prose; None when it is not or anything fails
-    (the whole render shows the edit, and any error, a moment later)."""
+    """The published `page` (format `to`) of `old_text` as the whole render would make it of
+    `new_text`, when the edit between them is one paragraph of prose; None when it is not or
+    anything fails (the whole render shows the edit, and any error, a moment later)."""
     edit = prose_edit(old_text, new_text)
     if edit is None:
         return None
     try:
-        fragments = render_edit(inputs, edit, scratch)
+        fragments = render_edit(inputs, edit, scratch, to)
     except Exception:  # a fast path that fails just declines
         return None
     return splice(page, *fragments) if fragments else None

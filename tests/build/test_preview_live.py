@@ -65,6 +65,14 @@ def test_a_prose_edit_spliced_into_the_page_is_the_page_the_whole_render_makes(
         render.render(replace(inputs, text=text), {"preview": whole}, root=built)
         assert spliced == whole.read_bytes(), f"{name}: the spliced page differs"
         assert spliced != before
+    # the page the build made (figures embedded: its markup wraps otherwise), as the preview
+    # splices into it when the first save comes before any render of its own
+    old, new = PROSE_EDITS["a word changed"]
+    text = article.replace(old, new)
+    built_page = (built / preview.TARGET).read_bytes()
+    spliced = preview_splice.spliced_page(built_page, article, text, inputs, tmp_path, to="html")
+    render.render(replace(inputs, text=text), {"html": tmp_path / "whole.html"}, root=built)
+    assert spliced == (tmp_path / "whole.html").read_bytes()
 
 
 class Served:

@@ -194,14 +194,19 @@ def test_a_prose_save_shows_the_spliced_page_then_the_whole_render(tmp_path, mon
     article.write_text("Intro.\n\nSome words here.\n", encoding="utf-8")
     fake = SplicingPreview(tmp_path, Page())
     fake.page.show(b"<p>Intro.</p>\n<p>Some words here.</p>")
-    fake.remember(article.read_text(encoding="utf-8"), fake.page.current.paper)
-    assert fake.published is not None
-    monkeypatch.setattr(
-        preview_splice, "render_edit", lambda *_: ("<p>Some words here.</p>", "<p>New words.</p>")
-    )
+    # as the build made it: its format, with the figures embedded, is the one to splice in
+    fake.remember(article.read_text(encoding="utf-8"), fake.page.current.paper, "html")
+    formats = []
+
+    def render_edit(inputs, edit, scratch, to):
+        formats.append(to)
+        return "<p>Some words here.</p>", "<p>New words.</p>"
+
+    monkeypatch.setattr(preview_splice, "render_edit", render_edit)
     article.write_text("Intro.\n\nNew words here.\n", encoding="utf-8")
     fake.saved(["manuscript/article.qmd"])
     assert fake.shown_pages[-2:] == [b"<p>Intro.</p>\n<p>New words.</p>", b"<p>whole render</p>"]
+    assert formats == ["html"]
     # a page the preview did not make from a known text is never spliced into
     fake.shown_pages.clear()
     article.write_text("Intro.\n\nOther words here.\n", encoding="utf-8")
