@@ -6,6 +6,7 @@ is tested on the built paper (tests/build/test_preview_live.py)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -164,51 +165,92 @@ def test_a_failing_small_render_declines_quietly(tmp_path, monkeypatch):
 
 
 class SplicingPreview(preview.Preview):
-    """The preview with the whole render replaced by a recorder of the pages shown."""
+    """The preview of a manuscript of two paragraphs, its page the paragraphs in `<p>`: the
+    small render and the whole one are stand-ins that make that page; each whole render tells
+    `started` and waits for `gate`; `rendered` counts the whole renders done. The pages shown
+    are recorded."""
 
-    def __init__(self, tree: Path, page: Page) -> None:
-        super().__init__(["snakemake"], page, root=tree)
+    def __init__(self, tree: Path, monkeypatch) -> None:
+        super().__init__(["snakemake"], Page(), root=tree)
         self.plan = preview.Plan(
             frozenset({"manuscript/article.qmd", "results/values.json",
                        "results/provenance/captions.json",
                        "manuscript/filters/reference-status.lua"}),
             {},
         )  # fmt: skip
-        self.shown_pages: list[bytes] = []
-        page.show = self.record(page.show)
+        self.article = tree / "manuscript" / "article.qmd"
+        self.article.parent.mkdir()
+        self.article.write_text("Intro.\n\nSome words here.\n", encoding="utf-8")
+        self.gate, self.started = threading.Event(), threading.Event()
+        self.rendered = threading.Semaphore(0)
+        self.gate.set()
+        self.formats: list[str] = []
+        self.pages: list[bytes] = []
+        show = self.page.show
+        self.page.show = lambda paper: self.pages.append(paper) or show(paper)
+        monkeypatch.setattr(preview_splice, "render_edit", self.render_edit)
+        monkeypatch.setattr(preview, "render_html", self.render_html)
 
-    def record(self, show):
-        def recorded(paper: bytes) -> bool:
-            self.shown_pages.append(paper)
-            return show(paper)
+    def as_page(self, text: str, whole: bool = False) -> bytes:
+        paragraphs = "\n".join(f"<p>{block}</p>" for block in text.strip().split("\n\n"))
+        return (("<!-- whole -->\n" if whole else "") + paragraphs).encode()
 
-        return recorded
+    def render_edit(self, inputs, edit, scratch, to):
+        self.formats.append(to)
+        return f"<p>{edit.old}</p>", f"<p>{edit.new}</p>"
+
+    def render_html(self, plan, output, reader_cache=None):
+        text = self.article.read_text(encoding="utf-8")
+        self.started.set()
+        self.gate.wait(10)
+        output.write_bytes(self.as_page(text, whole=True))
 
     def render_now(self, ask_for_missing: bool = True) -> None:
-        self.page.show(b"<p>whole render</p>")
+        super().render_now(ask_for_missing)
+        self.rendered.release()
+
+    def save(self, old: str, new: str) -> None:
+        self.article.write_text(
+            self.article.read_text(encoding="utf-8").replace(old, new), encoding="utf-8"
+        )
+        self.saved(["manuscript/article.qmd"])
 
 
 def test_a_prose_save_shows_the_spliced_page_then_the_whole_render(tmp_path, monkeypatch):
-    article = tmp_path / "manuscript" / "article.qmd"
-    article.parent.mkdir()
-    article.write_text("Intro.\n\nSome words here.\n", encoding="utf-8")
-    fake = SplicingPreview(tmp_path, Page())
-    fake.page.show(b"<p>Intro.</p>\n<p>Some words here.</p>")
-    # as the build made it: its format, with the figures embedded, is the one to splice in
-    fake.remember(article.read_text(encoding="utf-8"), fake.page.current.paper, "html")
-    formats = []
-
-    def render_edit(inputs, edit, scratch, to):
-        formats.append(to)
-        return "<p>Some words here.</p>", "<p>New words.</p>"
-
-    monkeypatch.setattr(preview_splice, "render_edit", render_edit)
-    article.write_text("Intro.\n\nNew words here.\n", encoding="utf-8")
-    fake.saved(["manuscript/article.qmd"])
-    assert fake.shown_pages[-2:] == [b"<p>Intro.</p>\n<p>New words.</p>", b"<p>whole render</p>"]
-    assert formats == ["html"]
+    fake = SplicingPreview(tmp_path, monkeypatch)
+    # the page as the build made it: its format (figures embedded) is the one spliced into
+    first = fake.as_page(fake.article.read_text(encoding="utf-8"))
+    fake.page.show(first)
+    fake.remember(fake.article.read_text(encoding="utf-8"), first, "html")
+    fake.save("Some words", "New words")
+    assert fake.pages[-1] == b"<p>Intro.</p>\n<p>New words here.</p>"
+    assert fake.formats == ["html"]
+    assert fake.rendered.acquire(timeout=10)  # the whole render follows and replaces it
+    assert fake.page.current.paper == b"<!-- whole -->\n<p>Intro.</p>\n<p>New words here.</p>"
     # a page the preview did not make from a known text is never spliced into
-    fake.shown_pages.clear()
-    article.write_text("Intro.\n\nOther words here.\n", encoding="utf-8")
-    fake.saved(["manuscript/article.qmd"])
-    assert fake.shown_pages == [b"<p>whole render</p>"]
+    fake.published = None
+    fake.save("New words", "Other words")
+    assert fake.formats == ["html"]
+    assert fake.pages[-1] == b"<!-- whole -->\n<p>Intro.</p>\n<p>Other words here.</p>"
+
+
+def test_a_save_while_the_last_is_rendered_whole_is_spliced_at_once(tmp_path, monkeypatch):
+    fake = SplicingPreview(tmp_path, monkeypatch)
+    first = fake.as_page(fake.article.read_text(encoding="utf-8"))
+    fake.page.show(first)
+    fake.remember(fake.article.read_text(encoding="utf-8"), first, "preview")
+    fake.gate.clear()  # the whole render of the first save takes its time
+    fake.save("Some words", "New words")
+    assert fake.started.wait(10)
+    fake.save("New words", "Other words")  # spliced while that render runs
+    assert fake.pages[-1] == b"<p>Intro.</p>\n<p>Other words here.</p>"
+    fake.gate.set()
+    assert fake.rendered.acquire(timeout=10) and fake.rendered.acquire(timeout=10)
+    # the first save's whole render, out of date when it ended, was never shown; the second's,
+    # asked for while the first ran, was
+    assert fake.pages == [
+        first,
+        b"<p>Intro.</p>\n<p>New words here.</p>",
+        b"<p>Intro.</p>\n<p>Other words here.</p>",
+        b"<!-- whole -->\n<p>Intro.</p>\n<p>Other words here.</p>",
+    ]
