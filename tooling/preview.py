@@ -283,7 +283,10 @@ class Preview:
         while True:
             self.unconfirmed.wait()
             self.unconfirmed.clear()
-            self.render_now()
+            try:
+                self.render_now()
+            except Exception as error:  # as in the watcher: the thread outlives the save
+                self.page.fail(f"error: {error}")
 
     def remember(self, text: str | None, page: bytes | None, to: str) -> None:
         """Keep the text the page shown (format `to`) was made of, when the manuscript still

@@ -222,9 +222,11 @@ def test_a_prose_save_shows_the_spliced_page_then_the_whole_render(tmp_path, mon
     first = fake.as_page(fake.article.read_text(encoding="utf-8"))
     fake.page.show(first)
     fake.remember(fake.article.read_text(encoding="utf-8"), first, "html")
+    fake.gate.clear()  # the whole render waits until the spliced page is looked at
     fake.save("Some words", "New words")
     assert fake.pages[-1] == b"<p>Intro.</p>\n<p>New words here.</p>"
     assert fake.formats == ["html"]
+    fake.gate.set()
     assert fake.rendered.acquire(timeout=10)  # the whole render follows and replaces it
     assert fake.page.current.paper == b"<!-- whole -->\n<p>Intro.</p>\n<p>New words here.</p>"
     # a page the preview did not make from a known text is never spliced into
