@@ -8,10 +8,12 @@ replaces the old one's in the page last published. The whole render still follow
 the spliced page, so an edit this cannot judge is shown at most one render late.
 
 Only edits whose effect stays inside their paragraph qualify; anything unsure is declined
-(`None`): a heading, label, fence, footnote, list, table, raw markup or math; a citation key or a
-value (`{{< var >}}`) that the paper did not print before, since each adds an entry to a list at
-its end; a cross-reference, which the paragraph alone cannot number; a paragraph added or
-removed, or two changed.
+(`None`): a heading, label, fence, footnote, list, table, raw markup or math; a citation key new
+to the paragraph or gone from it (the reference list, and how citeproc tells works apart, follow
+the keys cited); a value (`{{< var >}}`) the paper did not print before or no longer prints (the
+values' appendix lists those printed); a cross-reference, which the paragraph alone cannot
+number; a paragraph added or removed, or two changed. And the old paragraph's HTML must occur in
+the page exactly once.
 """
 
 from __future__ import annotations
