@@ -14,7 +14,7 @@ at once instead of starting Snakemake to learn it has nothing to do.
 
 A save that changed one paragraph of plain prose, and nothing with an effect beyond it, is shown
 first by a splice (tooling.preview_splice): the old and the new paragraph are rendered alone and
-the new one's HTML takes the old one's place in the page shown, in about a quarter of a whole
+the new one's HTML takes the old one's place in the page shown, in about a fifth of a whole
 render. The whole render follows, in a thread of its own and at a lower priority, and replaces
 the spliced page unless a later save is on the page already.
 
