@@ -132,19 +132,21 @@ def test_the_small_render_is_the_renderers_own_run_on_both_paragraphs(tmp_path, 
     paragraph in its Div."""
     runs = []
 
+    def paragraph(text: str, name: str) -> str:  # the text of Div `name`
+        return text.split(f"::: {{#{name}}}\n")[1].split("\n:::")[0]
+
     def fake_render(inputs, outputs, root, reader_cache=None):
         runs.append(inputs)
-        text = inputs.text
-        old, new = (text.split(f"::: {{#{name}}}\n")[1].split("\n:::")[0] for name in ids)
-        outputs["preview"].write_text(
-            f'<div id="{OLD_ID}">\n<p>{old}</p>\n</div>\n<div id="{NEW_ID}">\n<p>{new}</p>\n</div>'
-        )
+        divs = [
+            f'<div id="{name}">\n<p>{paragraph(inputs.text, name)}</p>\n</div>'
+            for name in (OLD_ID, NEW_ID)
+        ]
+        outputs["preview"].write_text("\n".join(divs))
 
-    ids = (OLD_ID, NEW_ID)
     monkeypatch.setattr(render, "render", fake_render)
     inputs = render.Inputs(manuscript=Path("manuscript/article.qmd"))
     page = b"<p>Intro.</p>\n<p>Some words here.</p>"
-    old, new = "---\ntitle: T\n---\n\nIntro.\n\nSome words here.\n", None
+    old = "---\ntitle: T\n---\n\nIntro.\n\nSome words here.\n"
     new = old.replace("Some words", "Other words")
     spliced = preview_splice.spliced_page(page, old, new, inputs, tmp_path)
     assert spliced == b"<p>Intro.</p>\n<p>Other words here.</p>"
