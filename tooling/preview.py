@@ -12,6 +12,12 @@ provenance step records every step's inputs and outputs (STEPS_FILE), as the wor
 them. `make preview` on a tree whose build is current (`make --question paper`) serves that build
 at once instead of starting Snakemake to learn it has nothing to do.
 
+A save that changed one paragraph of plain prose, and nothing with an effect beyond it, is shown
+first by a splice (tooling.preview_splice): the old and the new paragraph are rendered alone and
+the new one's HTML takes the old one's place in the page shown, in about a fifth of a whole
+render. The whole render follows, in a thread of its own and at a lower priority, and replaces
+the spliced page unless a later save is on the page already.
+
 The page is served from memory (tooling.preview_page): the last good page stays up while a build
 runs, and a failed build shows its one-line error above it. Builds take the same lock as `make`.
 Sources are polled (a stat of every watched file) ten times a second: no watcher library, the
@@ -34,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compendium.errors import BuildError
-from tooling import console, render
+from tooling import console, preview_splice, render
 from tooling.preview_page import Page, serve
 
 #: What a save can change: the sources of every step.
@@ -45,8 +51,20 @@ REFERENCE_FILTER = "/reference-status.lua"
 GENERATED = "results/"
 #: How much lower than the preview's own renders the builds run (the range is 0 to 19).
 BUILD_NICENESS = 10
+#: ... and the whole render that confirms a spliced page: the next save's splice goes first.
+CONFIRM_NICENESS = 5
 
 Snapshot = dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Published:
+    """A page shown and the manuscript's text it was made of, in the render's format: the
+    build's "html" (resources embedded) or the preview's own "preview" (resources linked)."""
+
+    text: str
+    page: bytes
+    format: str
 
 
 def snapshot(root: Path, watched: Iterable[str] = WATCHED) -> Snapshot:
@@ -189,6 +207,11 @@ class Preview:
         self.rendering = threading.Lock()
         self.building = threading.Event()  # set while Snakemake runs
         self.private = tempfile.TemporaryDirectory(prefix="preview-")
+        #: the last page shown whose manuscript text is known
+        self.published: Published | None = None
+        #: the whole render that follows a spliced save runs in a thread of its own
+        self.confirming: threading.Thread | None = None
+        self.unconfirmed = threading.Event()
 
     # -- after a save
 
@@ -200,13 +223,87 @@ class Preview:
                 console._say("preview: the renderer's code changed; saves now go via Snakemake")
                 self.plan = None
             if self.plan and self.plan.renders_directly(changed):
-                self.render_now()
+                if self.show_prose_edit(changed):
+                    # the page shows the edit: the whole render that confirms it runs in a
+                    # thread of its own, and the next save is spliced without waiting for it
+                    self.confirm()
+                else:
+                    self.render_now()
                 self.request(self.plan.rebuilds(changed))
             else:
                 self.request([TARGET])
         except Exception as error:  # the watcher thread must outlive a save it cannot show
             self.page.fail(f"error: {error}")
             self.request([TARGET])
+
+    def show_prose_edit(self, changed: list[str]) -> bool:
+        """Whether a save that changed one paragraph of prose is on the page, spliced into the
+        last one (tooling.preview_splice). Anything else, or any failure, is left to the whole
+        render. The splice writes files of its own: no render waits for it, nor it for one."""
+        assert self.plan is not None
+        generation, published = self.generation, self.published
+        try:
+            inputs = plan_inputs(self.plan)
+            if published is None or changed != [inputs.manuscript.as_posix()]:
+                return False
+            if self.page.current.paper != published.page:  # another page was shown since
+                return False
+            new_text = (self.root / inputs.manuscript).read_text(encoding="utf-8")
+            spliced = preview_splice.spliced_page(
+                published.page,
+                published.text,
+                new_text,
+                inputs,
+                Path(self.private.name),
+                to=published.format,
+            )
+        except Exception:  # the whole render shows what went wrong
+            return False
+        if spliced is None:
+            return False
+        # marked as shown first: a whole render of an earlier save that ends now stays away
+        self.shown = max(self.shown, generation)
+        self.published = Published(new_text, spliced, published.format)
+        self.page.show(spliced)
+        return True
+
+    def confirm(self) -> None:
+        """The whole render of the last save, in the confirming thread (one render for any
+        number of saves asked for while it renders)."""
+        self.unconfirmed.set()
+        if self.confirming is None:
+            self.confirming = threading.Thread(
+                target=self.confirm_loop, name="preview-confirm", daemon=True
+            )
+            self.confirming.start()
+
+    def confirm_loop(self) -> None:
+        with suppress(OSError, AttributeError):  # as the build loop's, where it can
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CONFIRM_NICENESS)
+        while True:
+            self.unconfirmed.wait()
+            self.unconfirmed.clear()
+            try:
+                self.render_now()
+            except Exception as error:  # as in the watcher: the thread outlives the save
+                self.page.fail(f"error: {error}")
+
+    def remember(self, text: str | None, page: bytes | None, to: str) -> None:
+        """Keep the text the page shown (format `to`) was made of, when the manuscript still
+        holds it."""
+        if text is not None and page is not None and text == self.manuscript_text():
+            self.published = Published(text, page, to)
+        else:
+            self.published = None
+
+    def manuscript_text(self) -> str | None:
+        if self.plan is None:
+            return None
+        try:
+            manuscript = plan_inputs(self.plan).manuscript
+            return (self.root / manuscript).read_text(encoding="utf-8")
+        except (BuildError, OSError, UnicodeDecodeError):
+            return None
 
     def render_now(self, ask_for_missing: bool = True) -> None:
         """Render the HTML in this process, into a folder of its own (a build may clear
@@ -215,9 +312,14 @@ class Preview:
         output = Path(self.private.name) / "paper.html"
         with self.rendering:
             generation = self.generation
+            text = self.manuscript_text()
             try:
                 render_html(self.plan, output, reader_cache=self.root / render.READER_CACHE)
-                self.page.show(output.read_bytes())
+                if generation < self.shown:
+                    return  # a later save is on the page already (spliced): its render follows
+                page = output.read_bytes()
+                self.page.show(page)
+                self.remember(text, page, "preview")
             except BuildError as error:
                 if self.building.is_set():
                     # maybe a generated input the build is rewriting (Snakemake removes a
@@ -257,7 +359,9 @@ class Preview:
             finally:
                 self.building.clear()
             if ok and TARGET in targets and generation == self.generation:
-                self.page.show((self.root / TARGET).read_bytes())
+                page = (self.root / TARGET).read_bytes()
+                self.page.show(page)
+                self.remember(self.manuscript_text(), page, "html")
                 self.shown = generation
             elif self.plan and (self.shown < self.generation or (ok and self.page.current.error)):
                 # the last save is not on the page yet (its render met a file being rebuilt;
@@ -301,6 +405,8 @@ class Preview:
             self.plan = read_plan(self.root)
         except BuildError as problem:  # every change then goes through Snakemake
             console._say(f"preview: {problem}; every save rebuilds through Snakemake")
+        if ok:
+            self.remember(self.manuscript_text(), self.page.current.paper, "html")
 
 
 def watch(

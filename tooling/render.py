@@ -64,6 +64,9 @@ class Inputs:
     #: the workflow's record of which step made each figure and table
     provenance: Path | None = None
     reference_filter: Path | None = None
+    #: the text to read instead of the document's own (`make preview` renders a few of its
+    #: paragraphs alone); its metadata, includes and messages still come from `manuscript`
+    text: str | None = None
 
 
 def inputs_from_step(named_inputs) -> Inputs:
@@ -118,9 +121,12 @@ def pandoc_arguments(inputs: Inputs, scratch: Path) -> list[str]:
     # read from an escaped copy (see reader_hints); the filters are told the document's own
     # name, for includes and for the lines their messages give
     copy = scratch / document.name
-    copy.write_text(escaped(document.read_text(encoding="utf-8")), encoding="utf-8")
+    text = inputs.text if inputs.text is not None else document.read_text(encoding="utf-8")
+    copy.write_text(escaped(text), encoding="utf-8")
     arguments = [
-        *GARBAGE_COLLECTOR,
+        # a text given is a few paragraphs, for which mapping the large area costs more than
+        # the collections it saves
+        *(GARBAGE_COLLECTOR if inputs.text is None else ()),
         str(copy),
         f"--variable=source-path:{document}",
         "--from=markdown",

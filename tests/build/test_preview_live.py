@@ -15,11 +15,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 from tests.process_count.sitecustomize import RECORD
 from tests.workflow import copy_tree, job_inputs, start_make
-from tooling import preview, preview_timing, render
+from tooling import preview, preview_splice, preview_timing, render
 from tooling.preview_page import VERSION_PATH
 
 
@@ -41,6 +42,37 @@ def test_the_direct_render_writes_the_bytes_the_render_step_wrote(built, tmp_pat
     assert len(linked) == len(embedded) > 0
     for href, data in zip(linked, embedded, strict=True):
         assert (built / "manuscript" / href).read_bytes() == base64.b64decode(data)
+
+
+def test_a_prose_edit_spliced_into_the_page_is_the_page_the_whole_render_makes(
+    built, tmp_path, monkeypatch
+):
+    """The preview's fast path on real edits of the paper (a sentence, a word, a value, a
+    citation): the page it splices together is, byte for byte, the page the whole render makes
+    of the edited manuscript (given as text: the session's tree stays as built)."""
+    from tests.unit.test_preview_splice import PROSE_EDITS
+
+    monkeypatch.chdir(built)
+    inputs = preview.plan_inputs(preview.Plan(frozenset(job_inputs(built)["render"]), {}))
+    article = inputs.manuscript.read_text(encoding="utf-8")
+    render.render(inputs, {"preview": tmp_path / "before.html"}, root=built)
+    before = (tmp_path / "before.html").read_bytes()
+    for name, (old, new) in PROSE_EDITS.items():
+        text = article.replace(old, new)
+        spliced = preview_splice.spliced_page(before, article, text, inputs, tmp_path)
+        assert spliced is not None, f"{name}: not spliced"
+        whole = tmp_path / f"{name}.html"
+        render.render(replace(inputs, text=text), {"preview": whole}, root=built)
+        assert spliced == whole.read_bytes(), f"{name}: the spliced page differs"
+        assert spliced != before
+    # the page the build made (figures embedded: its markup wraps otherwise), as the preview
+    # splices into it when the first save comes before any render of its own
+    old, new = PROSE_EDITS["a word changed"]
+    text = article.replace(old, new)
+    built_page = (built / preview.TARGET).read_bytes()
+    spliced = preview_splice.spliced_page(built_page, article, text, inputs, tmp_path, to="html")
+    render.render(replace(inputs, text=text), {"html": tmp_path / "whole.html"}, root=built)
+    assert spliced == (tmp_path / "whole.html").read_bytes()
 
 
 class Served:
