@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.process_count.sitecustomize import RECORD
 from tests.workflow import copy_tree, job_inputs, start_make
-from tooling import preview, preview_splice, preview_timing, render
+from tooling import preview_plan, preview_splice, preview_timing, render
 from tooling.preview_page import VERSION_PATH
 
 
@@ -28,13 +28,13 @@ def test_the_direct_render_writes_the_bytes_the_render_step_wrote(built, tmp_pat
     """Guards the preview against drifting from the step: same inputs, same HTML. The files the
     direct render reads are those Snakemake listed for the render step of the session build."""
     monkeypatch.chdir(built)
-    plan = preview.Plan(frozenset(job_inputs(built)["render"]), {})
+    plan = preview_plan.Plan(frozenset(job_inputs(built)["render"]), {})
     assert plan.renders_directly(["manuscript/article.qmd"])
-    inputs = preview.plan_inputs(plan)
+    inputs = preview_plan.plan_inputs(plan)
     render.render(inputs, {"html": tmp_path / "paper.html"}, root=built)
     assert (tmp_path / "paper.html").read_bytes() == (built / "results" / "paper.html").read_bytes()
     # the page the preview serves links the same figures instead of embedding them
-    preview.render_html(plan, tmp_path / "preview.html")
+    preview_plan.render_html(plan, tmp_path / "preview.html")
     page = (tmp_path / "preview.html").read_text(encoding="utf-8")
     paper = (tmp_path / "paper.html").read_text(encoding="utf-8")
     linked = re.findall(r'src="(\.\./results/figures/[^"]+)"', page)
@@ -53,7 +53,7 @@ def test_a_prose_edit_spliced_into_the_page_is_the_page_the_whole_render_makes(
     from tests.unit.test_preview_splice import PROSE_EDITS
 
     monkeypatch.chdir(built)
-    inputs = preview.plan_inputs(preview.Plan(frozenset(job_inputs(built)["render"]), {}))
+    inputs = preview_plan.plan_inputs(preview_plan.Plan(frozenset(job_inputs(built)["render"]), {}))
     article = inputs.manuscript.read_text(encoding="utf-8")
     render.render(inputs, {"preview": tmp_path / "before.html"}, root=built)
     before = (tmp_path / "before.html").read_bytes()
@@ -69,7 +69,7 @@ def test_a_prose_edit_spliced_into_the_page_is_the_page_the_whole_render_makes(
     # splices into it when the first save comes before any render of its own
     old, new = PROSE_EDITS["a word changed"]
     text = article.replace(old, new)
-    built_page = (built / preview.TARGET).read_bytes()
+    built_page = (built / preview_plan.TARGET).read_bytes()
     spliced = preview_splice.spliced_page(built_page, article, text, inputs, tmp_path, to="html")
     render.render(replace(inputs, text=text), {"html": tmp_path / "whole.html"}, root=built)
     assert spliced == (tmp_path / "whole.html").read_bytes()
@@ -147,7 +147,7 @@ def test_saves_are_served_and_a_broken_save_keeps_the_last_good_page(built, tmp_
         good = served.fetch()
         assert b"<html" in good and b'role="alert"' not in good
         # the build was current: the page is the built paper, served without starting Snakemake
-        paper = (tree / preview.TARGET).read_bytes()
+        paper = (tree / preview_plan.TARGET).read_bytes()
         assert paper[: paper.rfind(b"</body>")] in good
         assert snakemake_runs_of_this_test() == 0, lines
         sentence = "A sentence saved while the preview runs."

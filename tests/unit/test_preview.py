@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from compendium.errors import BuildError
-from tooling import preview, render
+from tooling import preview, preview_plan, render
 from tooling.preview_page import VERSION_PATH, Page, serve
 
 
@@ -47,7 +47,7 @@ def test_snapshot_sees_additions_changes_and_removals_of_sources_only(tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)
     article = tmp_path / "manuscript" / "article.qmd"
     article.write_text("one")
-    before = preview.snapshot(tmp_path)
+    before = preview_plan.snapshot(tmp_path)
     assert list(before) == ["manuscript/article.qmd"]
     article.write_text("one two")  # size changes even if the clock is coarse
     table = tmp_path / "data" / "raw" / "events.csv"
@@ -56,14 +56,14 @@ def test_snapshot_sees_additions_changes_and_removals_of_sources_only(tmp_path):
     (tmp_path / "results" / "paper.html").write_text("not watched")
     (tmp_path / "tooling" / "__pycache__").mkdir(parents=True)
     (tmp_path / "tooling" / "__pycache__" / "render.pyc").write_text("written by Python")
-    after = preview.snapshot(tmp_path)
-    assert preview.changes(before, after) == ["data/raw/events.csv", "manuscript/article.qmd"]
+    after = preview_plan.snapshot(tmp_path)
+    assert preview_plan.changes(before, after) == ["data/raw/events.csv", "manuscript/article.qmd"]
     table.unlink()
-    assert preview.changes(after, preview.snapshot(tmp_path)) == ["data/raw/events.csv"]
+    assert preview_plan.changes(after, preview_plan.snapshot(tmp_path)) == ["data/raw/events.csv"]
 
 
 def test_the_plan_says_what_renders_directly_and_what_else_must_be_built():
-    plan = preview.plan_from_steps(STEPS)
+    plan = preview_plan.plan_from_steps(STEPS)
     assert plan.renders_directly(["manuscript/article.qmd"])
     assert plan.renders_directly(["manuscript/style.css", "manuscript/filters/crossref.lua"])
     # the renderer's own code is loaded in the preview: a change to it needs a fresh process
@@ -81,15 +81,15 @@ def test_the_plan_says_what_renders_directly_and_what_else_must_be_built():
 
 def test_steps_without_the_html_step_are_an_error():
     with pytest.raises(BuildError, match=r"results/paper\.html"):
-        preview.plan_from_steps(steps_with("results/paper.html", "results/other.html"))
+        preview_plan.plan_from_steps(steps_with("results/paper.html", "results/other.html"))
 
 
 def test_the_plan_is_read_from_the_steps_the_build_recorded(tmp_path):
     with pytest.raises(BuildError, match=r"steps\.json: no record of the workflow's steps"):
-        preview.read_plan(tmp_path)
-    (tmp_path / preview.STEPS_FILE).parent.mkdir(parents=True)
-    (tmp_path / preview.STEPS_FILE).write_text(json.dumps(STEPS), encoding="utf-8")
-    assert preview.read_plan(tmp_path) == preview.plan_from_steps(STEPS)
+        preview_plan.read_plan(tmp_path)
+    (tmp_path / preview_plan.STEPS_FILE).parent.mkdir(parents=True)
+    (tmp_path / preview_plan.STEPS_FILE).write_text(json.dumps(STEPS), encoding="utf-8")
+    assert preview_plan.read_plan(tmp_path) == preview_plan.plan_from_steps(STEPS)
 
 
 def test_the_page_keeps_the_last_good_paper_and_shows_a_failure_above_it():
@@ -149,7 +149,7 @@ class FakePreview(preview.Preview):
 
     def __init__(self, page: Page) -> None:
         super().__init__(["snakemake"], page)
-        self.plan = preview.plan_from_steps(STEPS)
+        self.plan = preview_plan.plan_from_steps(STEPS)
         self.builds: list[list[str]] = []
         self.renders = 0
         self.fail_render: str | None = None
@@ -210,7 +210,7 @@ def test_the_watcher_hands_over_one_burst_of_saves_as_one_change(tmp_path):
         if step:
             step()
 
-    state = preview.snapshot(tmp_path)
+    state = preview_plan.snapshot(tmp_path)
     preview.watch(Recorder(), 0, state, sleep=between_polls, polls=3)
     assert seen == [["manuscript/article.qmd"]]
 
@@ -219,10 +219,10 @@ def test_the_direct_render_is_the_render_steps_own(tmp_path, monkeypatch):
     """The direct render is the step's renderer on the files the HTML step reads."""
     calls = []
     monkeypatch.setattr(render, "render", lambda *args, **kw: calls.append((args, kw)))
-    plan = preview.plan_from_steps(
+    plan = preview_plan.plan_from_steps(
         steps_with("tooling/render.py", "results/provenance/captions.json")
     )
-    preview.render_html(plan, tmp_path / "paper.html", reader_cache=tmp_path / "cache")
+    preview_plan.render_html(plan, tmp_path / "paper.html", reader_cache=tmp_path / "cache")
     inputs = render.Inputs(
         manuscript=Path("manuscript/article.qmd"),
         values=Path("results/values.yml"),
@@ -294,7 +294,7 @@ def test_a_generated_input_missing_during_a_direct_render_is_built_then_rendered
 
     monkeypatch.setattr(preview, "render_html", render_html)
     real = preview.Preview(["snakemake"], Page())
-    real.plan = preview.plan_from_steps(STEPS)
+    real.plan = preview_plan.plan_from_steps(STEPS)
     real.page.show(b"<html><body>old</body></html>")
     real.wanted = CountedEvent(times=2)  # the second wait follows the build's outcome
     real.saved(["manuscript/article.qmd"])
@@ -325,7 +325,7 @@ def test_a_save_that_is_not_on_the_page_after_a_build_is_rendered_then(monkeypat
 
     monkeypatch.setattr(preview, "render_html", render_html)
     real = preview.Preview(["snakemake"], Page())
-    real.plan = preview.plan_from_steps(STEPS)
+    real.plan = preview_plan.plan_from_steps(STEPS)
     real.page.show(b"<html><body>old</body></html>")
     real.generation = 3  # three saves, none shown
     real.build = lambda targets: (True, None)
@@ -343,7 +343,7 @@ def test_a_save_that_cannot_be_shown_leaves_the_watcher_alive(monkeypatch):
 
     monkeypatch.setattr(preview, "render_html", render_html)
     real = preview.Preview(["snakemake"], Page())
-    real.plan = preview.plan_from_steps(STEPS)
+    real.plan = preview_plan.plan_from_steps(STEPS)
     real.page.show(b"<html><body>old</body></html>")
     real.saved(["manuscript/article.qmd"])  # does not raise: the next save is still seen
     assert b"the values file is not JSON" in real.page.current.body
@@ -364,7 +364,7 @@ def test_a_render_that_fails_while_a_build_rewrites_its_inputs_is_rendered_after
 
     monkeypatch.setattr(preview, "render_html", render_html)
     real = preview.Preview(["snakemake"], Page())
-    real.plan = preview.plan_from_steps(STEPS)
+    real.plan = preview_plan.plan_from_steps(STEPS)
     real.page.show(b"<html><body>old</body></html>")
     built = []
 

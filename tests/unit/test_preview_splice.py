@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.workflow import ROOT
-from tooling import preview, preview_splice, render
+from tooling import preview, preview_plan, preview_splice, render
 from tooling.preview_page import Page
 from tooling.preview_splice import NEW_ID, OLD_ID, prose_edit
 
@@ -174,7 +174,7 @@ class SplicingPreview(preview.Preview):
 
     def __init__(self, tree: Path, monkeypatch) -> None:
         super().__init__(["snakemake"], Page(), root=tree)
-        self.plan = preview.Plan(
+        self.plan = preview_plan.Plan(
             frozenset({"manuscript/article.qmd", "results/values.json",
                        "results/provenance/captions.json",
                        "manuscript/filters/reference-status.lua"}),
