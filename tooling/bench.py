@@ -304,8 +304,8 @@ class Bench:
 
 
 def verdicts(medians: dict[str, float], startup: float, floor: float | None, pages: bool) -> list:
-    """Each scenario's median against its target, both as ratios to its yardstick too: met, or by
-    how much not (`pages`: every fetch during the preview got a page, no 404)."""
+    """Each scenario's median, target and yardstick (the table divides by it): the target met,
+    or by how much not (`pages`: every fetch during the preview got a page, no 404)."""
     targets = {name: (limit, startup) for name, limit in LIMITS.items()}
     targets["edit_manuscript"] = (startup + EDIT_OVER_STARTUP, startup)
     targets |= {"clean": (CLEAN_OVER_FLOOR * floor, floor)} if floor else {}
@@ -313,7 +313,7 @@ def verdicts(medians: dict[str, float], startup: float, floor: float | None, pag
     for name, (limit, yardstick) in targets.items():
         if (seconds := medians.get(name)) is not None:
             row = dict(scenario=name, median_s=seconds, limit_s=limit, yardstick_s=yardstick)
-            row |= {"no_page": name == "preview" and not pages, "over_s": max(seconds - limit, 0)}
+            row |= {"no_page": name == "preview" and not pages, "over_s": max(seconds - limit, 0.0)}
             rows.append(row | {"met": seconds <= limit and not row["no_page"]})
     return rows
 
@@ -335,10 +335,9 @@ def summary_table(result: dict) -> str:
 
 def jobs_table(jobs: list[dict]) -> str:
     total = {key: sum(job[key] for job in jobs) for key in ("seconds", "startup", "work")}
-    rows = [(job["rule"], job["seconds"], job["startup"], job["work"]) for job in jobs]
-    rows.append(("**sum**", total["seconds"], total["startup"], total["work"]))
-    head = ["| step | job | start-up | work |", "|---|---:|---:|---:|"]
-    return "\n".join(head + ["| {} | {:.2f} | {:.2f} | {:.2f} |".format(*row) for row in rows])
+    line = "| {rule} | {seconds:.2f} | {startup:.2f} | {work:.2f} |"
+    rows = [line.format(**job) for job in [*jobs, {"rule": "**sum**", **total}]]
+    return "\n".join(["| step | job | start-up | work |", "|---|---:|---:|---:|", *rows])
 
 
 def markdown(result: dict) -> str:
