@@ -5,10 +5,10 @@ ratio to a yardstick of the same run, so that machines compare: `clean` (`make` 
 against the floor; `setup` (.venv from the lock), `noop` (`make` again), `edit_manuscript`
 (`make` after a sentence added) and `preview` (a save in `make preview` until the page served
 shows it, every fetch meanwhile a page) against `snakemake --version`, the start-up of every
-build and step. The floor is measured in a clean build on one core (`make CORES=1`), whose
-steps run one after another: no step's `benchmark:` record carries another's contention.
+build and step. The floor is measured in a clean build that runs one step at a time (`make
+JOBS=1`), each with its usual threads: no step's `benchmark:` record carries another's contention.
 
-    work(step) = the step's `benchmark:` seconds in the one-core build - its start-up
+    work(step) = the step's `benchmark:` seconds in the one-at-a-time build - its start-up
     floor      = the sum of every step's work + the start-up of one process importing it all
 
 A step's start-up is a fresh process running Snakemake's script preamble and the imports of the
@@ -44,7 +44,7 @@ from tooling.sources import copy_sources
 
 OUTPUT, README = Path("results/bench"), Path("README.md")
 MARKERS = ("<!-- bench:start -->\n", "<!-- bench:end -->")
-#: Runs of each scenario in `Bench.run`'s order; `floor` is the one-core build (no target).
+#: Runs of each scenario in `Bench.run`'s order; `floor` is the one-at-a-time build (no target).
 REPEAT = {"floor": 1, "clean": 1, "noop": 5, "edit_manuscript": 3, "preview": 3, "setup": 1}
 CLEAN_OVER_FLOOR, EDIT_OVER_STARTUP = 2.0, 2.0
 LIMITS = {"setup": 60.0, "noop": 0.3, "preview": 1.0}
@@ -253,8 +253,8 @@ class Bench:
         return self.make(*arguments)
 
     def floor(self) -> float:
-        """A clean build on one core, and the floor from its records (the module's docstring)."""
-        seconds = self.clean("CORES=1")
+        """A clean build, one step at a time, and the floor from its records (module docstring)."""
+        seconds = self.clean("JOBS=1")
         records = read_records(self.built / BENCHMARKS)
         self.say("bench: measuring the start-up of each step")
         startups = measure_startups(sorted(records), self.built)
@@ -343,7 +343,7 @@ def jobs_table(jobs: list[dict]) -> str:
 def markdown(result: dict) -> str:
     """The section README.md carries: machine, yardsticks, the table, each step's split."""
     machine, floor = result["machine"], result["floor_s"]
-    floor = f"{floor:.2f} s (from the one-core build's steps below)" if floor else "not measured"
+    floor = f"{floor:.2f} s (from the steps below, run one at a time)" if floor else "not measured"
     parts = [
         f"Measured by `make bench` on {result['started']}: {machine['cores']} cores, Python "
         f"{machine['python']}, load average {machine['load'][0]:.1f} at the start and "
@@ -352,7 +352,7 @@ def markdown(result: dict) -> str:
         summary_table(result),
     ]
     if result.get("jobs"):
-        parts += ["The one-core clean build's steps (seconds; job from its `benchmark:` record):"]
+        parts += ["The steps, run one at a time (seconds; job from each `benchmark:` record):"]
         parts += [jobs_table(result["jobs"])]
     if ran := result.get("edit_jobs"):
         jobs = ", ".join(f"{rule} {value:.2f} s" for rule, value in ran.items())

@@ -1,6 +1,6 @@
 """The arithmetic of `make bench` on made-up records: Snakemake's benchmark TSVs read, start-up
 split from work, the floor, the ratios to the yardsticks and the verdicts; and, on a copy of the
-real sources, the bench's edit of the manuscript and the one-core build the floor comes from."""
+real sources, the bench's edit of the manuscript and the build the floor comes from."""
 
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ def test_the_report_shows_every_verdict_as_ratios_and_each_steps_split(tmp_path)
         in text
     )
     assert "| `noop` | 0.20 s | 2 | 0.13 × start-up | ≤ 0.30 s = 0.20 × start-up | yes |" in text
-    assert "`floor`" not in text  # the one-core build is the yardstick, not a scenario
+    assert "`floor`" not in text  # the floor's build makes the yardstick, it is no scenario
     assert "| values | 2.00 | 1.50 | 0.50 |" in text and "| **sum** | 2.00 | 1.50 | 0.50 |" in text
     assert "render_html 1.20 s" in text and "- `setup` failed: `make` failed" in text
     readme = tmp_path / "README.md"
@@ -178,13 +178,14 @@ def test_the_bench_adds_sentences_the_number_check_accepts_each_its_own(tmp_path
     assert text == before[changed[0]].decode().rstrip("\n") + f"\n\n{sentences[12]}\n"
 
 
-@pytest.mark.parametrize(("cores", "option"), [([], None), (["CORES=1"], "--cores 1")])
-def test_the_floors_build_runs_snakemake_on_one_core(tmp_path, cores, option):
-    """`make CORES=1` (the bench's one-core build) passes --cores to Snakemake; `make` does not."""
+@pytest.mark.parametrize(("jobs", "option"), [([], None), (["JOBS=1"], "--jobs 1")])
+def test_the_floors_build_runs_one_step_at_a_time(tmp_path, jobs, option):
+    """`make JOBS=1` (the bench's build for the floor) passes --jobs to Snakemake, and only from
+    make's command line: a JOBS in the environment (as some CI sets) changes nothing."""
     tree = copy_sources(tmp_path / "sources")
-    command = [*bench.MAKE, *cores, "--dry-run", "paper"]
-    env = bench.environment(tree)
+    env = bench.environment(tree) | {"JOBS": "8"}
+    command = [*bench.MAKE, *jobs, "--dry-run", "paper"]
     shown = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=True)
     snakemake = shown.stdout.split("tooling.console", 1)[1]
     assert "--workflow-profile profiles/default" in snakemake
-    assert ("--cores" in snakemake) == bool(option) and (option or "") in snakemake
+    assert ("--jobs" in snakemake) == bool(option) and (option or "") in snakemake
