@@ -23,7 +23,11 @@ INSTALLED := $(VENV)/.installed
 # The Snakemake profile under profiles/: `default` builds on this machine; `make PROFILE=slurm`
 # runs every step as a SLURM job (README, "Running on a cluster").
 PROFILE ?= default
-SNAKEMAKE := $(BIN)/snakemake --workflow-profile profiles/$(PROFILE)
+# How many steps may run at once, if not as many as the cores allow: `make JOBS=1` runs them one
+# after another, each with the threads it has in any build (the bench times each step's work so,
+# with no other step beside it). Set on make's command line only, never from the environment.
+JOBS :=
+SNAKEMAKE := $(BIN)/snakemake --workflow-profile profiles/$(PROFILE)$(if $(JOBS), --jobs $(JOBS))
 
 # What `make` compares to decide that nothing changed (see the `paper` rule). The inputs are every
 # file of the tree except what is known not to be read by the workflow: generated files and

@@ -3,11 +3,12 @@
 Each scenario is a whole command timed from outside in a temporary copy of the sources, as a
 ratio to a yardstick of the same run, so that machines compare: `clean` (`make` from scratch)
 against the floor; `setup` (.venv from the lock), `noop` (`make` again), `edit_manuscript`
-(`make` after one sentence changed) and `preview` (a save in `make preview` until the new HTML
-is served, every fetch a page: tooling.preview_timing) against `snakemake --version`, the
-start-up of every build and step. Job times come from Snakemake's `benchmark:` records.
+(`make` after a sentence added) and `preview` (a save in `make preview` until the page served
+shows it, every fetch meanwhile a page) against `snakemake --version`, the start-up of every
+build and step. The floor is measured in a clean build that runs one step at a time (`make
+JOBS=1`), each with its usual threads: no step's `benchmark:` record carries another's contention.
 
-    work(step) = the step's least `benchmark:` seconds over the clean builds - its start-up
+    work(step) = the step's `benchmark:` seconds in the one-at-a-time build - its start-up
     floor      = the sum of every step's work + the start-up of one process importing it all
 
 A step's start-up is a fresh process running Snakemake's script preamble and the imports of the
@@ -20,43 +21,65 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import itertools
 import json
 import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from tooling import preview_timing
+from tooling import preview_splice
 from tooling.dependencies import imported_files
 from tooling.sources import copy_sources
 
 OUTPUT, README = Path("results/bench"), Path("README.md")
 MARKERS = ("<!-- bench:start -->\n", "<!-- bench:end -->")
-REPEAT = {"setup": 1, "clean": 2, "noop": 5, "edit_manuscript": 3, "preview": 3}
+#: Runs of each scenario in `Bench.run`'s order; `floor` is the one-at-a-time build (no target).
+REPEAT = {"floor": 1, "clean": 1, "noop": 5, "edit_manuscript": 3, "preview": 3, "setup": 1}
 CLEAN_OVER_FLOOR, EDIT_OVER_STARTUP = 2.0, 2.0
 LIMITS = {"setup": 60.0, "noop": 0.3, "preview": 1.0}
-EDITED = "manuscript/article.qmd"  # one sentence of it, in `edit_manuscript`
+EDITED = "manuscript/article.qmd"  # where `edit_manuscript` and `preview` add sentences
 #: `make` as the author types it, with this .venv (never rebuilt by the bench).
 MAKE = ["make", "--no-print-directory", f"VENV={sys.prefix}", "-o", f"{sys.prefix}/.installed"]
 SNAKEMAKE_VERSION = [str(Path(sys.executable).parent / "snakemake"), "--version"]
+BENCHMARKS = Path("results") / "logs" / "benchmarks"
+#: What Snakemake's preamble imports in every `script:` process before the script's own code.
+PREAMBLE = ["import pickle", "from snakemake.logging import logger"]
+PREAMBLE += ["from snakemake.iocontainers import Snakemake"]
+SCRIPTS, NOTEBOOKS = Path("analysis") / "scripts", Path("analysis") / "notebooks"
+RUNNER, ONE_PROCESS = SCRIPTS / "run_notebook.py", "(one process)"
+#: Rounds of start-up timings, each program once a round: a burst of load spoils one sample of
+#: many programs, not the only one of one (single samples moved the floor by a third).
+STARTUP_SAMPLES = 5
+#: What `make preview` prints once it serves and watches: the page's address, then "watching".
+PREVIEW_READY = re.compile(r"(http://\S+/paper\.html)\s.*^preview: watching", re.S | re.M)
+#: The sentences the bench adds spell their numbers: the build refuses a digit typed in the
+#: prose (tooling/number_check.py), so a digit would make the build after every edit fail.
+DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 
-def edit_manuscript(tree: Path) -> None:
-    """Change one sentence: the first long sentence of prose gets a parenthesis."""
+def new_sentence(number: int) -> str:
+    """The bench's sentence `number`: no digit in it, and no other of its sentences inside it."""
+    spelled = " ".join(DIGITS[int(digit)] for digit in str(number))
+    return f"The bench added this as sentence {spelled}."
+
+
+def edit_manuscript(tree: Path, sentence: str) -> None:
+    """Add `sentence` to the manuscript's first paragraph of prose, as an author writes on."""
     text = (path := tree / EDITED).read_text(encoding="utf-8")
-    body = text.split("\n---\n", 1)[1]  # after the front matter
-    sentence = re.search(r"^[A-Z][^|#:{<>\[\n]{100,}?\. ", body, re.M)
-    if sentence is None:
-        raise ValueError(f"{path}: no sentence of prose to edit")
-    edited = sentence[0][:-2] + " (edited for the benchmark). "
-    path.write_text(text.replace(sentence[0], edited, 1), encoding="utf-8")
+    paragraph = next(filter(preview_splice.plain_prose, preview_splice.split(text)[1]))
+    path.write_text(text.replace(paragraph, f"{paragraph} {sentence}", 1), encoding="utf-8")
 
 
 def environment(tree: Path | None = None) -> dict[str, str]:
@@ -80,34 +103,16 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     return seconds
 
 
-BENCHMARKS = Path("results") / "logs" / "benchmarks"
-#: What Snakemake's preamble imports in every `script:` process before the script's own code.
-PREAMBLE = ["import pickle", "from snakemake.logging import logger"]
-PREAMBLE += ["from snakemake.iocontainers import Snakemake"]
-SCRIPTS, NOTEBOOKS = Path("analysis") / "scripts", Path("analysis") / "notebooks"
-RUNNER, ONE_PROCESS = SCRIPTS / "run_notebook.py", "(one process)"
-#: Rounds of start-up timings, each program once a round: a burst of load spoils one sample of
-#: many programs, not the only one of one (single samples moved the floor by a third).
-STARTUP_SAMPLES = 5
-
-
 def read_records(folder: Path, since: float = 0.0) -> dict[str, float]:
-    """Each rule's seconds in the benchmark records written since `since` (repeats: median)."""
+    """Each rule's seconds (column `s`) in the benchmark records written since `since`."""
     seconds = {}
     for path in sorted(folder.glob("*.tsv")):
-        if path.stat().st_mtime < since:
-            continue
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t"))
-        if not rows or "s" not in rows[0]:
-            raise ValueError(f"{path}:1: s: not a Snakemake benchmark record (no `s` column)")
-        values = []
-        for line, row in enumerate(rows, start=2):
+        if path.stat().st_mtime >= since:
+            lines = path.read_text(encoding="utf-8").splitlines()
             try:
-                values.append(float(row["s"]))
-            except (TypeError, ValueError):
-                raise ValueError(f"{path}:{line}: s: not a number: {row['s']!r}") from None
-        seconds[path.stem] = statistics.median(values)
+                seconds[path.stem] = float(next(csv.DictReader(lines, delimiter="\t"))["s"])
+            except (StopIteration, KeyError, TypeError, ValueError):
+                raise ValueError(f"{path}: not a Snakemake benchmark record (no `s`)") from None
     return seconds
 
 
@@ -180,6 +185,35 @@ def split(records: dict[str, float], startups: dict[str, float]) -> tuple[list[d
     return jobs, startups[ONE_PROCESS] + sum(job["work"] for job in jobs)
 
 
+@contextmanager
+def previewing(tree: Path, timeout: float = 600) -> Iterator[str]:
+    """`make preview` of `tree` on a free port, once it watches: its page's address."""
+    # its messages go to a file: a pipe that nobody reads would fill up and stop the preview
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
+        command = [*MAKE, "preview", "PORT=0"]
+        process = subprocess.Popen(
+            command, cwd=tree, env=environment(tree), stdout=log, stderr=log, start_new_session=True
+        )
+        try:
+            deadline, ready = time.monotonic() + timeout, None
+            while not ready and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+                log.seek(0)
+                ready = PREVIEW_READY.search(log.read())
+            if not ready:
+                log.seek(0)
+                raise RuntimeError(f"the preview did not start:\n{log.read()[-3000:]}")
+            yield ready[1]
+        finally:
+            stop_preview(process)
+
+
+def stop_preview(process: subprocess.Popen) -> None:
+    """Ctrl-C, as the author stops the preview (it reaches make and all it started)."""
+    os.killpg(process.pid, signal.SIGINT)  # the group lives on while make is not reaped
+    process.wait(timeout=60)
+
+
 class Bench:
     """The scenarios, in the order that lets each reuse the tree the one before it built."""
 
@@ -187,7 +221,8 @@ class Bench:
         self.workspace, self.repeat, self.say, self.built = workspace, repeat, say, workspace / "b"
         self.runs: dict[str, list[float]] = {}
         self.startups: list[float] = []  # `snakemake --version`, in seconds
-        self.found: dict = {"errors": {}}
+        self.found: dict = {"errors": {}, "preview_not_a_page": 0}
+        self.sentences = itertools.count()  # `new_sentence` numbers, never one twice a tree
 
     def record(self, name: str, measure: Callable[[], float]) -> None:
         for number in range(self.repeat.get(name, 0)):
@@ -202,50 +237,63 @@ class Bench:
             self.say(f"bench: {name} run {number + 1}: {seconds:.2f} s")
 
     def run(self) -> None:
+        self.record("floor", self.floor)
         self.record("clean", self.clean)
         if not (self.built / "results").is_dir():
             return  # the other scenarios start from a built tree
-        self.record("noop", lambda: timed(MAKE, self.built, environment(self.built)))
+        self.record("noop", self.make)
         self.record("edit_manuscript", self.edited)
         self.record("preview", self.preview)
         self.record("setup", self.setup)
 
-    def clean(self) -> float:
+    def make(self, *arguments: str) -> float:
+        return timed([*MAKE, *arguments], self.built, environment(self.built))
+
+    def clean(self, *arguments: str) -> float:
         shutil.rmtree(self.built, ignore_errors=True)
         copy_sources(Path.cwd(), self.built)
-        seconds = timed(MAKE, self.built, environment(self.built))
+        return self.make(*arguments)
+
+    def floor(self) -> float:
+        """A clean build, one step at a time, and the floor from its records (module docstring)."""
+        seconds = self.clean("JOBS=1")
         records = read_records(self.built / BENCHMARKS)
-        if "startups" not in self.found:  # once: they do not depend on the build
-            self.say("bench: measuring the start-up of each step")
-            self.found["startups"] = measure_startups(sorted(records), self.built)
-        # each step's least time over the clean builds: the least disturbed by the job beside it
-        least = self.found.setdefault("least", records)
-        least |= {rule: min(seconds, least.get(rule, seconds)) for rule, seconds in records.items()}
-        self.found["jobs"], self.found["floor"] = split(least, self.found["startups"])
+        self.say("bench: measuring the start-up of each step")
+        startups = measure_startups(sorted(records), self.built)
+        self.found["jobs"], self.found["floor"] = split(records, startups)
         return seconds
 
     def edited(self) -> float:
-        """A sentence changed in the built tree itself (as the author edits), undone next run."""
-        path = self.built / EDITED
-        if getattr(self, "unedited", None) is None:
-            self.unedited = path.read_text(encoding="utf-8")
-            edit_manuscript(self.built)
-        else:
-            path.write_text(self.unedited, encoding="utf-8")
-            self.unedited = None
+        """A sentence added in the built tree itself (as the author writes), then `make`."""
+        edit_manuscript(self.built, new_sentence(next(self.sentences)))
         started = time.time()
-        seconds = timed(MAKE, self.built, environment(self.built))
+        seconds = self.make()
         self.found["edit_jobs"] = read_records(self.built / BENCHMARKS, started)
         return seconds
 
     def preview(self) -> float:
-        if "preview" not in self.found:
+        """Every run's save is timed at the first, in one `make preview` of a copy of the tree."""
+        if not hasattr(self, "saves"):
             tree = shutil.copytree(self.built, self.workspace / "preview", symlinks=True)
-            command = [str(Path(sys.executable).parent / "snakemake"), "--rerun-incomplete"]
-            timing = preview_timing.measure(tree, command, self.repeat["preview"])
-            self.found["preview"] = {"not_a_page": timing.not_a_page, "fetches": timing.fetches}
-            self.preview_seconds = list(timing.seconds)
-        return self.preview_seconds.pop(0)
+            with previewing(tree) as url:
+                self.saves = [self.save(tree, url) for _ in range(self.repeat["preview"])]
+        return self.saves.pop(0)
+
+    def save(self, tree: Path, url: str, timeout: float = 120) -> float:
+        """Seconds from a save until the page, fetched again and again, shows it (a 404 counted)."""
+        sentence = new_sentence(next(self.sentences))
+        time.sleep(0.3)  # a pause between saves, as when typing
+        started = time.monotonic()
+        edit_manuscript(tree, sentence)
+        while time.monotonic() - started < timeout:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as answer:
+                    if sentence.encode() in b" ".join(answer.read().split()):  # lines wrap
+                        return time.monotonic() - started
+            except urllib.error.HTTPError:
+                self.found["preview_not_a_page"] += 1
+            time.sleep(0.01)
+        raise RuntimeError(f"the preview did not show {sentence!r} in {timeout} s")
 
     def setup(self) -> float:
         (folder := self.workspace / "setup").mkdir()
@@ -258,58 +306,55 @@ class Bench:
 
 
 def verdicts(medians: dict[str, float], startup: float, floor: float | None, pages: bool) -> list:
-    """Each scenario's ratio to its yardstick, and its target: met or by how much not (`pages`:
-    every fetch during the preview got a page, no 404)."""
-    limits = dict(LIMITS, edit_manuscript=startup + EDIT_OVER_STARTUP)
-    limits |= {"clean": CLEAN_OVER_FLOOR * floor} if floor else {}
+    """Each scenario's median, target and yardstick (the table divides by it): the target met,
+    or by how much not (`pages`: every fetch during the preview got a page, no 404)."""
+    targets = {name: (limit, startup) for name, limit in LIMITS.items()}
+    targets["edit_manuscript"] = (startup + EDIT_OVER_STARTUP, startup)
+    targets |= {"clean": (CLEAN_OVER_FLOOR * floor, floor)} if floor else {}
     rows = []
-    for name, seconds in ((name, medians[name]) for name in limits if name in medians):
-        yardstick = floor if name == "clean" else startup
-        row = {"scenario": name, "median_s": seconds, "limit_s": limits[name]}
-        row |= {"yardstick": "floor" if name == "clean" else "snakemake --version"}
-        row |= {"ratio": seconds / yardstick, "limit_ratio": limits[name] / yardstick}
-        no_page = name == "preview" and not pages
-        row |= {"over_s": max(seconds - limits[name], 0.0), "no_page": no_page}
-        rows.append(row | {"met": seconds <= limits[name] and not no_page})
+    for name, (limit, yardstick) in targets.items():
+        if (seconds := medians.get(name)) is not None:
+            row = dict(scenario=name, median_s=seconds, limit_s=limit, yardstick_s=yardstick)
+            row |= {"no_page": name == "preview" and not pages, "over_s": max(seconds - limit, 0.0)}
+            rows.append(row | {"met": seconds <= limit and not row["no_page"]})
     return rows
 
 
 def summary_table(result: dict) -> str:
     lines = ["| scenario | median | runs | ratio | target | met |", "|---|---:|---:|---:|---:|---|"]
     for row in result["verdicts"]:
-        unit = "× floor" if row["yardstick"] == "floor" else "× start-up"
+        name, seconds, limit = row["scenario"], row["median_s"], row["limit_s"]
+        per = row["yardstick_s"]  # the ratios' denominator
+        unit = "× floor" if name == "clean" else "× start-up"
         met = "yes" if row["met"] else f"**no**, {row['over_s']:.2f} s over"
-        if row["no_page"]:
-            met = "**no**, a fetch got no page"
-        name, runs, limit = row["scenario"], len(result["runs"][row["scenario"]]), row["limit_s"]
+        met = "**no**, a fetch got no page" if row["no_page"] else met
         lines.append(
-            f"| `{name}` | {row['median_s']:.2f} s | {runs} | {row['ratio']:.2f} {unit} "
-            f"| ≤ {limit:.2f} s = {row['limit_ratio']:.2f} {unit} | {met} |"
+            f"| `{name}` | {seconds:.2f} s | {len(result['runs'][name])} | {seconds / per:.2f} "
+            f"{unit} | ≤ {limit:.2f} s = {limit / per:.2f} {unit} | {met} |"
         )
     return "\n".join(lines)
 
 
 def jobs_table(jobs: list[dict]) -> str:
     total = {key: sum(job[key] for job in jobs) for key in ("seconds", "startup", "work")}
-    rows = [(job["rule"], job["seconds"], job["startup"], job["work"]) for job in jobs]
-    rows.append(("**sum**", total["seconds"], total["startup"], total["work"]))
-    head = ["| step | job | start-up | work |", "|---|---:|---:|---:|"]
-    return "\n".join(head + ["| {} | {:.2f} | {:.2f} | {:.2f} |".format(*row) for row in rows])
+    line = "| {rule} | {seconds:.2f} | {startup:.2f} | {work:.2f} |"
+    rows = [line.format(**job) for job in [*jobs, {"rule": "**sum**", **total}]]
+    return "\n".join(["| step | job | start-up | work |", "|---|---:|---:|---:|", *rows])
 
 
 def markdown(result: dict) -> str:
     """The section README.md carries: machine, yardsticks, the table, each step's split."""
-    machine, yard = result["machine"], result["yardsticks"]
-    floor = f"{yard['floor_s']:.2f} s" if yard["floor_s"] else "not measured"
+    machine, floor = result["machine"], result["floor_s"]
+    floor = f"{floor:.2f} s (from the steps below, run one at a time)" if floor else "not measured"
     parts = [
         f"Measured by `make bench` on {result['started']}: {machine['cores']} cores, Python "
         f"{machine['python']}, load average {machine['load'][0]:.1f} at the start and "
         f"{machine['load'][1]:.1f} at the end. Yardsticks of the same run: start-up "
-        f"(`snakemake --version`) {yard['snakemake_version_s']:.2f} s, the floor {floor}.",
+        f"(`snakemake --version`) {result['startup_s']:.2f} s, the floor {floor}.",
         summary_table(result),
     ]
     if result.get("jobs"):
-        parts += ["The clean build's steps (seconds; job from its `benchmark:` record):"]
+        parts += ["The steps, run one at a time (seconds; job from each `benchmark:` record):"]
         parts += [jobs_table(result["jobs"])]
     if ran := result.get("edit_jobs"):
         jobs = ", ".join(f"{rule} {value:.2f} s" for rule, value in ran.items())
@@ -320,44 +365,30 @@ def markdown(result: dict) -> str:
     return "\n\n".join([*parts, "\n".join(errors)]).rstrip() + "\n"
 
 
-def collect(bench: Bench, started: str, load: tuple[float, float]) -> dict:
-    startup = statistics.median(bench.startups)
-    floor = bench.found.pop("floor", None)
-    medians = {name: statistics.median(runs) for name, runs in bench.runs.items()}
-    pages = bench.found.get("preview", {}).get("not_a_page", 0) == 0
-    machine = {"cores": len(os.sched_getaffinity(0)), "python": platform.python_version()}
-    return {
-        "started": started,
-        "machine": machine | {"load": load},
-        "yardsticks": {"snakemake_version_s": startup, "floor_s": floor},
-        "runs": bench.runs,
-        "verdicts": verdicts(medians, startup, floor, pages),
-        **bench.found,
-    }
-
-
 def refresh_readme(readme: Path = README, section: Path = OUTPUT / "bench.md") -> int:
     """Put the last bench's section between README's bench markers."""
     text, (start, end) = readme.read_text(encoding="utf-8"), MARKERS
     before, rest = text.split(start, 1)
-    readme.write_text(
-        before + start + section.read_text(encoding="utf-8") + end + rest.split(end, 1)[1],
-        encoding="utf-8",
-    )
+    after = rest.split(end, 1)[1]
+    readme.write_text(before + start + section.read_text(encoding="utf-8") + end + after, "utf-8")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tooling.bench", description=__doc__)
     parser.add_argument("--readme", action="store_true", help="copy results/bench/ to README")
-    arguments = parser.parse_args(argv)
-    if arguments.readme:
+    if parser.parse_args(argv).readme:
         return refresh_readme()
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         bench = Bench(Path(scratch), REPEAT, lambda text: print(text, file=sys.stderr, flush=True))
         bench.run()
-    result = collect(bench, started, (round(load, 2), round(os.getloadavg()[0], 2)))
+    startup, floor = statistics.median(bench.startups), bench.found.pop("floor", None)
+    medians = {name: statistics.median(runs) for name, runs in bench.runs.items()}
+    machine = {"cores": len(os.sched_getaffinity(0)), "python": platform.python_version()}
+    result = {"started": started, "machine": machine | {"load": (load, os.getloadavg()[0])}}
+    result |= {"startup_s": startup, "floor_s": floor, "runs": bench.runs, **bench.found}
+    result["verdicts"] = verdicts(medians, startup, floor, bench.found["preview_not_a_page"] == 0)
     OUTPUT.mkdir(parents=True, exist_ok=True)
     (OUTPUT / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     (OUTPUT / "bench.md").write_text(markdown(result), encoding="utf-8")

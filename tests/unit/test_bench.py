@@ -1,16 +1,17 @@
 """The arithmetic of `make bench` on made-up records: Snakemake's benchmark TSVs read, start-up
-split from work, the floor, the ratios to the yardsticks and the verdicts; and the bench's edit
-of the manuscript, on a copy of the real sources."""
+split from work, the floor, the ratios to the yardsticks and the verdicts; and, on a copy of the
+real sources, the bench's edit of the manuscript and the build the floor comes from."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 import pytest
 
 from tests.workflow import ROOT, copy_sources
-from tooling import bench
+from tooling import bench, number_check, preview_splice
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
 
@@ -24,10 +25,10 @@ def record(folder, rule, *seconds):
     return path
 
 
-def test_benchmark_records_give_each_rules_seconds_the_median_of_repeats(tmp_path):
+def test_benchmark_records_give_each_rules_seconds(tmp_path):
     record(tmp_path, "fig_timeline", 2.5)
-    record(tmp_path, "values", 1.0, 3.0, 2.0)
-    assert bench.read_records(tmp_path) == {"fig_timeline": 2.5, "values": 2.0}
+    record(tmp_path, "values", 1.25)
+    assert bench.read_records(tmp_path) == {"fig_timeline": 2.5, "values": 1.25}
 
 
 def test_only_records_written_since_a_time_count_as_jobs_that_ran(tmp_path):
@@ -37,19 +38,14 @@ def test_only_records_written_since_a_time_count_as_jobs_that_ran(tmp_path):
     assert bench.read_records(tmp_path, since=2_000_000) == {"render_html": 0.8}
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("", ":1: s: not a Snakemake benchmark record (no `s` column)"),
-        ("seconds\n1.0\n", ":1: s: not a Snakemake benchmark record (no `s` column)"),
-        (HEADER + "1.0\tx\n" + "n/a\tx\n", ":3: s: not a number: 'n/a'"),
-    ],
-)
-def test_a_bad_record_names_its_file_line_and_field(tmp_path, text, message):
+@pytest.mark.parametrize("text", ["", HEADER, "seconds\n1.0\n", "s\tcpu_time\nn/a\t1.0\n"])
+def test_a_record_without_seconds_is_named(tmp_path, text):
     (tmp_path / "values.tsv").write_text(text, encoding="utf-8")
     with pytest.raises(ValueError) as error:
         bench.read_records(tmp_path)
-    assert str(error.value) == f"{tmp_path / 'values.tsv'}{message}"
+    assert (
+        str(error.value) == f"{tmp_path / 'values.tsv'}: not a Snakemake benchmark record (no `s`)"
+    )
 
 
 def test_work_is_the_job_less_its_start_up_never_negative_and_the_floor_adds_one_start_up():
@@ -112,13 +108,14 @@ def test_a_real_steps_start_up_program_runs(tmp_path):
 def test_ratios_and_targets_against_the_yardsticks():
     medians = {"clean": 30.0, "noop": 0.2, "edit_manuscript": 4.0, "preview": 0.9, "setup": 70.0}
     rows = {row["scenario"]: row for row in bench.verdicts(medians, 1.5, 12.0, pages=True)}
-    assert (rows["clean"]["ratio"], rows["clean"]["limit_s"], rows["clean"]["met"]) == (
-        2.5,
+    clean = rows["clean"]
+    assert (clean["yardstick_s"], clean["limit_s"], clean["met"], clean["over_s"]) == (
+        12.0,
         24.0,
         False,
+        6.0,
     )
-    assert rows["clean"]["over_s"] == 6.0 and rows["clean"]["yardstick"] == "floor"
-    assert rows["noop"]["ratio"] == pytest.approx(0.2 / 1.5) and rows["noop"]["met"]
+    assert rows["noop"]["yardstick_s"] == 1.5 and rows["noop"]["met"]
     assert (rows["edit_manuscript"]["limit_s"], rows["edit_manuscript"]["met"]) == (3.5, False)
     assert rows["edit_manuscript"]["over_s"] == 0.5
     assert rows["preview"]["met"] and not rows["setup"]["met"]
@@ -135,23 +132,26 @@ def test_without_a_floor_the_clean_build_has_no_verdict():
     assert [row["scenario"] for row in bench.verdicts({"clean": 9.0}, 1.0, None, True)] == []
 
 
-def test_the_report_shows_every_verdict_and_each_steps_split(tmp_path):
+def test_the_report_shows_every_verdict_as_ratios_and_each_steps_split(tmp_path):
     result = {
         "started": "2026-12-02 03:00 UTC",
         "machine": {"cores": 2, "python": "3.11.7", "load": (1.0, 2.0)},
-        "yardsticks": {"snakemake_version_s": 1.5, "floor_s": 12.0},
-        "runs": {"clean": [30.0], "noop": [0.2, 0.2]},
+        "startup_s": 1.5,
+        "floor_s": 12.0,
+        "runs": {"floor": [40.0], "clean": [30.0], "noop": [0.2, 0.2]},
         "verdicts": bench.verdicts({"clean": 30.0, "noop": 0.2}, 1.5, 12.0, True),
         "jobs": [{"rule": "values", "seconds": 2.0, "startup": 1.5, "work": 0.5}],
         "edit_jobs": {"render_html": 1.2},
         "errors": {"setup": "`make` failed\nmore"},
     }
     text = bench.markdown(result)
+    assert "start-up (`snakemake --version`) 1.50 s, the floor 12.00 s" in text
     assert (
         "| `clean` | 30.00 s | 1 | 2.50 × floor | ≤ 24.00 s = 2.00 × floor | **no**, 6.00 s over |"
         in text
     )
     assert "| `noop` | 0.20 s | 2 | 0.13 × start-up | ≤ 0.30 s = 0.20 × start-up | yes |" in text
+    assert "`floor`" not in text  # the floor's build makes the yardstick, it is no scenario
     assert "| values | 2.00 | 1.50 | 0.50 |" in text and "| **sum** | 2.00 | 1.50 | 0.50 |" in text
     assert "render_html 1.20 s" in text and "- `setup` failed: `make` failed" in text
     readme = tmp_path / "README.md"
@@ -161,12 +161,33 @@ def test_the_report_shows_every_verdict_and_each_steps_split(tmp_path):
     assert readme.read_text() == f"# T\n<!-- bench:start -->\n{text}<!-- bench:end -->\nrest\n"
 
 
-def test_the_edit_changes_one_sentence_of_the_manuscript_only(tmp_path):
+def test_the_bench_adds_sentences_the_number_check_accepts_each_its_own(tmp_path):
+    """A digit typed in the prose fails the build: the sentences spell their numbers, and none
+    is found inside another (the preview waits for a page that contains its sentence)."""
+    sentences = [bench.new_sentence(number) for number in range(25)]
+    assert not [sentence for sentence in sentences if number_check.hand_typed(sentence)]
+    assert [[other for other in sentences if one in other] for one in sentences] == [
+        [one] for one in sentences
+    ]
     tree = copy_sources(tmp_path / "sources")
     before = {path: path.read_bytes() for path in tree.rglob("*") if path.is_file()}
-    bench.edit_manuscript(tree)
+    bench.edit_manuscript(tree, sentences[12])
     changed = [path for path, data in before.items() if path.read_bytes() != data]
     assert [path.relative_to(tree).as_posix() for path in changed] == [bench.EDITED]
-    old, new = before[changed[0]].decode().split("\n"), changed[0].read_text().split("\n")
-    assert len(old) == len(new)
-    assert [line.count("(edited for the benchmark). ") for line in new if line not in old] == [1]
+    # one paragraph of prose gained the sentence at its end: the edit the preview splices
+    text, old = changed[0].read_text(encoding="utf-8"), before[changed[0]].decode()
+    edit = preview_splice.prose_edit(old, text)
+    assert edit is not None and edit.new == f"{edit.old} {sentences[12]}"
+
+
+@pytest.mark.parametrize(("jobs", "option"), [([], None), (["JOBS=1"], "--jobs 1")])
+def test_the_floors_build_runs_one_step_at_a_time(tmp_path, jobs, option):
+    """`make JOBS=1` (the bench's build for the floor) passes --jobs to Snakemake, and only from
+    make's command line: a JOBS in the environment (as some CI sets) changes nothing."""
+    tree = copy_sources(tmp_path / "sources")
+    env = bench.environment(tree) | {"JOBS": "8"}
+    command = [*bench.MAKE, *jobs, "--dry-run", "paper"]
+    shown = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=True)
+    snakemake = shown.stdout.split("tooling.console", 1)[1]
+    assert "--workflow-profile profiles/default" in snakemake
+    assert ("--jobs" in snakemake) == bool(option) and (option or "") in snakemake
