@@ -47,17 +47,27 @@ def test_the_direct_render_writes_the_bytes_the_render_step_wrote(built, tmp_pat
 def test_a_prose_edit_spliced_into_the_page_is_the_page_the_whole_render_makes(
     built, tmp_path, monkeypatch
 ):
-    """The preview's fast path on real edits of the paper (a sentence, a word, a value, a
-    citation): the page it splices together is, byte for byte, the page the whole render makes
-    of the edited manuscript (given as text: the session's tree stays as built)."""
-    from tests.unit.test_preview_splice import PROSE_EDITS
+    """The preview's fast path on real edits of the paper (a sentence with a value and a
+    citation the paragraph had, a later paragraph, a word): the page it splices together is,
+    byte for byte, the page the whole render makes of the edited manuscript (given as text: the
+    session's tree stays as built). Each whole render costs seconds, so one edit holds three
+    kinds of change; test_preview_splice takes each kind on its own."""
+    from tests.unit.test_preview_splice import PROSE_EDITS, SENTENCE
 
     monkeypatch.chdir(built)
     inputs = preview_plan.plan_inputs(preview_plan.Plan(frozenset(job_inputs(built)["render"]), {}))
     article = inputs.manuscript.read_text(encoding="utf-8")
     render.render(inputs, {"preview": tmp_path / "before.html"}, root=built)
     before = (tmp_path / "before.html").read_bytes()
-    for name, (old, new) in PROSE_EDITS.items():
+    value = "{{< var event.sfda-reform-2007.year >}}"
+    edits = {
+        "a sentence, a value, a citation": (
+            SENTENCE,
+            SENTENCE[:-1] + f" [@cyranoski2009]. It failed in {value}.",
+        ),
+        "a later paragraph": PROSE_EDITS["a later paragraph"],
+    }
+    for name, (old, new) in edits.items():
         text = article.replace(old, new)
         spliced = preview_splice.spliced_page(before, article, text, inputs, tmp_path)
         assert spliced is not None, f"{name}: not spliced"
@@ -151,7 +161,11 @@ def test_saves_are_served_and_a_broken_save_keeps_the_last_good_page(built, tmp_
         assert paper[: paper.rfind(b"</body>")] in good
         assert snakemake_runs_of_this_test() == 0, lines
         sentence = "A sentence saved while the preview runs."
-        bench.edit_manuscript(tree, sentence)
+        # a paragraph of its own, which the preview renders itself: a sentence within a
+        # paragraph is spliced into the built page first (the test above)
+        article = tree / bench.EDITED
+        text = article.read_text(encoding="utf-8")
+        article.write_text(f"{text.rstrip()}\n\n{sentence}\n", encoding="utf-8")
         served.fetch()  # while the save is being rendered and built: still a page
         good = served.next_version_with(sentence.encode())
         assert b'role="alert"' not in good
