@@ -168,12 +168,9 @@ class Preview:
                 self.page.fail(f"error: {error}")
 
     def remember(self, text: str | None, page: bytes | None, to: str) -> None:
-        """Keep the text the page shown (format `to`) was made of, when the manuscript still
-        holds it."""
-        if text is not None and page is not None and text == self.manuscript_text():
-            self.published = Published(text, page, to)
-        else:
-            self.published = None
+        """Keep the manuscript's text the page shown (format `to`) was made of; None: unknown."""
+        known = text is not None and page is not None
+        self.published = Published(text, page, to) if known else None
 
     def manuscript_text(self) -> str | None:
         if self.plan is None:
@@ -198,7 +195,8 @@ class Preview:
                     return  # a later save is on the page already (spliced): its render follows
                 page = output.read_bytes()
                 self.page.show(page)
-                self.remember(text, page, "preview")
+                # the text read before the render is the page's only if no save came since
+                self.remember(text if text == self.manuscript_text() else None, page, "preview")
             except BuildError as error:
                 if self.building.is_set():
                     # maybe a generated input the build is rewriting (Snakemake removes a
