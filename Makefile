@@ -85,11 +85,17 @@ preview: $(INSTALLED) ## Rebuild the HTML paper on every change to manuscript/ o
 	@built=$$($(MAKE) --no-print-directory --question --old-file=$(INSTALLED) paper && echo --built || true); \
 	$(BIN)/python -m tooling.preview --port $(PORT) $$built -- $(SNAKEMAKE)
 
+# The tests run on one worker per core (pytest-xdist): `make test TEST_WORKERS=0` runs them in
+# this process, one after another. A module's tests stay on one worker, so that the fixtures a
+# module shares are made once.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+
 test: $(INSTALLED) ## Run the whole test suite (builds the paper once, in a temporary copy)
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-fast: $(INSTALLED) ## Run the tests that need no build (package, filters, settings): about half a minute
-	$(BIN)/python -m pytest -m "not build and not conformance"
+	$(PYTEST) -m "not build and not conformance"
 
 conformance: $(INSTALLED) ## Render every Quarto fixture of tests/conformance to HTML, PDF, DOCX and JATS
 	$(BIN)/python -m pytest -m conformance -q

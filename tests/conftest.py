@@ -3,7 +3,9 @@ build and browser tests assert on (corruptions run in copies of it)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -98,8 +100,32 @@ def pytest_unconfigure(config):
         record.unlink(missing_ok=True)
 
 
+def once_per_run(tmp_path_factory, name: str, produce):
+    """`produce(folder)` once for the whole run: `make test` spreads the tests over one worker
+    per core (pytest-xdist), each a session of its own, and a rebuild of the paper is too dear
+    to make in each. The first worker to ask produces the result in the run's shared temporary
+    folder and leaves it there, pickled; the others wait for it and load it."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return produce(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent
+    record = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not record.exists():
+            folder = shared / name
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed try left
+            folder.mkdir()
+            result = produce(folder)
+            record.write_bytes(pickle.dumps(result))
+        return pickle.loads(record.read_bytes())
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, pytestconfig):
+    return once_per_run(tmp_path_factory, "built", lambda folder: build(folder, pytestconfig))
+
+
+def build(folder: Path, pytestconfig) -> Path:
     """A clean build of a copy of this tree by `make`: the tree's path, with results/ filled
     and the stamp of a finished build.
 
@@ -109,7 +135,7 @@ def built(tmp_path_factory, pytestconfig):
     """
     from tests.workflow import copy_sources, make
 
-    destination = tmp_path_factory.mktemp("built") / "tree"
+    destination = folder / "tree"
     built_tree = pytestconfig.getoption("built_tree")
     if built_tree:
         tree = copy_sources(destination, Path(built_tree).resolve())
@@ -144,6 +170,10 @@ EDITED_PROSE = ("manuscript/article.qmd", ". ", ", as edited. ")
 
 @pytest.fixture(scope="session")
 def edited(built, tmp_path_factory):
+    return once_per_run(tmp_path_factory, "edited", lambda folder: edit(built, folder))
+
+
+def edit(built: Path, folder: Path) -> SimpleNamespace:
     """The session build again after the edits above, by `make` as an author runs it: its tree,
     the bytes of results/ before, the files the new figure touched, the jobs that ran and
     Snakemake's complete log of the run (make shows one line per step). Tests of reruns,
@@ -151,7 +181,7 @@ def edited(built, tmp_path_factory):
     from tests.build.new_figure import add_by_the_guide, source_hashes
     from tests.workflow import copy_tree, jobs_in, make
 
-    tree = copy_tree(built, tmp_path_factory.mktemp("edited") / "tree")
+    tree = copy_tree(built, folder / "tree")
     before = {
         str(path.relative_to(tree)): path.read_bytes()
         for path in (tree / "results").rglob("*")
@@ -186,7 +216,9 @@ def troubled(built, tmp_path_factory):
     workflow (tests/build/troubled.py), built once with --keep-going."""
     from tests.build.troubled import troubled_build
 
-    return troubled_build(built, tmp_path_factory.mktemp("troubled") / "tree")
+    return once_per_run(
+        tmp_path_factory, "troubled", lambda folder: troubled_build(built, folder / "tree")
+    )
 
 
 @pytest.fixture(scope="session")
