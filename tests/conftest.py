@@ -73,19 +73,37 @@ def snakemake_processes(config) -> list[list[str]]:
     return [line.split("\t") for line in record.read_text(encoding="utf-8").splitlines()]
 
 
+def snakemake_runs(config) -> list[tuple[str, str]]:
+    return [
+        (test, arguments) for kind, test, arguments in snakemake_processes(config) if kind == "run"
+    ]
+
+
+def pytest_sessionfinish(session):
+    """More Snakemake processes than the budget fail the run (in the session that owns the
+    record): the budget keeps `make test` within minutes, and a session build made twice, by
+    two workers, shows here."""
+    over = len(snakemake_runs(session.config)) > SNAKEMAKE_BUDGET
+    if over and getattr(session.config, "snakemake_record_owned", False):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter, config):
     """How many Snakemake processes the session started, and one line naming each check
     skipped for want of Chromium, Java or axe-core."""
     from tests.optional_tools import summary
 
     processes = snakemake_processes(config)
-    runs = [(test, arguments) for kind, test, arguments in processes if kind == "run"]
+    runs = snakemake_runs(config)
     jobs = len(processes) - len(runs)
     if processes:
+        over = len(runs) > SNAKEMAKE_BUDGET
         terminalreporter.write_sep(
             "-",
-            f"{len(runs)} Snakemake processes started (budget {SNAKEMAKE_BUDGET})"
+            f"{len(runs)} Snakemake processes started (budget {SNAKEMAKE_BUDGET}"
+            + (", exceeded: the run fails)" if over else ")")
             + (f", and {jobs} job processes of the cluster executor" if jobs else ""),
+            red=over,
         )
         for test, arguments in runs:
             terminalreporter.write_line(f"{test} {arguments}")
