@@ -43,8 +43,9 @@ def pytest_addoption(parser):
     )
 
 
-#: The budget of Snakemake processes for the whole suite: each costs seconds of start-up and
-#: workflow parsing, and they are what made the suite slow.
+#: The budget of Snakemake processes the tests start, besides the session's own build (none
+#: when CI hands the suite its build): each costs seconds of start-up and workflow parsing, and
+#: they are what made the suite slow.
 SNAKEMAKE_BUDGET = 10
 
 
@@ -95,13 +96,14 @@ def pytest_terminal_summary(terminalreporter, config):
 
     processes = snakemake_processes(config)
     runs = snakemake_runs(config)
-    jobs = len(processes) - len(runs)
+    jobs = sum(kind == "job" for kind, _, _ in processes)
     if processes:
         over = len(runs) > SNAKEMAKE_BUDGET
         terminalreporter.write_sep(
             "-",
-            f"{len(runs)} Snakemake processes started (budget {SNAKEMAKE_BUDGET}"
+            f"{len(runs)} Snakemake processes started by tests (budget {SNAKEMAKE_BUDGET}"
             + (", exceeded: the run fails)" if over else ")")
+            + (", besides the session build" if len(processes) - len(runs) - jobs else "")
             + (f", and {jobs} job processes of the cluster executor" if jobs else ""),
             red=over,
         )
@@ -151,6 +153,7 @@ def build(folder: Path, pytestconfig) -> Path:
     records, times kept) and `make` brings it up to date, which is nothing to do when DIR's
     build is current: CI builds the paper once, in its bare-machine stage, not again here.
     """
+    from tests.process_count.sitecustomize import SESSION_BUILD
     from tests.workflow import copy_sources, make
 
     destination = folder / "tree"
@@ -171,7 +174,11 @@ def build(folder: Path, pytestconfig) -> Path:
             shutil.copytree(restricted, tree / "data" / "restricted")
     else:
         tree = copy_sources(destination)
-    completed = make(tree)
+    os.environ[SESSION_BUILD] = "1"  # the one build the rules ask for, not a test's
+    try:
+        completed = make(tree)
+    finally:
+        del os.environ[SESSION_BUILD]
     assert completed.returncode == 0, completed.stderr[-3000:]
     # Kept as built: later tests add files to results/ (a screenshot, a standards report).
     shutil.copytree(tree / "results", tree.parent / "results-as-built")

@@ -9,6 +9,8 @@ import os
 import sys
 
 RECORD = "COMPENDIUM_TEST_PROCESS_RECORD"
+#: Set while the session's own build runs (tests/conftest.py): its process is not a test's.
+SESSION_BUILD = "COMPENDIUM_TEST_SESSION_BUILD"
 
 
 def _record() -> None:
@@ -20,8 +22,11 @@ def _record() -> None:
         or started_as == ["-m", "snakemake"]
     ):
         return
-    # a job process of a cluster executor runs one job of a build already counted
-    kind = "job" if "--target-jobs" in argv else "run"
+    kind = "run"
+    if "--target-jobs" in argv:  # a job process of a cluster executor: its build is counted
+        kind = "job"
+    elif os.environ.get(SESSION_BUILD):
+        kind = "session"
     test = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
     arguments = " ".join(word for word in argv[2:] if not word.startswith("/"))[:200]
     with open(path, "a", encoding="utf-8") as handle:  # one short append: whole lines
