@@ -74,18 +74,12 @@ def snakemake_processes(config) -> list[list[str]]:
     return [line.split("\t") for line in record.read_text(encoding="utf-8").splitlines()]
 
 
-def snakemake_runs(config) -> list[tuple[str, str]]:
-    return [
-        (test, arguments) for kind, test, arguments in snakemake_processes(config) if kind == "run"
-    ]
-
-
 def pytest_sessionfinish(session):
     """More Snakemake processes than the budget fail the run (in the session that owns the
     record): the budget keeps `make test` within minutes, and a session build made twice, by
     two workers, shows here."""
-    over = len(snakemake_runs(session.config)) > SNAKEMAKE_BUDGET
-    if over and getattr(session.config, "snakemake_record_owned", False):
+    runs = [line for line in snakemake_processes(session.config) if line[0] == "run"]
+    if len(runs) > SNAKEMAKE_BUDGET and getattr(session.config, "snakemake_record_owned", False):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -95,15 +89,16 @@ def pytest_terminal_summary(terminalreporter, config):
     from tests.optional_tools import summary
 
     processes = snakemake_processes(config)
-    runs = snakemake_runs(config)
+    runs = [(test, arguments) for kind, test, arguments in processes if kind == "run"]
     jobs = sum(kind == "job" for kind, _, _ in processes)
+    session_build = any(kind == "session" for kind, _, _ in processes)
     if processes:
         over = len(runs) > SNAKEMAKE_BUDGET
         terminalreporter.write_sep(
             "-",
             f"{len(runs)} Snakemake processes started by tests (budget {SNAKEMAKE_BUDGET}"
             + (", exceeded: the run fails)" if over else ")")
-            + (", besides the session build" if len(processes) - len(runs) - jobs else "")
+            + (", besides the session build" if session_build else "")
             + (f", and {jobs} job processes of the cluster executor" if jobs else ""),
             red=over,
         )
@@ -174,11 +169,7 @@ def build(folder: Path, pytestconfig) -> Path:
             shutil.copytree(restricted, tree / "data" / "restricted")
     else:
         tree = copy_sources(destination)
-    os.environ[SESSION_BUILD] = "1"  # the one build the rules ask for, not a test's
-    try:
-        completed = make(tree)
-    finally:
-        del os.environ[SESSION_BUILD]
+    completed = make(tree, env={SESSION_BUILD: "1"})  # the one build the rules ask for
     assert completed.returncode == 0, completed.stderr[-3000:]
     # Kept as built: later tests add files to results/ (a screenshot, a standards report).
     shutil.copytree(tree / "results", tree.parent / "results-as-built")

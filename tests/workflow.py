@@ -97,14 +97,16 @@ def make_environment() -> dict[str, str]:
     return {name: value for name, value in environment().items() if "MAKE" not in name}
 
 
-def make(tree: Path, *arguments: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    """`make` in `tree`, as an author runs it."""
+def make(
+    tree: Path, *arguments: str, timeout: int = 900, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`make` in `tree`, as an author runs it; `env` adds variables to its environment."""
     return subprocess.run(
         make_command(tree, *arguments),
         cwd=tree,
         capture_output=True,
         text=True,
-        env=make_environment(),
+        env={**make_environment(), **(env or {})},
         timeout=timeout,
     )
 
